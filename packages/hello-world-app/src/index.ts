@@ -1,0 +1,2 @@
+// Public API of @org/hello-world-app. Modules are re-exported here as they land.
+export {};

@@ -1,0 +1,2 @@
+// Public API of @org/nomad-constructs. Modules are re-exported here as they land.
+export {};

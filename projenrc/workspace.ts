@@ -1,0 +1,148 @@
+import { javascript, typescript } from 'projen';
+import { VitestConfig } from './vitest-config';
+import { workspaceDependency } from './workspace-deps';
+
+/** The npm scope every package of this repository is published under. */
+export const SCOPE = '@org';
+
+/** Full npm name of a package of this repository, e.g. `@org/trainer`. */
+export function packageName(dirName: string): string {
+  return `${SCOPE}/${dirName}`;
+}
+
+/**
+ * Toolchain versions that work together on Node 20 (see shared/docs/toolchain.md
+ * for why each is pinned: newer majors break on Node 20 or with integ-runner).
+ */
+export const VERSIONS = {
+  // require(esm) is on by default from 20.19.
+  node: '20.19.0',
+  typescript: '5.9.3',
+  typesNode: '20.19.43',
+  vitest: '4.1.12',
+  // CDK "set A": integ-runner 2.197.10 only reads cloud-assembly schema 53, which aws-cdk-lib 2.257 emits.
+  awsCdkLib: '2.257.0',
+  awsCdkLibPeerRange: '^2.257.0',
+  constructs: '10.8.1',
+  constructsPeerRange: '^10.0.0',
+  cdkNag: '2.38.2',
+  integRunner: '2.197.10',
+  integTestsAlpha: '2.245.0-alpha.0',
+  awsCdkCli: '2.1148.1',
+  zod: '4.6.7',
+} as const;
+
+export interface WorkspacePackageOptions {
+  /** Directory name under `packages/`, also the unscoped npm name. */
+  readonly dirName: string;
+  readonly description: string;
+  /** Private packages are never published and skip the packaging checks. @default false */
+  readonly private?: boolean;
+  readonly deps?: string[];
+  readonly devDeps?: string[];
+  readonly peerDeps?: string[];
+  /** Workspace packages this one depends on at runtime. */
+  readonly workspaceDeps?: typescript.TypeScriptProject[];
+  /** Executables shipped by the package: bin name -> path under `lib/`. */
+  readonly bin?: Record<string, string>;
+  /** Extra paths (relative to the package) shipped in the npm tarball besides `lib`. */
+  readonly extraFiles?: string[];
+  /** Per-test timeout for vitest. @default 10_000 */
+  readonly testTimeoutMs?: number;
+}
+
+/**
+ * Creates one package of the monorepo with the options every package shares:
+ * strict TypeScript compiled to `lib/` as Node16 CommonJS with declarations and
+ * source maps, vitest for tests, Biome plus a test type-check for lint, and
+ * publint + arethetypeswrong for the packaging of published packages.
+ */
+export function createWorkspacePackage(
+  root: javascript.NodeProject,
+  options: WorkspacePackageOptions,
+): typescript.TypeScriptProject {
+  const name = packageName(options.dirName);
+  const project = new typescript.TypeScriptProject({
+    parent: root,
+    outdir: `packages/${options.dirName}`,
+    name,
+    packageName: name,
+    description: options.description,
+    defaultReleaseBranch: 'main',
+    packageManager: javascript.NodePackageManager.NPM,
+    minNodeVersion: VERSIONS.node,
+    typescriptVersion: VERSIONS.typescript,
+    licensed: true,
+    license: 'Apache-2.0',
+    copyrightOwner: 'The nomad-on-aws authors',
+    authorName: 'The nomad-on-aws authors',
+    repository: 'https://github.com/org/nomad-on-aws.git',
+    repositoryDirectory: `packages/${options.dirName}`,
+    deps: [...(options.workspaceDeps ?? []).map(workspaceDependency), ...(options.deps ?? [])],
+    devDeps: [`@types/node@${VERSIONS.typesNode}`, `vitest@${VERSIONS.vitest}`, ...(options.devDeps ?? [])],
+    peerDeps: options.peerDeps,
+    // Peer ranges stay ranges; the exact versions we build with are listed in devDeps.
+    peerDependencyOptions: { pinnedDevDependency: false },
+    bin: options.bin,
+    // Everything below is done once for the whole workspace, or by our own tasks.
+    jest: false,
+    eslint: false,
+    prettier: false,
+    release: false,
+    github: false,
+    depsUpgrade: false,
+    buildWorkflow: false,
+    pullRequestTemplate: false,
+    sampleCode: false,
+    projenrcJson: false,
+    npmignoreEnabled: false,
+    readme: { contents: `# ${name}\n\n${options.description}\n` },
+    tsconfig: {
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2022'],
+        module: 'nodenext',
+        moduleResolution: javascript.TypeScriptModuleResolution.NODE_NEXT,
+        declaration: true,
+        declarationMap: true,
+        sourceMap: true,
+        inlineSourceMap: false,
+        inlineSources: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        noImplicitOverride: true,
+        experimentalDecorators: false,
+        resolveJsonModule: true,
+      },
+    },
+  });
+
+  if (options.private) {
+    project.package.addField('private', true);
+  } else {
+    project.package.addField('publishConfig', { access: 'public' });
+  }
+  project.package.addField('exports', {
+    '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+    './package.json': './package.json',
+  });
+  project.package.addField('files', ['lib', '!lib/**/*.tsbuildinfo', ...(options.extraFiles ?? [])]);
+  project.gitignore.exclude('/coverage/', '*.tsbuildinfo', '/cdk.out/', '/.nx/');
+
+  new VitestConfig(project, { testTimeoutMs: options.testTimeoutMs ?? 10_000 });
+  project.testTask.reset('vitest run');
+  project.addTask('test:watch', { exec: 'vitest' });
+  project.addTask('lint', {
+    description: 'Type-check sources and tests, then lint and format-check with Biome',
+    steps: [{ exec: `tsc --noEmit -p ${project.tsconfigDev.fileName}` }, { exec: 'biome check .' }],
+  });
+  if (!options.private) {
+    project.addTask('check-package', {
+      description: 'Check the npm package as users get it (publint, arethetypeswrong)',
+      steps: [{ exec: 'publint --strict' }, { exec: 'attw --pack . --profile node16' }],
+    });
+  }
+  return project;
+}
