@@ -91,6 +91,8 @@ function configureNx(root: javascript.NodeProject): void {
     obj: {
       $schema: './node_modules/nx/schemas/nx-schema.json',
       defaultBase: 'main',
+      // In the workspace (nx 24 defaults to the home directory), so CI can cache it between runs.
+      cacheDirectory: '.nx/cache',
       analytics: false,
       neverConnectToCloud: true,
       useDaemonProcess: false,

@@ -23,6 +23,7 @@ export class VitestConfig extends FileBase {
       '  test: {',
       "    include: ['test/**/*.test.ts'],",
       `    testTimeout: ${this.options.testTimeoutMs},`,
+      `    hookTimeout: ${this.options.testTimeoutMs},`,
       '  },',
       '});',
       '',

@@ -55,7 +55,7 @@ export class TempRepo {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       maxBuffer: 64 * 1024 * 1024,
-      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', ...env },
+      env: { ...isolatedEnv(), NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', NO_COLOR: '1', ...env },
     };
     try {
       return execFileSync(command, args, options) as string;
@@ -66,6 +66,16 @@ export class TempRepo {
       );
     }
   }
+}
+
+/**
+ * This environment without what an enclosing nx run sets (its workspace root,
+ * task ids, forced colors), so that commands in the copy behave as in a fresh shell.
+ */
+function isolatedEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('NX_') && key !== 'FORCE_COLOR'),
+  );
 }
 
 function git(cwd: string, args: string[]): string {
