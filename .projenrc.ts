@@ -15,4 +15,4 @@ const helloWorld = helloWorldApp(root, builder);
 const training = trainer(root, builder);
 e2e(root, [builder, constructs, helloWorld, training]);
 
-root.synth();
+root.project.synth();

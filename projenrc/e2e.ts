@@ -1,14 +1,12 @@
-import type { javascript, typescript } from 'projen';
+import type { typescript } from 'projen';
+import type { Root } from './root';
 import { createWorkspacePackage, VERSIONS } from './workspace';
 
 /**
  * `@org/e2e` (private): the reference CDK app that deploys every package, and
  * the tests that verify it and the workspace itself.
  */
-export function e2e(
-  root: javascript.NodeProject,
-  published: typescript.TypeScriptProject[],
-): typescript.TypeScriptProject {
+export function e2e(root: Root, published: typescript.TypeScriptProject[]): typescript.TypeScriptProject {
   const project = createWorkspacePackage(root, {
     dirName: 'e2e',
     description: 'Reference deployment of Nomad on AWS and the end-to-end tests of this repository.',

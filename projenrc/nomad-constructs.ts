@@ -1,9 +1,10 @@
-import type { javascript, typescript } from 'projen';
+import type { typescript } from 'projen';
+import type { Root } from './root';
 import { createWorkspacePackage, VERSIONS } from './workspace';
 
 /** `@org/nomad-constructs`: AWS CDK constructs for a production Nomad cluster. */
 export function nomadConstructs(
-  root: javascript.NodeProject,
+  root: Root,
   jobspecBuilder: typescript.TypeScriptProject,
 ): typescript.TypeScriptProject {
   const project = createWorkspacePackage(root, {

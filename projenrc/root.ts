@@ -1,9 +1,14 @@
 import { JsonFile, javascript, typescript } from 'projen';
-import { LockfilePlatformEntries } from './lockfile';
 import { VERSIONS } from './workspace';
+import { WorkspaceInstall } from './workspace-install';
 
 /** The workspace root: npm workspaces, nx, changesets, Biome and the repository-wide tasks. */
-export function createRoot(): javascript.NodeProject {
+export interface Root {
+  readonly project: javascript.NodeProject;
+  readonly install: WorkspaceInstall;
+}
+
+export function createRoot(): Root {
   const root = new javascript.NodeProject({
     name: '@org/root',
     defaultReleaseBranch: 'main',
@@ -44,24 +49,34 @@ export function createRoot(): javascript.NodeProject {
   root.package.addField('nx', { includedScripts: [] });
   root.gitignore.exclude('/.nx/', 'cdk.out/', 'coverage/', '*.tsbuildinfo');
 
-  new typescript.ProjenrcTs(root, { runner: typescript.TypeScriptRunner.tsx() });
+  const projenrc = new typescript.ProjenrcTs(root, { runner: typescript.TypeScriptRunner.tsx() });
+  projenrc.tsconfig.file.addOverride('compilerOptions', {
+    target: 'ES2022',
+    module: 'nodenext',
+    moduleResolution: 'nodenext',
+    strict: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node'],
+  });
   // Without RELEASE, every synthesis resets package versions to 0.0.0 and undoes `changeset version`.
   if (!root.defaultTask) {
     throw new Error('The root project has no default (synthesis) task to configure.');
   }
   root.defaultTask.env('RELEASE', 'true');
 
-  new LockfilePlatformEntries(root);
+  const install = new WorkspaceInstall(root);
   configureTasks(root);
   configureNx(root);
   configureChangesets(root);
   configureBiome(root);
-  return root;
+  return { project: root, install };
 }
 
 function configureTasks(root: javascript.NodeProject): void {
   root.compileTask.reset('nx run-many -t compile');
-  root.testTask.reset('biome check .projenrc.ts projenrc');
+  root.testTask.reset('tsc -p tsconfig.projen.json');
+  root.testTask.exec('biome check --error-on-warnings .projenrc.ts projenrc');
   root.testTask.exec('nx run-many -t lint test check-package --output-style=static');
   root.addTask('start', {
     description: 'The main job: build every package, then run the reference app (packages/e2e)',

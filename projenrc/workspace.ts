@@ -1,4 +1,5 @@
 import { javascript, typescript } from 'projen';
+import type { Root } from './root';
 import { VitestConfig } from './vitest-config';
 import { workspaceDependency } from './workspace-deps';
 
@@ -57,13 +58,10 @@ export interface WorkspacePackageOptions {
  * source maps, vitest for tests, Biome plus a test type-check for lint, and
  * publint + arethetypeswrong for the packaging of published packages.
  */
-export function createWorkspacePackage(
-  root: javascript.NodeProject,
-  options: WorkspacePackageOptions,
-): typescript.TypeScriptProject {
+export function createWorkspacePackage(root: Root, options: WorkspacePackageOptions): typescript.TypeScriptProject {
   const name = packageName(options.dirName);
   const project = new typescript.TypeScriptProject({
-    parent: root,
+    parent: root.project,
     outdir: `packages/${options.dirName}`,
     name,
     packageName: name,
@@ -119,6 +117,7 @@ export function createWorkspacePackage(
     },
   });
 
+  root.install.addPackage(project);
   if (options.private) {
     project.package.addField('private', true);
   } else {
@@ -136,7 +135,7 @@ export function createWorkspacePackage(
   project.addTask('test:watch', { exec: 'vitest' });
   project.addTask('lint', {
     description: 'Type-check sources and tests, then lint and format-check with Biome',
-    steps: [{ exec: `tsc --noEmit -p ${project.tsconfigDev.fileName}` }, { exec: 'biome check .' }],
+    steps: [{ exec: `tsc --noEmit -p ${project.tsconfigDev.fileName}` }, { exec: 'biome check --error-on-warnings .' }],
   });
   if (!options.private) {
     project.addTask('check-package', {

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Component, type Project } from 'projen';
+import { Component, type javascript } from 'projen';
 
 interface LockEntry {
   version?: string;
@@ -63,20 +63,42 @@ export function completePlatformEntries(lockfilePath: string): string[] {
   return added;
 }
 
-/** Runs {@link completePlatformEntries} after projen's own `npm install`. */
-export class LockfilePlatformEntries extends Component {
-  constructor(project: Project) {
-    super(project);
+/**
+ * Installs the npm workspace once, at the root, after synthesis: when the root
+ * or any package manifest changed, or nothing is installed yet. projen would
+ * otherwise install in each package directory, and in CI (`npm ci`) each of
+ * those installs wipes the root node_modules that projen itself runs from.
+ * Then completes the lock with {@link completePlatformEntries}.
+ */
+export class WorkspaceInstall extends Component {
+  private readonly packages: javascript.NodeProject[] = [];
+
+  constructor(private readonly root: javascript.NodeProject) {
+    super(root);
+  }
+
+  /** Takes over the dependency install of a workspace package. */
+  addPackage(project: javascript.NodeProject): void {
+    // NodePackage has no option to skip its install; packages of a workspace have nothing of their own to install.
+    Object.defineProperty(project.package, 'installDependencies', { value: () => undefined });
+    this.packages.push(project);
   }
 
   override postSynthesize(): void {
-    const lockfile = join(this.project.outdir, 'package-lock.json');
+    const outdir = this.root.outdir;
+    // The root's own NodePackage has installed already if the root manifest changed or nothing was installed.
+    const rootInstalled = this.root.package.file.changed || !existsSync(join(outdir, 'node_modules'));
+    if (!rootInstalled && this.packages.some((p) => p.package.file.changed)) {
+      npm(outdir, ['install', '--no-audit', '--no-fund']);
+    }
+    const lockfile = join(outdir, 'package-lock.json');
     if (existsSync(lockfile) && completePlatformEntries(lockfile).length > 0) {
       // Let npm put the new entries in its own order, so that its next install changes nothing.
-      execFileSync('npm', ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund'], {
-        cwd: this.project.outdir,
-        stdio: 'inherit',
-      });
+      npm(outdir, ['install', '--package-lock-only', '--ignore-scripts', '--no-audit', '--no-fund']);
     }
   }
+}
+
+function npm(cwd: string, args: string[]): void {
+  execFileSync('npm', args, { cwd, stdio: 'inherit' });
 }
