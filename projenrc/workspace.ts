@@ -48,6 +48,8 @@ export interface WorkspacePackageOptions {
   readonly bin?: Record<string, string>;
   /** Extra paths (relative to the package) shipped in the npm tarball besides `lib`. */
   readonly extraFiles?: string[];
+  /** Entry points besides the main one: subpath (`./hcl`) -> module under `src/` without extension (`hcl/index`). */
+  readonly subpathExports?: Record<string, string>;
   /** Per-test timeout for vitest. @default 10_000 */
   readonly testTimeoutMs?: number;
 }
@@ -123,8 +125,10 @@ export function createWorkspacePackage(root: Root, options: WorkspacePackageOpti
   } else {
     project.package.addField('publishConfig', { access: 'public' });
   }
+  const entryPoint = (module: string) => ({ types: `./lib/${module}.d.ts`, default: `./lib/${module}.js` });
   project.package.addField('exports', {
-    '.': { types: './lib/index.d.ts', default: './lib/index.js' },
+    '.': entryPoint('index'),
+    ...Object.fromEntries(Object.entries(options.subpathExports ?? {}).map(([path, module]) => [path, entryPoint(module)])),
     './package.json': './package.json',
   });
   project.package.addField('files', ['lib', '!lib/**/*.tsbuildinfo', ...(options.extraFiles ?? [])]);
