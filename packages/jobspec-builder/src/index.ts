@@ -1,2 +1,12 @@
-// Public API of @org/jobspec-builder. Modules are re-exported here as they land.
-export {};
+export * from './choices/check';
+export * from './choices/constraint';
+export * from './choices/port';
+export * from './errors';
+export { HclExpression } from './hcl';
+export * from './job';
+export type * from './model';
+export * from './patterns/docker-service';
+export * from './patterns/parameterized-batch-job';
+export type { JsonValue, RawFields } from './schema/dsl';
+export * from './testing';
+export * from './values';

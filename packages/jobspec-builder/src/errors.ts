@@ -1,0 +1,44 @@
+/** Stable codes of {@link JobspecIssue}s; tools may match on them. */
+export type JobspecIssueCode =
+  | 'invalid-type'
+  | 'unknown-field'
+  | 'required'
+  | 'invalid-value'
+  | 'out-of-range'
+  | 'duplicate-name'
+  | 'undefined-reference'
+  | 'not-allowed-for-job-type'
+  | 'invalid-duration'
+  | 'invalid-cron'
+  | 'conflict'
+  | 'not-renderable';
+
+/** One problem in a job, at one place. */
+export interface JobspecIssue {
+  readonly code: JobspecIssueCode;
+  /** Where, with group and task names: `groups[web].tasks[server].resources.cpu`. */
+  readonly path: string;
+  /** What was received, what is allowed, and how to fix it. */
+  readonly message: string;
+}
+
+/** The one error type of this package: every problem found, each with a code and a path. */
+export class JobspecError extends Error {
+  override readonly name = 'JobspecError';
+
+  constructor(readonly issues: readonly JobspecIssue[]) {
+    super(formatIssues(issues));
+  }
+}
+
+function formatIssues(issues: readonly JobspecIssue[]): string {
+  const lines = issues.map((issue) => `  ${issue.path || '(job)'}: ${issue.message} [${issue.code}]`);
+  return `${issues.length} problem${issues.length === 1 ? '' : 's'} in the job:\n${lines.join('\n')}`;
+}
+
+/** Builds paths like `groups[web].tasks[server].resources.cpu`. */
+export function joinPath(parent: string, segment: string | number): string {
+  if (typeof segment === 'number') return `${parent}[${segment}]`;
+  if (/^\[/.test(segment)) return `${parent}${segment}`;
+  return parent ? `${parent}.${segment}` : segment;
+}

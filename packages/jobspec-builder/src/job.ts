@@ -1,0 +1,104 @@
+import { JobspecError, type JobspecIssue } from './errors';
+import { attribute, block, type HclBlock, HclExpression, type HclValue, renderHcl } from './hcl';
+import type { JobProps } from './model';
+import { decodeStruct, encodeStruct } from './render/api-json';
+import { structBody } from './render/hcl';
+import * as S from './schema/structs';
+import { toJobspecIssues } from './validate/issues';
+import { semanticIssues } from './validate/rules';
+import { structSchema } from './validate/zod-schema';
+
+/** The body of `POST /v1/jobs` (and `nomad job run -json` input). */
+export interface JobRegisterRequest {
+  readonly Job: Record<string, unknown>;
+}
+
+/** An input variable of a rendered jobspec, set with `nomad job run -var name=value`. */
+export class Variable {
+  constructor(
+    readonly name: string,
+    readonly options: {
+      /** HCL type constraint, e.g. `string`, `number`, `list(string)`. @default - any type */
+      readonly type?: string;
+      readonly default?: HclValue;
+      readonly description?: string;
+    } = {},
+  ) {}
+
+  /** The expression `var.<name>`, to use as a value anywhere in the job. */
+  get ref(): HclExpression {
+    return HclExpression.of(`var.${this.name}`);
+  }
+
+  toHclBlock(): HclBlock {
+    return block(
+      'variable',
+      [this.name],
+      [
+        ...(this.options.type ? [attribute('type', HclExpression.of(this.options.type))] : []),
+        ...(this.options.description !== undefined ? [attribute('description', this.options.description)] : []),
+        ...(this.options.default !== undefined ? [attribute('default', this.options.default)] : []),
+      ],
+    );
+  }
+}
+
+export interface ToHclOptions {
+  /** `variable` blocks written before the job, for `-var` at run time. @default - none */
+  readonly variables?: readonly Variable[];
+}
+
+/**
+ * A Nomad job. Holds typed props, validates them the way Nomad's server would,
+ * and renders the HCL jobspec (`nomad job run`) or the API JSON (`POST /v1/jobs`).
+ *
+ * @example
+ * const job = new Job({ id: 'web', groups: [{ name: 'web', tasks: [{ name: 'app', driver: 'docker', config: { image: 'nginx:1.27' } }] }] });
+ * job.toHcl();
+ */
+export class Job {
+  /** Reads an API JSON job: `{"Job": {...}}` or the bare job object, as `GET /v1/job/:id` returns it. */
+  static fromApiJson(json: unknown): Job {
+    const object = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
+    if (object === null || typeof object !== 'object') {
+      throw new JobspecError([
+        { code: 'invalid-type', path: '', message: 'expected a JSON object with a "Job" key or a job object' },
+      ]);
+    }
+    const record = object as Record<string, unknown>;
+    const job = (record.Job && typeof record.Job === 'object' ? record.Job : record) as Record<string, unknown>;
+    const props = decodeStruct(S.Job, job);
+    // The API repeats the ID as Name; keep Name only where it differs.
+    if (props.name === props.id) delete props.name;
+    return new Job(props as unknown as JobProps);
+  }
+
+  constructor(readonly props: JobProps) {}
+
+  /** Every problem Nomad would reject this job for, or an empty list. */
+  validate(): JobspecIssue[] {
+    const parsed = structSchema(S.Job).safeParse(this.props);
+    if (!parsed.success) return toJobspecIssues(parsed.error.issues, S.Job, this.props);
+    return semanticIssues(this.props);
+  }
+
+  /** Throws a {@link JobspecError} listing every problem, if there is any. */
+  assertValid(): void {
+    const issues = this.validate();
+    if (issues.length > 0) throw new JobspecError(issues);
+  }
+
+  /** The `{"Job": {...}}` body for `POST /v1/jobs`: Go field names, durations in nanoseconds. */
+  toApiJson(): JobRegisterRequest {
+    this.assertValid();
+    const api = encodeStruct(S.Job, this.props, '');
+    return { Job: { ID: api.ID, Name: this.props.name ?? api.ID, ...api } };
+  }
+
+  /** The jobspec in canonical HCL2, as `nomad fmt` formats it. */
+  toHcl(options: ToHclOptions = {}): string {
+    this.assertValid();
+    const job = block('job', [String(this.props.id)], structBody(S.Job, this.props, ''));
+    return renderHcl([...(options.variables ?? []).map((v) => v.toHclBlock()), job]);
+  }
+}

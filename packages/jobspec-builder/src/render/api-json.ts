@@ -1,0 +1,129 @@
+import { JobspecError, joinPath } from '../errors';
+import { HclExpression } from '../hcl';
+import type { AnyStruct, Field, JsonValue } from '../schema/dsl';
+import { UNMODELED_API_FIELDS } from '../schema/read-only-fields';
+import { Duration, Size } from '../values';
+
+type ApiObject = Record<string, unknown>;
+
+/** The label field of a struct (`group "web"` -> `name`), if it has one. */
+export function labelField(struct: AnyStruct): [string, Field] | undefined {
+  return Object.entries(struct.fields as Record<string, Field>).find(([, f]) => f.label);
+}
+
+/**
+ * Encodes model props as the API JSON object of `struct`: Go field names,
+ * durations in nanoseconds, sizes in MiB. Keys keep the schema's order.
+ */
+export function encodeStruct(struct: AnyStruct, props: Readonly<Record<string, unknown>>, path: string): ApiObject {
+  const api: ApiObject = {};
+  for (const [prop, field] of Object.entries(struct.fields as Record<string, Field>)) {
+    const value = props[prop];
+    if (value === undefined) continue;
+    api[field.api] = encodeValue(field, value, joinPath(path, prop));
+  }
+  struct.hooks.toApi?.(api);
+  const raw = (props.raw as { api?: ApiObject } | undefined)?.api;
+  return raw ? { ...api, ...structuredClone(raw) } : api;
+}
+
+function encodeValue(field: Field, value: unknown, path: string): unknown {
+  const type = field.type;
+  switch (type.kind) {
+    case 'duration':
+      return (value as Duration).toNanos();
+    case 'size':
+      return (value as Size).toMebibytes();
+    case 'struct':
+      return encodeStruct(type.struct(), value as ApiObject, path);
+    case 'list': {
+      const struct = type.struct();
+      const label = labelField(struct)?.[0];
+      return (value as ApiObject[]).map((item, i) =>
+        encodeStruct(struct, item, joinPath(path, label && typeof item[label] === 'string' ? `[${item[label]}]` : i)),
+      );
+    }
+    case 'map': {
+      const struct = type.struct();
+      const label = labelField(struct);
+      return Object.fromEntries(
+        Object.entries(value as Record<string, ApiObject>).map(([key, item]) => {
+          const encoded = encodeStruct(struct, item, joinPath(path, `[${key}]`));
+          // The API repeats the map key in the struct (`Volumes: {"d": {Name: "d"}}`).
+          return [key, label && encoded[label[1].api] === undefined ? { [label[1].api]: key, ...encoded } : encoded];
+        }),
+      );
+    }
+    default:
+      return plainJson(value, path);
+  }
+}
+
+/** Copies a JSON value, refusing HCL expressions: the API takes values, not expressions. */
+function plainJson(value: unknown, path: string): JsonValue {
+  if (value instanceof HclExpression) {
+    throw new JobspecError([
+      {
+        code: 'not-renderable',
+        path,
+        message: `the HCL expression \`${value.text}\` has no value in API JSON: render HCL, or give a value here`,
+      },
+    ]);
+  }
+  if (Array.isArray(value)) return value.map((item, i) => plainJson(item, joinPath(path, i)));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, plainJson(v, joinPath(path, k))]));
+  }
+  return value as JsonValue;
+}
+
+/**
+ * Decodes an API JSON object of `struct` into model props. Fields the model
+ * does not know are kept in `raw.api` so that nothing is lost; fields the
+ * server sets are dropped (see UNMODELED_API_FIELDS).
+ */
+export function decodeStruct(struct: AnyStruct, input: Readonly<ApiObject>): Record<string, unknown> {
+  const api: ApiObject = { ...input };
+  struct.hooks.fromApi?.(api);
+  const props: Record<string, unknown> = {};
+  const known = new Set<string>([
+    ...(struct.hooks.apiKeys ?? []),
+    ...Object.keys(UNMODELED_API_FIELDS[struct.name] ?? {}),
+  ]);
+  for (const [prop, field] of Object.entries(struct.fields as Record<string, Field>)) {
+    known.add(field.api);
+    const value = api[field.api];
+    if (value === undefined || value === null) continue;
+    props[prop] = decodeValue(field, value);
+  }
+  const unknown = Object.entries(api).filter(([key, value]) => !known.has(key) && value !== undefined);
+  if (unknown.length > 0) props.raw = { api: Object.fromEntries(unknown) };
+  return props;
+}
+
+function decodeValue(field: Field, value: unknown): unknown {
+  const type = field.type;
+  switch (type.kind) {
+    case 'duration':
+      return Duration.fromNanos(value as number);
+    case 'size':
+      return Size.mebibytes(value as number);
+    case 'struct':
+      return decodeStruct(type.struct(), value as ApiObject);
+    case 'list':
+      return (value as ApiObject[]).map((item) => decodeStruct(type.struct(), item));
+    case 'map': {
+      const struct = type.struct();
+      const label = labelField(struct);
+      return Object.fromEntries(
+        Object.entries(value as Record<string, ApiObject>).map(([key, item]) => {
+          const decoded = decodeStruct(struct, item);
+          if (label && decoded[label[0]] === key) delete decoded[label[0]];
+          return [key, decoded];
+        }),
+      );
+    }
+    default:
+      return structuredClone(value);
+  }
+}

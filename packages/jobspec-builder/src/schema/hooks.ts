@@ -1,0 +1,62 @@
+import type { StructHooks } from './dsl';
+
+type ApiObject = Record<string, unknown>;
+
+/**
+ * HCL has one `port` block; the API keeps ports with a `static` value in
+ * `ReservedPorts` and the others in `DynamicPorts` (jobspec2 parser,
+ * `parseNetwork`). The model has one `ports` list, as HCL does.
+ */
+export const networkHooks: StructHooks = {
+  apiKeys: ['ReservedPorts'],
+  toApi: (api) => {
+    const ports = (api.DynamicPorts as ApiObject[] | undefined) ?? [];
+    const reserved = ports.filter((port) => typeof port.Value === 'number' && port.Value > 0);
+    const dynamic = ports.filter((port) => !reserved.includes(port));
+    delete api.DynamicPorts;
+    if (reserved.length > 0) api.ReservedPorts = reserved;
+    if (dynamic.length > 0) api.DynamicPorts = dynamic;
+  },
+  fromApi: (api) => {
+    const ports = [...((api.ReservedPorts as ApiObject[]) ?? []), ...((api.DynamicPorts as ApiObject[]) ?? [])];
+    delete api.ReservedPorts;
+    delete api.DynamicPorts;
+    if (ports.length > 0) api.DynamicPorts = ports;
+  },
+};
+
+/** `cron`/`crons` are the only periodic spec type the jobspec offers; the API spells it out. */
+export const periodicHooks: StructHooks = {
+  apiKeys: ['SpecType'],
+  toApi: (api) => {
+    if (api.Spec !== undefined || api.Specs !== undefined) api.SpecType = 'cron';
+  },
+  fromApi: (api) => {
+    delete api.SpecType;
+  },
+};
+
+/**
+ * A task's unnamed (or `default`) identity is `Task.Identity`; named ones are
+ * `Task.Identities` (jobspec2 parser, `parseTask`). The model lists them all in `identities`.
+ */
+export const taskHooks: StructHooks = {
+  apiKeys: ['Identity'],
+  toApi: (api) => {
+    const identities = (api.Identities as ApiObject[] | undefined) ?? [];
+    const isDefault = (identity: ApiObject) => identity.Name === undefined || identity.Name === 'default';
+    const defaultIdentity = identities.find(isDefault);
+    if (defaultIdentity) {
+      api.Identity = defaultIdentity;
+      const named = identities.filter((identity) => identity !== defaultIdentity);
+      if (named.length > 0) api.Identities = named;
+      else delete api.Identities;
+    }
+  },
+  fromApi: (api) => {
+    if (api.Identity) {
+      api.Identities = [api.Identity, ...((api.Identities as ApiObject[]) ?? [])];
+      delete api.Identity;
+    }
+  },
+};
