@@ -30,8 +30,19 @@ export function encodeStruct(struct: AnyStruct, props: Readonly<Record<string, u
 function encodeValue(field: Field, value: unknown, path: string): unknown {
   const type = field.type;
   switch (type.kind) {
-    case 'duration':
-      return (value as Duration).toNanos();
+    case 'duration': {
+      const nanos = (value as Duration).toNanosBigInt();
+      if (nanos > BigInt(Number.MAX_SAFE_INTEGER) || nanos < -BigInt(Number.MAX_SAFE_INTEGER)) {
+        throw new JobspecError([
+          {
+            code: 'not-renderable',
+            path,
+            message: `${(value as Duration).toGoString()} is too long to write exactly as JSON nanoseconds (limit ~104 days)`,
+          },
+        ]);
+      }
+      return Number(nanos);
+    }
     case 'size':
       return (value as Size).toMebibytes();
     case 'struct':

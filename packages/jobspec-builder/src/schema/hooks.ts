@@ -10,18 +10,20 @@ type ApiObject = Record<string, unknown>;
 export const networkHooks: StructHooks = {
   apiKeys: ['ReservedPorts'],
   toApi: (api) => {
-    const ports = (api.DynamicPorts as ApiObject[] | undefined) ?? [];
+    const ports = api.DynamicPorts as ApiObject[] | undefined;
+    if (!ports) return;
     const reserved = ports.filter((port) => typeof port.Value === 'number' && port.Value > 0);
     const dynamic = ports.filter((port) => !reserved.includes(port));
     delete api.DynamicPorts;
     if (reserved.length > 0) api.ReservedPorts = reserved;
-    if (dynamic.length > 0) api.DynamicPorts = dynamic;
+    // An explicitly empty list stays, so that reading it back gives the same job.
+    if (dynamic.length > 0 || reserved.length === 0) api.DynamicPorts = dynamic;
   },
   fromApi: (api) => {
+    if (api.ReservedPorts === undefined && api.DynamicPorts === undefined) return;
     const ports = [...((api.ReservedPorts as ApiObject[]) ?? []), ...((api.DynamicPorts as ApiObject[]) ?? [])];
     delete api.ReservedPorts;
-    delete api.DynamicPorts;
-    if (ports.length > 0) api.DynamicPorts = ports;
+    api.DynamicPorts = ports;
   },
 };
 

@@ -236,7 +236,7 @@ function serviceIssues(
         const value = check[key];
         if (check.type !== undefined && value === undefined) {
           add('required', `${checkAt}.${key}`, `a check needs an ${key}, e.g. Duration.seconds(10)`);
-        } else if (value && value.toNanos() < 1e9) {
+        } else if (value && value.toNanosBigInt() < 1_000_000_000n) {
           add('out-of-range', `${checkAt}.${key}`, `the minimum ${key} is 1s, received ${value.toGoString()}`);
         }
       }
@@ -251,13 +251,14 @@ function updateIssues(update: NonNullable<JobProps['update']>, path: string, add
   }
   if (typeof update.canary === 'number' && update.canary < 0)
     add('out-of-range', `${path}.canary`, `must be 0 or more, received ${update.canary}`);
-  const minHealthy = update.minHealthyTime?.toNanos();
-  const healthy = update.healthyDeadline?.toNanos();
-  const progress = update.progressDeadline?.toNanos();
+  // bigint: durations past ~104 days exceed a safe JavaScript number.
+  const minHealthy = update.minHealthyTime?.toNanosBigInt();
+  const healthy = update.healthyDeadline?.toNanosBigInt();
+  const progress = update.progressDeadline?.toNanosBigInt();
   if (minHealthy !== undefined && healthy !== undefined && minHealthy >= healthy) {
     add('out-of-range', `${path}.minHealthyTime`, 'minHealthyTime must be less than healthyDeadline');
   }
-  if (healthy !== undefined && progress !== undefined && progress !== 0 && healthy >= progress) {
+  if (healthy !== undefined && progress !== undefined && progress !== 0n && healthy >= progress) {
     add(
       'out-of-range',
       `${path}.healthyDeadline`,
@@ -277,7 +278,7 @@ function restartIssues(restart: NonNullable<GroupProps['restart']>, path: string
     attempts > 0 &&
     delay &&
     interval &&
-    attempts * delay.toNanos() > interval.toNanos()
+    BigInt(attempts) * delay.toNanosBigInt() > interval.toNanosBigInt()
   ) {
     add(
       'out-of-range',

@@ -12,7 +12,7 @@ export function propsOf(struct: AnyStruct, depth = 0): fc.Arbitrary<Record<strin
   const entries = Object.entries(struct.fields as Record<string, Field>);
   const shape: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [prop, field] of entries) {
-    shape[prop] = valueOf(field, depth);
+    shape[prop] = arbitraryFor(field, depth);
   }
   const required = entries.filter(([, f]) => f.required || f.label).map(([p]) => p);
   return fc.record(shape, { requiredKeys: required }).map((props) => normalize(struct, props));
@@ -25,7 +25,7 @@ const text = fc.string({
 });
 const blockLabel = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
 
-function valueOf(field: Field, depth: number): fc.Arbitrary<unknown> {
+function arbitraryFor(field: Field, depth: number): fc.Arbitrary<unknown> {
   const type = field.type;
   const listLength = depth > 4 ? 1 : 2;
   switch (type.kind) {
