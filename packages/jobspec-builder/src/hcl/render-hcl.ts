@@ -327,11 +327,14 @@ export function renderHcl(body: HclBody): string {
  *   is written as is (heredocs have no backslash escapes) but for `$${` and `%%{`; the delimiter is
  *   the first of `EOT`, `EOT1`, `EOT2`, ... that no content line equals once trimmed, and is in
  *   column 0. List elements and block labels are always quoted.
+ * - Strings are written as given, not normalized: HCL normalizes string literals and object keys
+ *   (not block labels) to Unicode NFC when it parses them, so a string that is not in NFC reaches
+ *   Nomad normalized (the API JSON form would keep it as is).
  * - Numbers: integers as integers (`1000000000000000000000`, never `1e+21`), other numbers as
  *   JavaScript prints them (`0.5`, `1.5e-7`); `-0` is `0`.
  * - Lists are on one line (`["a", "b"]`) when every element is a one-line scalar (string, number,
- *   boolean, null or one-line expression) and the line from `[` to `]` is at most 80 characters;
- *   otherwise one element per line, each followed by a comma. `[]` when empty.
+ *   boolean, null or one-line expression) and the line from `[` to `]` is at most 80 UTF-16 code
+ *   units; otherwise one element per line, each followed by a comma. `[]` when empty.
  * - Objects have one entry per line, `key = value`, `=` aligned as in bodies. Keys that are
  *   identifiers are bare, except `for`, `true`, `false` and `null`; other keys are quoted strings.
  *   `{}` when empty.

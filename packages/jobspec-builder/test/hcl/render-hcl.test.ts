@@ -451,7 +451,7 @@ describe('renderValue', () => {
   });
 
   it('throws on a string with an unpaired surrogate', () => {
-    expect(() => renderHcl([attribute('x', { ['k\ud800']: 1 })])).toThrowErrorMatchingInlineSnapshot(
+    expect(() => renderHcl([attribute('x', { 'k\ud800': 1 })])).toThrowErrorMatchingInlineSnapshot(
       `[HclError: Invalid string at x["k\\ud800"]: expected well-formed Unicode, received an unpaired surrogate \\uD800 at index 1 of "k\\ud800". Use String.prototype.toWellFormed() to replace it with U+FFFD.]`,
     );
     expect(thrown(() => renderValue('a\n\udc00\n'))).toMatchObject({ code: 'INVALID_STRING' });
