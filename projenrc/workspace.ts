@@ -128,7 +128,9 @@ export function createWorkspacePackage(root: Root, options: WorkspacePackageOpti
   const entryPoint = (module: string) => ({ types: `./lib/${module}.d.ts`, default: `./lib/${module}.js` });
   project.package.addField('exports', {
     '.': entryPoint('index'),
-    ...Object.fromEntries(Object.entries(options.subpathExports ?? {}).map(([path, module]) => [path, entryPoint(module)])),
+    ...Object.fromEntries(
+      Object.entries(options.subpathExports ?? {}).map(([path, module]) => [path, entryPoint(module)]),
+    ),
     './package.json': './package.json',
   });
   project.package.addField('files', ['lib', '!lib/**/*.tsbuildinfo', ...(options.extraFiles ?? [])]);
