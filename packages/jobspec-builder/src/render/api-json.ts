@@ -11,6 +11,18 @@ export function labelField(struct: AnyStruct): [string, Field] | undefined {
   return Object.entries(struct.fields as Record<string, Field>).find(([, f]) => f.label);
 }
 
+/** The path of a list item: by its label where it has one (`tasks[server]`), else by index (`checks[0]`). */
+export function itemPath(
+  struct: AnyStruct,
+  item: Readonly<Record<string, unknown>> | undefined,
+  index: string | number,
+  path: string,
+): string {
+  const label = labelField(struct)?.[0];
+  const value = label ? item?.[label] : undefined;
+  return joinPath(path, typeof value === 'string' ? `[${value}]` : typeof index === 'number' ? index : `[${index}]`);
+}
+
 /**
  * Encodes model props as the API JSON object of `struct`: Go field names,
  * durations in nanoseconds, sizes in MiB. Keys keep the schema's order.
@@ -49,10 +61,7 @@ function encodeValue(field: Field, value: unknown, path: string): unknown {
       return encodeStruct(type.struct(), value as ApiObject, path);
     case 'list': {
       const struct = type.struct();
-      const label = labelField(struct)?.[0];
-      return (value as ApiObject[]).map((item, i) =>
-        encodeStruct(struct, item, joinPath(path, label && typeof item[label] === 'string' ? `[${item[label]}]` : i)),
-      );
+      return (value as ApiObject[]).map((item, i) => encodeStruct(struct, item, itemPath(struct, item, i, path)));
     }
     case 'map': {
       const struct = type.struct();

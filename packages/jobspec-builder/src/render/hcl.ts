@@ -2,7 +2,7 @@ import { JobspecError, joinPath } from '../errors';
 import { attribute, block, type HclAttribute, type HclBlock, type HclBody, type HclValue, isIdentifier } from '../hcl';
 import type { AnyStruct, Field } from '../schema/dsl';
 import type { Duration, Size } from '../values';
-import { labelField } from './api-json';
+import { itemPath, labelField } from './api-json';
 
 type Props = Readonly<Record<string, unknown>>;
 
@@ -41,12 +41,12 @@ export function structBody(struct: AnyStruct, props: Props, path: string, omit: 
         const struct = type.struct();
         const label = labelField(struct)?.[0];
         (value as Props[]).forEach((item, i) => {
-          const itemPath = joinPath(fieldPath, label && typeof item[label] === 'string' ? `[${item[label]}]` : i);
+          const at = itemPath(struct, item, i, fieldPath);
           if (field.hclLabel) {
             const { prop: labelProp, toLabel } = field.hclLabel;
-            blocks.push(block(hclName, [toLabel(item[labelProp])], structBody(struct, item, itemPath, [labelProp])));
+            blocks.push(block(hclName, [toLabel(item[labelProp])], structBody(struct, item, at, [labelProp])));
           } else {
-            blocks.push(block(hclName, label ? [String(item[label])] : [], structBody(struct, item, itemPath)));
+            blocks.push(block(hclName, label ? [String(item[label])] : [], structBody(struct, item, at)));
           }
         });
         break;

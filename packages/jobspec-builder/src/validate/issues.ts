@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { JobspecIssue } from '../errors';
+import { itemPath } from '../render/api-json';
 import type { AnyStruct, Field } from '../schema/dsl';
 
 /**
@@ -65,9 +66,8 @@ function describePath(
     const key = String(segment);
     if (pending && (pending.type.kind === 'list' || pending.type.kind === 'map')) {
       const item = (value as Record<string, unknown> | undefined)?.[key] as Record<string, unknown> | undefined;
-      const label = typeof item?.name === 'string' ? item.name : typeof item?.label === 'string' ? item.label : key;
-      path += `[${label}]`;
       struct = pending.type.struct();
+      path = itemPath(struct, item, key, path);
       pending = undefined;
       value = item;
       continue;
