@@ -14,7 +14,7 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
   });
   project.addTask('bench', {
     description: 'Render throughput of HCL and API JSON for a median-size job (prints figures)',
-    exec: 'tsx bench/render.bench.ts',
+    exec: 'node bench/render.bench.mjs',
   });
   project.addTask('golden', {
     description: 'Regenerate the golden files in test/golden/ from the example jobs',

@@ -58,6 +58,9 @@ function hex4(code: number): string {
   return code.toString(16).toUpperCase().padStart(4, '0');
 }
 
+/** Printable ASCII but `"` and `\`: most strings, which need no escape but for template sigils. */
+const PLAIN_ASCII = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /**
  * The quoted HCL string literal for `value`: `\`, `"`, newline, CR and tab get their short escapes,
  * the characters of {@link needsUnicodeEscape} become `\uNNNN`, and `${`/`%{` become `$${`/`%%{`.
@@ -65,6 +68,9 @@ function hex4(code: number): string {
  * @param path - where the string is, for errors
  */
 export function quoteString(value: string, path: string): string {
+  if (PLAIN_ASCII.test(value)) {
+    return `"${value.includes('{') ? escapeTemplate(value) : value}"`;
+  }
   assertWellFormed(value, path);
   let out = '';
   for (const char of value) {
@@ -114,6 +120,8 @@ export function heredocString(value: string, path: string): string | undefined {
   return `<<${delimiter}\n${content}${delimiter}`;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 // Unicode 15.1 (rule GB9c) joins Indic conjuncts such as "क्ष" into one grapheme; hclwrite uses
@@ -138,7 +146,8 @@ function columnsOfToken(token: string): number {
  * @param key - a bare identifier or a literal produced by {@link quoteString}
  */
 export function keyColumns(key: string): number {
-  if (!key.startsWith('"')) {
+  // In printable ASCII every character is one grapheme, so token cuts change nothing.
+  if (!key.startsWith('"') || PRINTABLE_ASCII.test(key)) {
     return key.length;
   }
   let columns = 2;

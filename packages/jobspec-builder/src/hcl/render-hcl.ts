@@ -99,7 +99,7 @@ function renderList(list: readonly HclValue[], level: number, context: Context):
   }
   enter(list, context);
   const elements = list.map((element, index) =>
-    renderAt(element, level + 1, { ...context, path: `${context.path}[${index}]` }, false),
+    renderAt(element, level + 1, { path: `${context.path}[${index}]`, ancestors: context.ancestors }, false),
   );
   context.ancestors.delete(list);
 
@@ -135,12 +135,12 @@ function renderObject(object: { readonly [key: string]: HclValue }, level: numbe
     return {
       lead,
       columns: keyColumns(lead),
-      value: renderAt(object[key] as HclValue, level + 1, { ...context, path }, true),
+      value: renderAt(object[key] as HclValue, level + 1, { path, ancestors: context.ancestors }, true),
     };
   });
   context.ancestors.delete(object);
   return {
-    text: `{\n${renderEntries(entries, level + 1).join('\n')}\n${indentOf(level)}}`,
+    text: `{\n${renderEntriesText(entries, level + 1)}\n${indentOf(level)}}`,
     aligns: false,
     multiline: true,
     endsWithHeredoc: false,
@@ -187,50 +187,63 @@ function renderAt(value: HclValue, level: number, context: Context, heredocAllow
  * Lays out `lead = value` lines the way hclwrite does: within a run of consecutive lines whose
  * value aligns, every `=` is padded to one column past the widest lead; a value that hclwrite
  * sees as several lines ends the run, and one whose first line leaves a bracket open is not part
- * of any run.
+ * of any run. Appends the lines to `out`.
  */
-function renderEntries(entries: readonly Entry[], level: number): string[] {
+function renderEntries(entries: readonly Entry[], level: number, out: string[]): void {
   const indent = indentOf(level);
-  const lines: string[] = [];
-  let run: Entry[] = [];
-  const flush = (): void => {
-    const width = Math.max(...run.map((entry) => entry.columns));
-    for (const entry of run) {
-      lines.push(`${indent}${entry.lead}${' '.repeat(width - entry.columns + 1)}= ${entry.value.text}`);
+  let runStart = 0;
+  const flush = (runEnd: number): void => {
+    let width = 0;
+    for (let i = runStart; i < runEnd; i++) width = Math.max(width, (entries[i] as Entry).columns);
+    for (let i = runStart; i < runEnd; i++) {
+      const entry = entries[i] as Entry;
+      out.push(`${indent}${entry.lead}${' '.repeat(width - entry.columns + 1)}= ${entry.value.text}`);
     }
-    run = [];
   };
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as Entry;
     if (!entry.value.aligns) {
-      flush();
-      lines.push(`${indent}${entry.lead} = ${entry.value.text}`);
-      continue;
-    }
-    run.push(entry);
-    if (entry.value.multiline) {
-      flush();
+      flush(i);
+      out.push(`${indent}${entry.lead} = ${entry.value.text}`);
+      runStart = i + 1;
+    } else if (entry.value.multiline) {
+      flush(i + 1);
+      runStart = i + 1;
     }
   }
-  flush();
-  return lines;
+  flush(entries.length);
+}
+
+function renderEntriesText(entries: readonly Entry[], level: number): string {
+  const lines: string[] = [];
+  renderEntries(entries, level, lines);
+  return lines.join('\n');
 }
 
 function blockPath(path: string, item: HclBlock): string {
-  const labels = item.labels.map((label) => `[${JSON.stringify(label)}]`).join('');
+  let labels = '';
+  for (const label of item.labels) labels += `[${JSON.stringify(label)}]`;
   return `${path === '' ? '' : `${path}.`}${item.type}${labels}`;
 }
 
-function renderBlock(item: HclBlock, level: number, context: Context): string[] {
+function renderBlock(item: HclBlock, level: number, context: Context, out: string[]): void {
   assertIdentifier(item.type, 'block type', context.path);
   assertLabels(item.type, item.labels, context.path);
   const path = blockPath(context.path, item);
-  const header = [item.type, ...item.labels.map((label) => quoteString(label, path))].join(' ');
-  const body = renderBody(item.body, level + 1, { ...context, path });
+  let header = item.type;
+  for (const label of item.labels) header += ` ${quoteString(label, path)}`;
   const indent = indentOf(level);
-  return body.length === 0 ? [`${indent}${header} {}`] : [`${indent}${header} {`, ...body, `${indent}}`];
+  const opening = out.length;
+  out.push(`${indent}${header} {`);
+  renderBody(item.body, level + 1, { path, ancestors: context.ancestors }, out);
+  if (out.length === opening + 1) {
+    out[opening] = `${indent}${header} {}`;
+  } else {
+    out.push(`${indent}}`);
+  }
 }
 
-function renderBody(body: HclBody, level: number, context: Context): string[] {
+function renderBody(body: HclBody, level: number, context: Context, out: string[]): void {
   if (!Array.isArray(body)) {
     throw new HclError(
       'INVALID_BODY',
@@ -239,7 +252,6 @@ function renderBody(body: HclBody, level: number, context: Context): string[] {
       context.path,
     );
   }
-  const lines: string[] = [];
   const names = new Set<string>();
   let entries: Entry[] = [];
   let previous: 'attribute' | 'block' | undefined;
@@ -258,17 +270,22 @@ function renderBody(body: HclBody, level: number, context: Context): string[] {
       }
       names.add(name);
       if (previous === 'block') {
-        lines.push('');
+        out.push('');
       }
-      const path = keyPath(context.path, name);
-      entries.push({ lead: name, columns: name.length, value: renderAt(value, level, { ...context, path }, true) });
+      // An identifier needs no quoting in a path.
+      const path = context.path === '' ? name : `${context.path}.${name}`;
+      entries.push({
+        lead: name,
+        columns: name.length,
+        value: renderAt(value, level, { path, ancestors: context.ancestors }, true),
+      });
     } else if (kind === 'block') {
-      lines.push(...renderEntries(entries, level));
+      renderEntries(entries, level, out);
       entries = [];
       if (previous !== undefined) {
-        lines.push('');
+        out.push('');
       }
-      lines.push(...renderBlock(item as HclBlock, level, context));
+      renderBlock(item as HclBlock, level, context, out);
     } else {
       throw new HclError(
         'INVALID_BODY',
@@ -279,8 +296,7 @@ function renderBody(body: HclBody, level: number, context: Context): string[] {
     }
     previous = kind;
   }
-  lines.push(...renderEntries(entries, level));
-  return lines;
+  renderEntries(entries, level, out);
 }
 
 /**
@@ -311,7 +327,8 @@ function renderBody(body: HclBody, level: number, context: Context): string[] {
  * // }
  */
 export function renderHcl(body: HclBody): string {
-  const lines = renderBody(body, 0, { path: '', ancestors: new Set() });
+  const lines: string[] = [];
+  renderBody(body, 0, { path: '', ancestors: new Set() }, lines);
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 

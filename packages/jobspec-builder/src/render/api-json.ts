@@ -6,11 +6,6 @@ import { Duration, Size } from '../values';
 
 type ApiObject = Record<string, unknown>;
 
-/** The label field of a struct (`group "web"` -> `name`), if it has one. */
-export function labelField(struct: AnyStruct): [string, Field] | undefined {
-  return Object.entries(struct.fields as Record<string, Field>).find(([, f]) => f.label);
-}
-
 /** The path of a list item: by its label where it has one (`tasks[server]`), else by index (`checks[0]`). */
 export function itemPath(
   struct: AnyStruct,
@@ -18,7 +13,7 @@ export function itemPath(
   index: string | number,
   path: string,
 ): string {
-  const label = labelField(struct)?.[0];
+  const label = struct.label?.[0];
   const value = label ? item?.[label] : undefined;
   return joinPath(path, typeof value === 'string' ? `[${value}]` : typeof index === 'number' ? index : `[${index}]`);
 }
@@ -29,7 +24,7 @@ export function itemPath(
  */
 export function encodeStruct(struct: AnyStruct, props: Readonly<Record<string, unknown>>, path: string): ApiObject {
   const api: ApiObject = {};
-  for (const [prop, field] of Object.entries(struct.fields as Record<string, Field>)) {
+  for (const [prop, field] of struct.entries) {
     const value = props[prop];
     if (value === undefined) continue;
     api[field.api] = encodeValue(field, value, joinPath(path, prop));
@@ -65,7 +60,7 @@ function encodeValue(field: Field, value: unknown, path: string): unknown {
     }
     case 'map': {
       const struct = type.struct();
-      const label = labelField(struct);
+      const label = struct.label;
       return Object.fromEntries(
         Object.entries(value as Record<string, ApiObject>).map(([key, item]) => {
           const encoded = encodeStruct(struct, item, joinPath(path, `[${key}]`));
@@ -110,7 +105,7 @@ export function decodeStruct(struct: AnyStruct, input: Readonly<ApiObject>): Rec
     ...(struct.hooks.apiKeys ?? []),
     ...Object.keys(UNMODELED_API_FIELDS[struct.name] ?? {}),
   ]);
-  for (const [prop, field] of Object.entries(struct.fields as Record<string, Field>)) {
+  for (const [prop, field] of struct.entries) {
     known.add(field.api);
     const value = api[field.api];
     if (value === undefined || value === null) continue;
@@ -134,7 +129,7 @@ function decodeValue(field: Field, value: unknown): unknown {
       return (value as ApiObject[]).map((item) => decodeStruct(type.struct(), item));
     case 'map': {
       const struct = type.struct();
-      const label = labelField(struct);
+      const label = struct.label;
       return Object.fromEntries(
         Object.entries(value as Record<string, ApiObject>).map(([key, item]) => {
           const decoded = decodeStruct(struct, item);

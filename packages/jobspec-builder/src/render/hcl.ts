@@ -1,10 +1,21 @@
 import { JobspecError, joinPath } from '../errors';
-import { attribute, block, type HclAttribute, type HclBlock, type HclBody, type HclValue, isIdentifier } from '../hcl';
-import type { AnyStruct, Field } from '../schema/dsl';
+import type { HclAttribute, HclBlock, HclBody, HclValue } from '../hcl';
+import { isIdentifier } from '../hcl';
+import type { AnyStruct } from '../schema/dsl';
 import type { Duration, Size } from '../values';
-import { itemPath, labelField } from './api-json';
+import { itemPath } from './api-json';
 
 type Props = Readonly<Record<string, unknown>>;
+
+// Plain nodes instead of the public attribute()/block(), which check and freeze every node:
+// the renderer checks names and labels once, when it writes them.
+function attribute(name: string, value: HclValue): HclAttribute {
+  return { kind: 'attribute', name, value };
+}
+
+function block(type: string, labels: readonly string[], body: HclBody): HclBlock {
+  return { kind: 'block', type, labels, body };
+}
 
 /**
  * The HCL body of a struct: attributes first, then blocks, each in schema order
@@ -14,11 +25,10 @@ type Props = Readonly<Record<string, unknown>>;
 export function structBody(struct: AnyStruct, props: Props, path: string, omit: readonly string[] = []): HclBody {
   const attributes: HclAttribute[] = [];
   const blocks: HclBlock[] = [];
-  for (const [prop, field] of Object.entries(struct.fields as Record<string, Field>)) {
+  for (const [prop, field] of struct.entries) {
     const value = props[prop];
     if (value === undefined || omit.includes(prop) || field.label) continue;
     const hclName = field.hcl as string;
-    const fieldPath = joinPath(path, prop);
     const type = field.type;
     switch (type.kind) {
       case 'duration':
@@ -32,14 +42,15 @@ export function structBody(struct: AnyStruct, props: Props, path: string, omit: 
         mapBody(hclName, value as Props, attributes, blocks);
         break;
       case 'freeform':
-        blocks.push(block(hclName, [], freeformBody(value as Props, fieldPath)));
+        blocks.push(block(hclName, [], freeformBody(value as Props, joinPath(path, prop))));
         break;
       case 'struct':
-        blocks.push(block(hclName, [], structBody(type.struct(), value as Props, fieldPath)));
+        blocks.push(block(hclName, [], structBody(type.struct(), value as Props, joinPath(path, prop))));
         break;
       case 'list': {
         const struct = type.struct();
-        const label = labelField(struct)?.[0];
+        const label = struct.label?.[0];
+        const fieldPath = joinPath(path, prop);
         (value as Props[]).forEach((item, i) => {
           const at = itemPath(struct, item, i, fieldPath);
           if (field.hclLabel) {
@@ -53,6 +64,7 @@ export function structBody(struct: AnyStruct, props: Props, path: string, omit: 
       }
       case 'map': {
         const struct = type.struct();
+        const fieldPath = joinPath(path, prop);
         for (const [key, item] of Object.entries(value as Record<string, Props>)) {
           blocks.push(block(hclName, [key], structBody(struct, item, joinPath(fieldPath, `[${key}]`))));
         }

@@ -69,13 +69,18 @@ export interface Struct<F extends Fields = Fields> {
   readonly name: string;
   readonly fields: F;
   readonly hooks: StructHooks;
+  /** `fields` as `[prop, field]` pairs in declaration order, computed once: the renderers walk them per job. */
+  readonly entries: readonly (readonly [string, Field])[];
+  /** The field that is the block's label (`group "web"` -> `name`), if there is one. */
+  readonly label: readonly [string, Field] | undefined;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the struct graph is heterogeneous; each use site narrows it.
 export type AnyStruct = Struct<any>;
 
 export function struct<F extends Fields>(name: string, fields: F, hooks: StructHooks = {}): Struct<F> {
-  return { name, fields, hooks };
+  const entries = Object.entries(fields as Record<string, Field>);
+  return { name, fields, hooks, entries, label: entries.find(([, f]) => f.label) };
 }
 
 export function field<K extends Kind>(api: string, type: K, options: FieldOptions = {}): Field<K> {
