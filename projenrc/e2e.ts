@@ -12,17 +12,41 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
     description: 'Reference deployment of Nomad on AWS and the end-to-end tests of this repository.',
     private: true,
     workspaceDeps: published,
-    deps: [`aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`],
-    devDeps: ['yaml@2.9.1'],
+    // `npm start` synthesizes the reference app and runs cdk-nag on it in-process.
+    deps: [`aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`, `cdk-nag@${VERSIONS.cdkNag}`],
+    devDeps: [
+      'yaml@2.9.1',
+      // The CDK CLI (`cdk deploy` with credentials) and the snapshot tests of the reference stack.
+      `aws-cdk@${VERSIONS.awsCdkCli}`,
+      `@aws-cdk/integ-runner@${VERSIONS.integRunner}`,
+      `@aws-cdk/integ-tests-alpha@${VERSIONS.integTestsAlpha}`,
+    ],
     // The workspace tests run nx, projen, npm and changesets in temporary repositories.
     testTimeoutMs: 600_000,
   });
 
-  // `npm start` at the root: build every package and report what was built.
+  // `npm start` at the root: synthesize the reference app, run cdk-nag and print a summary.
   project.addTask('start', {
-    description: 'Build every package and print what was built',
+    description: 'Synthesize the reference app, run cdk-nag (AwsSolutions) and print a summary',
     exec: 'node lib/main.js',
   });
+  const integ = 'integ-runner --directory test/integ --language typescript --app "tsx {filePath}"';
+  project.addTask('integ', {
+    description: 'Verify the committed integ snapshots against a fresh synthesis (deploys nothing)',
+    exec: integ,
+  });
+  project.addTask('integ:update', {
+    description: 'Rewrite the integ snapshots from a fresh synthesis (deploys nothing); commit the result',
+    exec: `${integ} --dry-run --update-on-failed`,
+  });
+  project.addTask('bench', {
+    description: 'Synth wall time and peak memory: reference app vs an empty app, and 1/10/50 client pools',
+    exec: 'tsx bin/bench-synth.ts',
+  });
+  // The app entry point and the benchmark (bin/) are type-checked with the tests, as the integ tests are.
+  project.tsconfigDev.addInclude('../bin/**/*.ts');
+  // integ-runner's working directories.
+  project.gitignore.exclude('cdk-integ.out.*/');
 
   // The workspace tests read files outside this package: make them part of its test hash.
   project.package.addField('nx', {
