@@ -1,5 +1,5 @@
 import { JobspecError, type JobspecIssue } from './errors';
-import { attribute, block, type HclBlock, HclExpression, type HclValue, renderHcl } from './hcl';
+import { attribute, block, type HclBlock, HclError, HclExpression, type HclValue, renderHcl } from './hcl';
 import type { JobProps } from './model';
 import { decodeStruct, encodeStruct } from './render/api-json';
 import { structBody } from './render/hcl';
@@ -98,7 +98,16 @@ export class Job {
   /** The jobspec in canonical HCL2, as `nomad fmt` formats it. */
   toHcl(options: ToHclOptions = {}): string {
     this.assertValid();
-    const job = block('job', [String(this.props.id)], structBody(S.Job, this.props, ''));
-    return renderHcl([...(options.variables ?? []).map((v) => v.toHclBlock()), job]);
+    try {
+      const job = block('job', [String(this.props.id)], structBody(S.Job, this.props, ''));
+      return renderHcl([...(options.variables ?? []).map((v) => v.toHclBlock()), job]);
+    } catch (error) {
+      // What validation lets through but HCL cannot hold (a `raw.hcl` name that is not an
+      // identifier, a string with a lone surrogate) is reported like every other problem.
+      if (error instanceof HclError) {
+        throw new JobspecError([{ code: 'not-renderable', path: error.path, message: error.message }]);
+      }
+      throw error;
+    }
   }
 }

@@ -43,7 +43,12 @@ export interface FieldOptions {
   /** One line of documentation, shown in validation errors and generated docs. */
   readonly doc?: string;
   /** For repeated blocks labeled by one of their fields in HCL only (`scaling "cpu"`): that field and its label. */
-  readonly hclLabel?: { readonly prop: string; readonly toLabel: (value: unknown) => string };
+  readonly hclLabel?: {
+    readonly prop: string;
+    readonly toLabel: (value: unknown) => string;
+    /** The inverse of `toLabel`, for reading HCL. */
+    readonly fromLabel: (label: string) => unknown;
+  };
 }
 
 export interface Field<K extends Kind = Kind> extends FieldOptions {

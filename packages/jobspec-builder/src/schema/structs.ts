@@ -249,7 +249,11 @@ export const Task = struct(
       t.list(() => ScalingPolicy),
       {
         hcl: 'scaling',
-        hclLabel: { prop: 'type', toLabel: (type) => String(type).replace(/^vertical_/, '') },
+        hclLabel: {
+          prop: 'type',
+          toLabel: (type) => String(type).replace(/^vertical_/, ''),
+          fromLabel: (label) => `vertical_${label}`,
+        },
       },
     ),
     secrets: field(
