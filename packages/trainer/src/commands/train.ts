@@ -1,0 +1,314 @@
+import type { BadRowPolicy } from '../data/table';
+import { TrainerError } from '../errors';
+import { DenseNetwork } from '../model/dense-network';
+import { type ModelFile, toModelFile } from '../model/model-file';
+import type { MetricsServer } from '../observability/training-metrics';
+import { TrainingMetrics } from '../observability/training-metrics';
+import { formatLocation, parseLocation } from '../storage/location';
+import { type RunManifest, RunStore } from '../storage/run-store';
+import { storeAt } from '../storage/stores';
+import { decodeCheckpoint, encodeCheckpoint, type RunFingerprint } from '../training/checkpoint';
+import { type ClassificationMetrics, evaluateRows } from '../training/classification-metrics';
+import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../training/hyperparameters';
+import { SPLIT_SEED } from '../training/split';
+import { type EpochMetrics, initialTrainingState, type TrainingState, trainLoop } from '../training/train-loop';
+import { loadTrainingData, type TrainingData } from '../training/training-data';
+import type { CommandContext } from './context';
+import { readHyperparameters } from './optimize';
+import { checkRunId, defaultRunId } from './run-id';
+
+export interface TrainOptions {
+  /** `builtin:iris`, a CSV file, or `s3://bucket/key.csv`. */
+  readonly data: string;
+  /** @default - `species` for the built-in data, else the last column */
+  readonly label?: string;
+  /** Directory or `s3://bucket/prefix` the run is written under. */
+  readonly out: string;
+  /** Values given explicitly; the rest come from `hyperparametersFrom`, then the defaults. */
+  readonly hyperparameters?: Partial<Hyperparameters>;
+  /** An optimize run (its location) whose best hyperparameters to start from. @default - none */
+  readonly hyperparametersFrom?: string;
+  /** @default 0.2 */
+  readonly testSplit?: number;
+  /** @default 'fail' */
+  readonly badRows?: BadRowPolicy;
+  /** Continue the run's checkpoint if there is one. @default false */
+  readonly resume?: boolean;
+  /** @default - the dispatched Nomad job's id, else the time and a random suffix */
+  readonly runId?: string;
+  /** Checkpoint inside epochs this often, besides at each epoch's end. @default - at epoch ends only */
+  readonly checkpointIntervalSeconds?: number;
+  /** Serve Prometheus metrics on this port while training (0 picks one). @default - no endpoint */
+  readonly metricsPort?: number;
+  /** @default '0.0.0.0' */
+  readonly metricsHost?: string;
+  /** Push the final metrics to this Prometheus Pushgateway. @default - no push */
+  readonly pushgatewayUrl?: string;
+}
+
+/** `metrics.json` of a training run. */
+export interface TrainingMetricsFile {
+  readonly format: 'org.trainer.metrics';
+  readonly version: 1;
+  readonly runId: string;
+  readonly data: {
+    readonly source: string;
+    readonly sha256: string;
+    readonly bytes: number;
+    readonly rows: number;
+    readonly badRows: TrainingData['table']['badRows'];
+    readonly labelColumn: string;
+    readonly featureColumns: readonly string[];
+    readonly classes: readonly string[];
+  };
+  readonly split: {
+    readonly testFraction: number;
+    readonly seed: number;
+    readonly trainRows: number;
+    readonly testRows: number;
+  };
+  readonly hyperparameters: Hyperparameters;
+  readonly epochs: readonly EpochMetrics[];
+  readonly test: ClassificationMetrics;
+  readonly resumedFrom?: { readonly epoch: number; readonly batch: number };
+  readonly timings: {
+    readonly readSeconds: number;
+    readonly trainSeconds: number;
+    readonly evaluateSeconds: number;
+    readonly totalSeconds: number;
+  };
+}
+
+export interface TrainResult {
+  readonly runId: string;
+  /** Where the run is: `<out>/<run-id>`. */
+  readonly location: string;
+  readonly manifest: RunManifest;
+  readonly model: ModelFile;
+  readonly metrics: TrainingMetricsFile;
+}
+
+/**
+ * `trainer train`: reads the data, trains with checkpoints, evaluates on the fixed
+ * test split, and writes `model.json` and `metrics.json` as one run under `out`.
+ */
+export async function train(options: TrainOptions, context: CommandContext): Promise<TrainResult> {
+  const started = performance.now();
+  const { logger } = context;
+  const out = parseLocation(options.out);
+  const runs = new RunStore(storeAt(out, context.storage));
+  const hyperparameters = await resolveHyperparameters(options, context);
+  const testSplit = options.testSplit ?? 0.2;
+  const { runId, checkpoint } = await chooseRun(options, runs, context);
+  if (checkpoint === 'complete') {
+    const location = `${formatLocation(out)}/${runId}`;
+    logger.info('run already complete', { runId, location });
+    return readTrainResult(runs, runId, location);
+  }
+
+  const data = await loadTrainingData({
+    data: options.data,
+    labelColumn: options.label,
+    testSplit,
+    badRows: options.badRows ?? 'fail',
+    storage: context.storage,
+  });
+  const { table, split } = data;
+  logger.info('data read', {
+    source: data.source,
+    rows: table.rowCount,
+    features: table.featureNames.length,
+    classes: table.classes,
+    badRows: table.badRows.count,
+    trainRows: split.train.length,
+    testRows: split.test.length,
+    seconds: round(data.readSeconds),
+  });
+  for (const badRow of table.badRows.examples)
+    logger.warn('bad row skipped', { line: badRow.line, reason: badRow.reason });
+
+  const network = DenseNetwork.forKind(
+    hyperparameters.model,
+    table.featureNames.length,
+    table.classes.length,
+    hyperparameters.hiddenSize,
+  );
+  const fingerprint: RunFingerprint = {
+    hyperparameters,
+    dataSha256: table.sha256,
+    labelColumn: data.labelColumn,
+    featureColumns: table.featureNames,
+    classes: table.classes,
+    testSplit,
+  };
+  const state: TrainingState = checkpoint
+    ? decodeCheckpoint(checkpoint.toString('utf8'), runId, fingerprint, network.parameterCount)
+    : initialTrainingState(network, hyperparameters.seed);
+  const resumedFrom = checkpoint ? { epoch: state.epoch, batch: state.batch } : undefined;
+  logger.info(resumedFrom ? 'resuming training' : 'training', { runId, ...hyperparameters, ...resumedFrom });
+
+  const metrics = new TrainingMetrics(runId, hyperparameters.model, hyperparameters.epochs);
+  metrics.setEpochsCompleted(state.epoch);
+  let server: MetricsServer | undefined;
+  try {
+    if (options.metricsPort !== undefined) {
+      server = await metrics.serve(options.metricsPort, options.metricsHost ?? '0.0.0.0');
+      logger.info('metrics endpoint', { url: `http://${options.metricsHost ?? '0.0.0.0'}:${server.port}/metrics` });
+    }
+    const trainStarted = performance.now();
+    await trainLoop({
+      network,
+      hyperparameters,
+      rows: table,
+      trainRows: split.train,
+      testRows: split.test,
+      classes: table.classes,
+      state,
+      signal: context.signal,
+      checkpointIntervalMs:
+        options.checkpointIntervalSeconds === undefined ? undefined : options.checkpointIntervalSeconds * 1000,
+      checkpoint: async (current) => {
+        await runs.writeCheckpoint(runId, encodeCheckpoint(current, runId, fingerprint));
+        metrics.onCheckpoint();
+      },
+      onBatch: (progress) => {
+        logger.progress(progress);
+        metrics.onBatch(progress);
+      },
+      onEpoch: async (epoch) => {
+        metrics.onEpoch(epoch);
+        logger.info('epoch', { ...epoch, epochs: hyperparameters.epochs });
+        await context.onEpoch?.(epoch, { runId, metricsPort: server?.port });
+      },
+    });
+    const trainSeconds = (performance.now() - trainStarted) / 1000;
+
+    const evaluateStarted = performance.now();
+    const test = evaluateRows(network, state.params, table, split.test, table.classes);
+    const evaluateSeconds = (performance.now() - evaluateStarted) / 1000;
+    const model = toModelFile({
+      network,
+      params: state.params,
+      labelColumn: data.labelColumn,
+      featureColumns: table.featureNames,
+      classes: table.classes,
+      standardization: data.standardization,
+      hyperparameters,
+      training: { runId, dataSha256: table.sha256, rows: split.train.length },
+    });
+    const metricsFile: TrainingMetricsFile = {
+      format: 'org.trainer.metrics',
+      version: 1,
+      runId,
+      data: {
+        source: data.source,
+        sha256: table.sha256,
+        bytes: table.bytes,
+        rows: table.rowCount,
+        badRows: table.badRows,
+        labelColumn: data.labelColumn,
+        featureColumns: table.featureNames,
+        classes: table.classes,
+      },
+      split: { testFraction: testSplit, seed: SPLIT_SEED, trainRows: split.train.length, testRows: split.test.length },
+      hyperparameters,
+      epochs: state.history,
+      test,
+      ...(resumedFrom ? { resumedFrom } : {}),
+      timings: {
+        readSeconds: data.readSeconds,
+        trainSeconds,
+        evaluateSeconds,
+        totalSeconds: (performance.now() - started) / 1000,
+      },
+    };
+
+    const writer = runs.startRun(runId, 'train');
+    await writer.writeFile('model.json', `${JSON.stringify(model)}\n`);
+    await writer.writeFile('metrics.json', `${JSON.stringify(metricsFile, null, 2)}\n`);
+    const manifest = await writer.commit();
+    const location = `${formatLocation(out)}/${runId}`;
+    logger.info('run complete', {
+      runId,
+      location,
+      testAccuracy: test.accuracy,
+      testMacroF1: test.macroF1,
+      seconds: round(metricsFile.timings.totalSeconds),
+    });
+    if (options.pushgatewayUrl) {
+      try {
+        await metrics.push(options.pushgatewayUrl);
+        logger.info('metrics pushed', { url: options.pushgatewayUrl });
+      } catch (error) {
+        // The run is complete and saved: a monitoring outage must not fail it.
+        logger.warn('metrics push failed', { url: options.pushgatewayUrl, error: (error as Error).message });
+      }
+    }
+    return { runId, location, manifest, model, metrics: metricsFile };
+  } finally {
+    await server?.close();
+  }
+}
+
+/** Explicit values, over the optimize run's best values, over the defaults. */
+async function resolveHyperparameters(options: TrainOptions, context: CommandContext): Promise<Hyperparameters> {
+  const found = options.hyperparametersFrom
+    ? await readHyperparameters(options.hyperparametersFrom, context)
+    : undefined;
+  const explicit = Object.fromEntries(
+    Object.entries(options.hyperparameters ?? {}).filter(([, value]) => value !== undefined),
+  );
+  return { ...DEFAULT_HYPERPARAMETERS, ...found, ...explicit };
+}
+
+/** Picks the run id, and the checkpoint to resume (or 'complete' when the run is done already). */
+async function chooseRun(
+  options: TrainOptions,
+  runs: RunStore,
+  context: CommandContext,
+): Promise<{ runId: string; checkpoint?: Buffer | 'complete' }> {
+  const env = context.env ?? process.env;
+  const named = options.runId ?? (env.NOMAD_JOB_ID?.includes('/') ? defaultRunId(env) : undefined);
+  if (named !== undefined) {
+    const runId = checkRunId(named, options.runId ? '--run-id' : 'run id from NOMAD_JOB_ID');
+    if (await runs.readManifest(runId)) {
+      if (options.resume) return { runId, checkpoint: 'complete' };
+      throw new TrainerError(
+        'run-conflict',
+        `run ${runId} already exists at ${runs.store.description}: choose another --run-id, or pass --resume to accept the finished run`,
+      );
+    }
+    const checkpoint = options.resume ? await runs.readCheckpoint(runId) : undefined;
+    return checkpoint ? { runId, checkpoint } : { runId };
+  }
+  if (options.resume) {
+    // The most recently checkpointed unfinished run.
+    let newest: { runId: string; checkpoint: Buffer; savedAt: string } | undefined;
+    for (const runId of await runs.incompleteRuns()) {
+      const checkpoint = await runs.readCheckpoint(runId);
+      if (!checkpoint) continue;
+      const savedAt = String((JSON.parse(checkpoint.toString('utf8')) as { savedAt?: unknown }).savedAt ?? '');
+      if (!newest || savedAt > newest.savedAt) newest = { runId, checkpoint, savedAt };
+    }
+    if (newest) return { runId: newest.runId, checkpoint: newest.checkpoint };
+    context.logger.info('nothing to resume: starting a new run', { out: runs.store.description });
+  }
+  return { runId: defaultRunId(env) };
+}
+
+async function readTrainResult(runs: RunStore, runId: string, location: string): Promise<TrainResult> {
+  const manifest = (await runs.readManifest(runId)) as RunManifest;
+  const read = async (name: string): Promise<unknown> =>
+    JSON.parse((await runs.readRunFile(manifest, name)).toString('utf8'));
+  return {
+    runId,
+    location,
+    manifest,
+    model: (await read('model.json')) as ModelFile,
+    metrics: (await read('metrics.json')) as TrainingMetricsFile,
+  };
+}
+
+function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}

@@ -1,0 +1,25 @@
+/** Stable codes of {@link TrainerError}, one per kind of problem a user can fix. */
+export type TrainerErrorCode =
+  | 'invalid-option'
+  | 'invalid-data'
+  | 'invalid-model'
+  | 'run-conflict'
+  | 'checkpoint-mismatch'
+  | 'storage'
+  | 'aborted';
+
+/**
+ * The one error type of this package. `message` is a single line that names what
+ * was wrong (the flag, the file and line, the run) and how to fix it, so the CLI
+ * can print it as is.
+ */
+export class TrainerError extends Error {
+  override readonly name = 'TrainerError';
+
+  constructor(
+    readonly code: TrainerErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
