@@ -9,6 +9,7 @@ export * from './data/csv-reader';
 export * from './data/data-source';
 export * from './data/table';
 export * from './errors';
+export * from './job/trainer-job';
 export * from './model/dense-network';
 export * from './model/model-file';
 export * from './observability/logger';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
 import Papa from 'papaparse';
 import { TrainerError } from '../errors';
+import { parseNumber } from './parse-number';
 import type { BadRow, BadRowPolicy, Table } from './table';
 
 export interface ReadCsvOptions {
@@ -33,13 +34,18 @@ export function readCsv(input: Readable, options: ReadCsvOptions): Promise<Table
   const policy = options.badRows ?? 'fail';
   const hash = createHash('sha256');
   let bytes = 0;
+  // Records can span lines only inside quoted fields: until a quote shows up, none does (and none is searched for).
+  let sawQuote = false;
   const hashing = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
       bytes += chunk.length;
+      if (!sawQuote && chunk.includes(0x22)) sawQuote = true;
       callback(null, chunk);
     },
   });
+  // Decoded by a StringDecoder, so a UTF-8 character split between two chunks stays whole.
+  hashing.setEncoding('utf8');
 
   return new Promise<Table>((resolve, reject) => {
     let settled = false;
@@ -67,7 +73,7 @@ export function readCsv(input: Readable, options: ReadCsvOptions): Promise<Table
         if (settled) return;
         const fields = result.data;
         const recordLine = line;
-        line += 1 + embeddedNewlines(fields);
+        line += sawQuote ? 1 + embeddedNewlines(fields) : 1;
         try {
           if (!columns) {
             columns = resolveColumns(fields, options, withLabels);
@@ -185,7 +191,7 @@ class TableBuilder {
     }
     for (let j = 0; j < this.featureCount; j++) {
       const text = fields[columns.features[j] as number] as string;
-      const value = text.length === 0 ? Number.NaN : Number(text);
+      const value = parseNumber(text);
       if (!Number.isFinite(value)) {
         return `column "${columns.featureNames[j]}": expected a number, received "${truncate(text)}"`;
       }
