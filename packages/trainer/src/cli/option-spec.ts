@@ -49,7 +49,7 @@ export function resolveOptions<S extends OptionSpecs>(
       allowPositionals: false,
     });
   } catch (error) {
-    throw new TrainerError('invalid-option', (error as Error).message.split('\n')[0] as string);
+    throw new TrainerError('invalid-option', argumentProblem(error as Error & { code?: string }));
   }
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(specs)) {
@@ -65,6 +65,15 @@ export function resolveOptions<S extends OptionSpecs>(
     values[key] = result.data;
   }
   return values as OptionValues<S>;
+}
+
+/** parseArgs' message in one line; an unknown flag gets a plain message (this CLI takes no positionals). */
+function argumentProblem(error: Error & { code?: string }): string {
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const flag = /'(-[^']*)'/.exec(error.message)?.[1] ?? '';
+    return `unknown option ${flag}: see --help for the options of this command`;
+  }
+  return error.message.replace(/\s*\n\s*/g, ' ');
 }
 
 function rawValue(

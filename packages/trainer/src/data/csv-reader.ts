@@ -95,8 +95,8 @@ export function readCsv(input: Readable, options: ReadCsvOptions): Promise<Table
             (builder as TableBuilder).reportBadRow({ line: recordLine, reason: problem });
           }
         } catch (error) {
+          fail(error); // first: abort() calls complete() at once, which must find the read settled
           parser.abort();
-          fail(error);
         }
       },
       complete: () => {

@@ -1,0 +1,110 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { train } from '../../src/commands/train';
+import { DEFAULT_DATA } from '../../src/data/data-source';
+import { silentLogger } from '../../src/observability/logger';
+import { tempDir } from '../support/temp';
+
+/** Debian's prometheus-pushgateway package (installed by .ci/run). */
+const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The value of a sample line `name{labels} value` in Prometheus text format. */
+function sample(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+describe('metrics endpoint', () => {
+  it("serves the run's progress while it trains", async () => {
+    const scrapes: string[] = [];
+    await train(
+      {
+        data: DEFAULT_DATA,
+        out: tempDir(),
+        runId: 'm',
+        metricsPort: 0,
+        metricsHost: '127.0.0.1',
+        hyperparameters: { epochs: 3 },
+      },
+      {
+        logger: silentLogger,
+        env: {},
+        onEpoch: async (_, run) => {
+          const response = await fetch(`http://127.0.0.1:${run.metricsPort}/metrics`);
+          expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+          scrapes.push(await response.text());
+        },
+      },
+    );
+    expect(scrapes.map((text) => sample(text, 'trainer_epochs_completed'))).toEqual([1, 2, 3]);
+    const last = scrapes[2] as string;
+    expect(sample(last, 'trainer_epochs')).toBe(3);
+    expect(sample(last, 'trainer_rows_trained_total')).toBe(3 * 120);
+    expect(sample(last, 'trainer_loss')).toBeGreaterThan(0);
+    expect(sample(last, 'trainer_accuracy')).toBeGreaterThan(0.5);
+    expect(sample(last, 'trainer_test_accuracy')).toBeGreaterThan(0.5);
+    expect(sample(last, 'trainer_rows_per_second')).toBeGreaterThan(0);
+    expect(last).toContain('trainer_run_info{run_id="m",model="logistic"} 1');
+  });
+});
+
+describe('Pushgateway', () => {
+  let pushgateway: ChildProcess;
+  let url: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    pushgateway = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+    pushgateway.once('error', (error) => {
+      throw new Error(`cannot start ${PUSHGATEWAY} (apt-get install prometheus-pushgateway): ${error.message}`);
+    });
+    // Bounded wait for it to listen: 50 tries, 100 ms apart.
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const ready = await fetch(`${url}/-/ready`).then(
+        (response) => response.ok,
+        () => false,
+      );
+      if (ready) return;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`${PUSHGATEWAY} did not become ready at ${url}`);
+  });
+
+  afterAll(() => {
+    pushgateway?.kill();
+  });
+
+  it('receives the final metrics of a run, grouped by job and run id', async () => {
+    const result = await train(
+      { data: DEFAULT_DATA, out: tempDir(), runId: 'pushed', pushgatewayUrl: url, hyperparameters: { epochs: 4 } },
+      { logger: silentLogger, env: {} },
+    );
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const line = text.split('\n').find((l) => l.startsWith('trainer_epochs_completed{'));
+    expect(line).toMatch(/instance="",job="trainer",run_id="pushed"\} 4$/);
+    const accuracy = text.split('\n').find((l) => l.startsWith('trainer_test_accuracy{')) as string;
+    expect(Number(accuracy.slice(accuracy.lastIndexOf(' ') + 1))).toBe(result.metrics.epochs.at(-1)?.testAccuracy);
+  });
+
+  it('does not fail a finished run when the Pushgateway is down, and says so', async () => {
+    const warnings: unknown[] = [];
+    const logger = { ...silentLogger, warn: (message: string, fields?: unknown) => warnings.push({ message, fields }) };
+    const down = `http://127.0.0.1:${await freePort()}`;
+    const result = await train(
+      { data: DEFAULT_DATA, out: tempDir(), runId: 'p', pushgatewayUrl: down, hyperparameters: { epochs: 1 } },
+      { logger, env: {} },
+    );
+    expect(result.runId).toBe('p');
+    expect(warnings).toEqual([{ message: 'metrics push failed', fields: expect.objectContaining({ url: down }) }]);
+  });
+});
