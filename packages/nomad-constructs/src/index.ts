@@ -1,2 +1,18 @@
-// Public API of @org/nomad-constructs. Modules are re-exported here as they land.
-export {};
+// Public API of @org/nomad-constructs.
+export * from './agent/agent-config';
+export { renderAgentConfig } from './agent/render-agent-config';
+export { bootstrapScriptPath } from './boot/node-user-data';
+export { InterfaceEndpoint } from './cluster/cluster-vpc';
+export {
+  NomadClientPool,
+  type NomadClientPoolOptions,
+  type NomadClientPoolProps,
+  type NomadHostVolume,
+} from './cluster/nomad-client-pool';
+export { NomadCluster, type NomadClusterProps } from './cluster/nomad-cluster';
+export { NomadPorts } from './cluster/nomad-ports';
+export { ALLOWED_SERVER_COUNTS, NomadServers, type NomadServersProps } from './cluster/nomad-servers';
+export { NomadUi, type NomadUiOptions, type NomadUiProps } from './cluster/nomad-ui';
+export { NomadVersion } from './cluster/nomad-version';
+export { NomadError, type NomadErrorCode } from './errors';
+export { DEFAULT_VERSIONS } from './versions';

@@ -1,0 +1,86 @@
+import { Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { NomadError } from '../errors';
+
+/** Interface endpoints a cluster can create in its VPC (each costs money per Availability Zone). */
+export enum InterfaceEndpoint {
+  /** ECR API and Docker registry: image pulls stay in the VPC (layers come through the S3 gateway endpoint). */
+  ECR = 'ECR',
+  /** Systems Manager and Session Manager (`ssm`, `ssmmessages`, `ec2messages`). */
+  SSM = 'SSM',
+  /** Secrets Manager. */
+  SECRETS_MANAGER = 'SECRETS_MANAGER',
+  /** CloudWatch Logs (the CloudWatch agent's logs and Nomad's metrics events). */
+  CLOUDWATCH_LOGS = 'CLOUDWATCH_LOGS',
+}
+
+const SERVICES: Record<InterfaceEndpoint, ec2.InterfaceVpcEndpointAwsService[]> = {
+  [InterfaceEndpoint.ECR]: [ec2.InterfaceVpcEndpointAwsService.ECR, ec2.InterfaceVpcEndpointAwsService.ECR_DOCKER],
+  [InterfaceEndpoint.SSM]: [
+    ec2.InterfaceVpcEndpointAwsService.SSM,
+    ec2.InterfaceVpcEndpointAwsService.SSM_MESSAGES,
+    ec2.InterfaceVpcEndpointAwsService.EC2_MESSAGES,
+  ],
+  [InterfaceEndpoint.SECRETS_MANAGER]: [ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER],
+  [InterfaceEndpoint.CLOUDWATCH_LOGS]: [ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS],
+};
+
+export interface ClusterVpcOptions {
+  readonly natGateways: number;
+  readonly logRetention: logs.RetentionDays;
+  /** The prop path for error messages. */
+  readonly path: string;
+}
+
+/**
+ * The cluster's own VPC: three Availability Zones, public subnets for NAT gateways and load
+ * balancers, private subnets for the nodes, the free S3 gateway endpoint (Amazon Linux packages,
+ * ECR layers, the boot script) and flow logs.
+ */
+export function createClusterVpc(scope: Construct, id: string, options: ClusterVpcOptions): ec2.Vpc {
+  const { natGateways } = options;
+  if (!Number.isInteger(natGateways) || natGateways < 1 || natGateways > 3) {
+    throw new NomadError(
+      'INVALID_PROP',
+      options.path,
+      `expected 1 to 3 NAT gateways, received ${natGateways}. Nodes download Nomad at boot, so the private subnets need a way out; 3 survive the loss of a zone.`,
+    );
+  }
+  // A stack without a concrete account and region knows only 2 zones at synth time (maxAzs gives 2
+  // there): select three from Fn::GetAZs so the cluster spans three zones wherever it is deployed.
+  const stack = Stack.of(scope);
+  const agnostic = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region);
+  const vpc = new ec2.Vpc(scope, id, {
+    ...(agnostic ? { availabilityZones: [0, 1, 2].map((index) => Fn.select(index, Fn.getAzs())) } : { maxAzs: 3 }),
+    natGateways,
+    subnetConfiguration: [
+      { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
+      { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
+    ],
+    gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+  });
+  const flowLogs = new logs.LogGroup(scope, `${id}FlowLogs`, {
+    retention: options.logRetention,
+    removalPolicy: RemovalPolicy.DESTROY,
+  });
+  vpc.addFlowLog('FlowLog', {
+    destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+    trafficType: ec2.FlowLogTrafficType.ALL,
+  });
+  return vpc;
+}
+
+/** Interface endpoints in the private subnets, open to the VPC's CIDR on 443 (CDK's default). */
+export function addInterfaceEndpoints(vpc: ec2.IVpc, endpoints: readonly InterfaceEndpoint[]): void {
+  for (const endpoint of new Set(endpoints)) {
+    for (const service of SERVICES[endpoint]) {
+      vpc.addInterfaceEndpoint(`${service.shortName.replace(/[^A-Za-z0-9]/g, '')}Endpoint`, {
+        service,
+        subnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+        privateDnsEnabled: true,
+      });
+    }
+  }
+}
