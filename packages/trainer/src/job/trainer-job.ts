@@ -23,7 +23,7 @@ export interface TrainerJobProps {
    * @default Size.gibibytes(1)
    */
   readonly memory?: Size;
-  /** Memory the task may use beyond `memory` when the client has it (memory oversubscription). @default Size.gibibytes(2) */
+  /** Memory the task may use beyond `memory` when the client has it (memory oversubscription). @default - twice `memory` */
   readonly memoryMax?: Size;
   /**
    * GPUs to request (`device "nvidia/gpu"`). The trainer itself computes on the CPU:
@@ -73,6 +73,7 @@ export function trainerJob(props: TrainerJobProps): Job {
   const id = props.id ?? 'trainer';
   const gpus = props.gpus ?? 0;
   const metricsPort = props.metricsPort ?? 9464;
+  const memory = props.memory ?? Size.gibibytes(1);
   const env: Record<string, string> = {
     METRICS_PORT: String(metricsPort),
     ...(props.outputLocation ? { OUTPUT_LOCATION: props.outputLocation } : {}),
@@ -107,8 +108,8 @@ export function trainerJob(props: TrainerJobProps): Job {
       env,
       resources: {
         cpu: props.cpu ?? 2000,
-        memory: props.memory ?? Size.gibibytes(1),
-        memoryMax: props.memoryMax ?? Size.gibibytes(2),
+        memory,
+        memoryMax: props.memoryMax ?? Size.mebibytes(2 * memory.toMebibytes()),
         ...(gpus > 0 ? { devices: [{ name: props.gpuDevice ?? 'nvidia/gpu', count: gpus }] } : {}),
       },
       // Restarts on the same node resume too; after two, the allocation fails and is rescheduled.

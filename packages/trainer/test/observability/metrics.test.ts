@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { train } from '../../src/commands/train';
@@ -64,10 +65,10 @@ describe('Pushgateway', () => {
   beforeAll(async () => {
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
+    if (!existsSync(PUSHGATEWAY)) {
+      throw new Error(`${PUSHGATEWAY} is missing: apt-get install prometheus-pushgateway (.ci/run installs it)`);
+    }
     pushgateway = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
-    pushgateway.once('error', (error) => {
-      throw new Error(`cannot start ${PUSHGATEWAY} (apt-get install prometheus-pushgateway): ${error.message}`);
-    });
     // Bounded wait for it to listen: 50 tries, 100 ms apart.
     for (let attempt = 0; attempt < 50; attempt++) {
       const ready = await fetch(`${url}/-/ready`).then(
