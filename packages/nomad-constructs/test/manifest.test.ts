@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import manifest from '../package.json';
 
@@ -11,5 +13,23 @@ describe('@org/nomad-constructs package', () => {
 
   it('deploys jobs built with @org/jobspec-builder', () => {
     expect(manifest.dependencies['@org/jobspec-builder']).toMatch(/^\^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('the packed tarball', () => {
+  it('ships the boot script the constructs read at synth time, and not the sources, tests or examples', () => {
+    const [pack] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: join(__dirname, '..'),
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    ) as { files: { path: string }[] }[];
+    const files = (pack?.files ?? []).map((file) => file.path);
+    expect(files).toContain('assets/scripts/nomad-bootstrap.sh');
+    expect(files).toContain('README.md');
+    expect(
+      files.filter((file) => file.startsWith('test/') || file.startsWith('src/') || file.startsWith('examples/')),
+    ).toEqual([]);
   });
 });

@@ -69,15 +69,16 @@ verify_hashicorp_download() {
 # Downloads <product>_<version>_linux_<arch>.zip from HashiCorp's releases, verifies it and installs
 # the <product> binary it contains into <directory>.
 install_hashicorp_release() {
-  local product=$1 version=$2 directory=$3 arch workdir base archive
+  local product=$1 version=$2 directory=$3 arch workdir base archive sums
   arch=$(release_arch)
   workdir=$(mktemp -d)
   base="$HASHICORP_RELEASES_URL/$product/$version"
   archive="$workdir/${product}_${version}_linux_${arch}.zip"
-  fetch "$base/${product}_${version}_SHA256SUMS" "$workdir/SHA256SUMS"
-  fetch "$base/${product}_${version}_SHA256SUMS.sig" "$workdir/SHA256SUMS.sig"
+  sums="$workdir/${product}_${version}_SHA256SUMS"
+  fetch "$base/$(basename "$sums")" "$sums"
+  fetch "$base/$(basename "$sums").sig" "$sums.sig"
   fetch "$base/$(basename "$archive")" "$archive"
-  verify_hashicorp_download "$workdir" "$workdir/SHA256SUMS" "$workdir/SHA256SUMS.sig" "$archive"
+  verify_hashicorp_download "$workdir" "$sums" "$sums.sig" "$archive"
   unzip -q -o "$archive" "$product" -d "$workdir/unpacked"
   install -d -m 0755 "$directory"
   install -m 0755 "$workdir/unpacked/$product" "$directory/$product"

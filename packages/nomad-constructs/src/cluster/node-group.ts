@@ -146,7 +146,8 @@ export function createNodeGroup(scope: Construct, options: NodeGroupOptions): No
 
 /**
  * The permissions every Nomad node needs, each for one reason (see "IAM" in the README). Actions
- * that AWS does not scope to resources are on `*`; everything else names its resource.
+ * that AWS does not scope to resources are on `*`; everything else names its resource. (The Auto
+ * Scaling group itself grants `cloudformation:SignalResource` on this stack, since it waits for signals.)
  */
 function addNodePolicies(role: iam.IRole, options: NodeGroupOptions): void {
   const stack = Stack.of(options.bootstrapScript);
@@ -186,13 +187,6 @@ function addNodePolicies(role: iam.IRole, options: NodeGroupOptions): void {
           resource: options.bootstrapScript.s3BucketName,
           resourceName: options.bootstrapScript.s3ObjectKey,
         }),
-      ],
-    }),
-    // "Joined and healthy" or "failed", for the creation and rolling-update policies.
-    new iam.PolicyStatement({
-      actions: ['cloudformation:SignalResource'],
-      resources: [
-        stack.formatArn({ service: 'cloudformation', resource: 'stack', resourceName: `${Aws.STACK_NAME}/*` }),
       ],
     }),
   ];
