@@ -1,12 +1,69 @@
-import type { typescript } from 'projen';
+import { JsonFile, type typescript } from 'projen';
 import type { Root } from './root';
-import { createWorkspacePackage } from './workspace';
+import { createWorkspacePackage, VERSIONS } from './workspace';
+
+/** The rendered Nomad job, committed and shipped so `nomad job run` / `jobspec run` can use it as is. */
+const RENDERED_JOB_FILES = ['hello-world.nomad.hcl', 'hello-world.api.json'];
+
+/** Compiles this package after the workspace packages it imports (nx runs `^compile` first, from its cache when it can). */
+const COMPILE_WITH_DEPENDENCIES = 'nx run @org/hello-world-app:compile --output-style=static';
 
 /** `@org/hello-world-app`: the sample web service and its Nomad job. */
 export function helloWorldApp(root: Root, jobspecBuilder: typescript.TypeScriptProject): typescript.TypeScriptProject {
-  return createWorkspacePackage(root, {
+  const project = createWorkspacePackage(root, {
     dirName: 'hello-world-app',
     description: 'Sample production-grade web service for Nomad, with its container image and Nomad job.',
+    // The job (`./job` entry point) returns a jobspec-builder `Job`; the server entry point never loads it.
     workspaceDeps: [jobspecBuilder],
+    deps: ['pino@10.4.0', 'prom-client@15.1.3', `zod@${VERSIONS.zod}`],
+    devDeps: [
+      // HashiCorp's HCL parser and formatter (WASM builds) prove the rendered job.
+      '@cdktn/hcl2json@0.24.0',
+      '@cdktn/hcl-tools@0.24.0',
+      'autocannon@9.0.0',
+      '@types/autocannon@7.12.7',
+      'dockerfile-ast@0.7.1',
+      'tsx@4.23.15',
+    ],
+    bin: { 'hello-world-app': 'lib/bin.js' },
+    subpathExports: { './job': 'job/index' },
+    extraFiles: RENDERED_JOB_FILES,
+    // The runtime-image test packs and installs the package; the shutdown tests wait for real drains.
+    testTimeoutMs: 60_000,
   });
+
+  // The runtime-image test packs lib/, so nx compiles the package before testing it (and never concurrently).
+  project.package.addField('nx', { targets: { test: { dependsOn: ['^compile', 'compile'] } } });
+
+  // bench/ is type-checked like test/ (it is not under either tsconfig otherwise).
+  new JsonFile(project, 'bench/tsconfig.json', {
+    obj: {
+      extends: '../tsconfig.json',
+      compilerOptions: { noEmit: true, rootDir: '..' },
+      include: ['**/*.ts'],
+      exclude: ['node_modules'],
+    },
+  });
+  project.tasks.tryFind('lint')?.prependExec('tsc --noEmit -p bench/tsconfig.json');
+
+  project.addTask('bench', {
+    description:
+      'Requests/s, p50/p99 latency, RSS and time to first response of the app vs a bare node:http server (prints figures)',
+    steps: [{ exec: COMPILE_WITH_DEPENDENCIES }, { exec: 'tsx bench/http.bench.ts' }],
+  });
+  project.addTask('render-job', {
+    description: `Regenerate ${RENDERED_JOB_FILES.join(' and ')} from src/job (commit the result)`,
+    exec: 'tsx scripts/render-job.ts',
+  });
+  project.addTask('image', {
+    description: 'Build the container image hello-world-app:local (needs a Docker engine)',
+    steps: [
+      { exec: COMPILE_WITH_DEPENDENCIES },
+      { exec: 'rm -rf dist/image' },
+      // The image installs exactly the tarballs npm would publish (see Dockerfile).
+      { exec: 'npm pack --pack-destination dist/image . ../jobspec-builder' },
+      { exec: 'docker build --tag hello-world-app:local .' },
+    ],
+  });
+  return project;
 }

@@ -1,2 +1,11 @@
-// Public API of @org/hello-world-app. Modules are re-exported here as they land.
-export {};
+// The server. The Nomad job is the separate entry point `@org/hello-world-app/job`,
+// so that running the server never loads the job builder.
+export * from './app';
+export * from './config';
+export * from './defaults';
+export * from './drain';
+export * from './greeting';
+export * from './lifecycle';
+export * from './logger';
+export * from './metrics';
+export * from './server';
