@@ -38,8 +38,8 @@ export function trainer(root: Root, jobspecBuilder: typescript.TypeScriptProject
   project.addTask('bench', {
     description:
       'Training rows/s, end-to-end time and peak RSS on a generated 1M-row CSV, beside scikit-learn (prints figures)',
-    exec: 'tsx bench/bench.ts',
-    receiveArgs: true,
+    // The trainer runs compiled, as its executable does.
+    steps: [{ spawn: 'compile' }, { exec: 'tsx bench/bench.ts', receiveArgs: true }],
   });
   project.addTask('render-job', {
     description: 'Render the Nomad job to job/trainer.nomad.hcl and job/trainer.nomad.json (committed build outputs)',

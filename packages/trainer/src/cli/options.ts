@@ -200,14 +200,20 @@ export const modelLocation = {
   description: 'run directory, or output location (its latest run); s3:// too',
 } satisfies OptionSpec<string>;
 
+// Not OUTPUT_LOCATION: in a training job's environment that names the runs' prefix, not a file.
 export const reportOut = {
-  ...out,
+  flag: 'out',
+  env: 'REPORT_LOCATION',
+  schema: text,
   description: 'also write the report (JSON) to this file or s3:// object',
   defaultText: 'standard output only',
 } satisfies OptionSpec<string>;
 
 export const predictionsOut = {
-  ...out,
+  flag: 'out',
+  env: 'PREDICTIONS_LOCATION',
+  meta: 'predictions',
+  schema: text,
   description: 'CSV file or s3:// object for the predictions',
 } satisfies OptionSpec<string>;
 

@@ -128,7 +128,7 @@ const COMMANDS: Record<string, Command> = {
         {
           model: required(o.model, 'model', 'MODEL_LOCATION'),
           data: o.data ?? DEFAULT_DATA,
-          out: required(o.out, 'out', 'OUTPUT_LOCATION'),
+          out: required(o.out, 'out', 'PREDICTIONS_LOCATION'),
           badRows: o.badRows,
         },
         { logger, env: io.env, storage: io.storage },

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { logLines, runInProcess } from '../support/cli';
 import { tempDir } from '../support/temp';
@@ -74,6 +75,23 @@ describe('trainer CLI options', () => {
       'epoch',
       'run complete',
     ]);
+  });
+
+  it('evaluates (report on stdout) and predicts (CSV file) with the model a train run wrote', async () => {
+    const out = tempDir();
+    expect((await runInProcess(['train', '--out', out, '--epochs', '30'])).code).toBe(0);
+    const report = await runInProcess(['evaluate', '--model', out]);
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.stdout)).toMatchObject({
+      rows: 150,
+      accuracy: expect.any(Number),
+      confusionMatrix: expect.any(Array),
+    });
+    const predictions = `${out}/predictions.csv`;
+    const predicted = await runInProcess(['predict', '--model', out], { PREDICTIONS_LOCATION: predictions });
+    expect(predicted.code).toBe(0);
+    expect(JSON.parse(predicted.stdout)).toMatchObject({ rows: 150, badRows: 0 });
+    expect(readFileSync(predictions, 'utf8').split('\n')).toHaveLength(152);
   });
 
   it('shows help for the commands and for each command', async () => {
