@@ -7,14 +7,20 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
   const project = createWorkspacePackage(root, {
     dirName: 'jobspec-builder',
     description: 'Typed Nomad job specifications for TypeScript: build, validate, and render HCL or API JSON.',
-    deps: [`zod@${VERSIONS.zod}`],
-    // HashiCorp's HCL parser and formatter (WASM builds) prove the rendered HCL; fast-check generates jobs.
-    devDeps: ['@cdktn/hcl2json@0.24.0', '@cdktn/hcl-tools@0.24.0', 'fast-check@4.10.2'],
+    // HashiCorp's HCL parser (WASM build) reads jobspecs for import; yaml backs yamldecode().
+    deps: [`zod@${VERSIONS.zod}`, '@cdktn/hcl2json@0.24.0', 'yaml@2.9.1'],
+    // HashiCorp's formatter (WASM build) proves the rendered HCL; fast-check generates jobs.
+    devDeps: ['@cdktn/hcl-tools@0.24.0', 'fast-check@4.10.2'],
+    bin: { jobspec: 'lib/cli/main.js' },
     subpathExports: { './hcl': 'hcl/index' },
   });
   project.addTask('bench', {
-    description: 'Render throughput of HCL and API JSON for a median-size job (prints figures)',
-    exec: 'node bench/render.bench.mjs',
+    description: 'Render throughput for a median-size job, and corpus import time vs the bare HCL parse (prints figures)',
+    steps: [{ exec: 'node bench/render.bench.mjs' }, { exec: 'node bench/import.bench.mjs' }],
+  });
+  project.addTask('conformance', {
+    description: "Check import and rendering against Nomad's own parser outputs in ../shared/conformance (prints a report)",
+    exec: 'vitest run test/conformance',
   });
   project.addTask('golden', {
     description: 'Regenerate the golden files in test/golden/ from the example jobs',

@@ -11,7 +11,9 @@ export type JobspecIssueCode =
   | 'invalid-duration'
   | 'invalid-cron'
   | 'conflict'
-  | 'not-renderable';
+  | 'not-renderable'
+  | 'syntax-error'
+  | 'evaluation-failed';
 
 /** One problem in a job, at one place. */
 export interface JobspecIssue {
@@ -20,6 +22,8 @@ export interface JobspecIssue {
   readonly path: string;
   /** What was received, what is allowed, and how to fix it. */
   readonly message: string;
+  /** Where in an imported file, `file.nomad.hcl:12` or `file.nomad.hcl:12,5`, when known. */
+  readonly location?: string;
 }
 
 /** The one error type of this package: every problem found, each with a code and a path. */
@@ -32,7 +36,10 @@ export class JobspecError extends Error {
 }
 
 function formatIssues(issues: readonly JobspecIssue[]): string {
-  const lines = issues.map((issue) => `  ${issue.path || '(job)'}: ${issue.message} [${issue.code}]`);
+  const lines = issues.map(
+    (issue) =>
+      `  ${issue.location ? `${issue.location}: ` : ''}${issue.path || '(job)'}: ${issue.message} [${issue.code}]`,
+  );
   return `${issues.length} problem${issues.length === 1 ? '' : 's'} in the job:\n${lines.join('\n')}`;
 }
 

@@ -1,8 +1,11 @@
 export * from './choices/check';
 export * from './choices/constraint';
 export * from './choices/port';
+export * from './client';
 export * from './errors';
 export { HclExpression } from './hcl';
+export { type ParseHclOptions, parseHcl, parseHclFile } from './import/parse-hcl';
+export { type ToTypeScriptOptions, toTypeScript } from './import/to-typescript';
 export * from './job';
 export type * from './model';
 export * from './patterns/docker-service';

@@ -43,7 +43,16 @@ export class Variable {
   }
 }
 
-export interface ToHclOptions {
+export interface RenderOptions {
+  /**
+   * Validate first and throw a {@link JobspecError} listing every problem. Turn it off to
+   * convert a job as Nomad's parser would (`nomad job run -output`), leaving the server's
+   * checks to the server. @default true
+   */
+  readonly validate?: boolean;
+}
+
+export interface ToHclOptions extends RenderOptions {
   /** `variable` blocks written before the job, for `-var` at run time. @default - none */
   readonly variables?: readonly Variable[];
 }
@@ -89,15 +98,15 @@ export class Job {
   }
 
   /** The `{"Job": {...}}` body for `POST /v1/jobs`: Go field names, durations in nanoseconds. */
-  toApiJson(): JobRegisterRequest {
-    this.assertValid();
+  toApiJson(options: RenderOptions = {}): JobRegisterRequest {
+    if (options.validate ?? true) this.assertValid();
     const api = encodeStruct(S.Job, this.props, '');
     return { Job: { ID: api.ID, Name: this.props.name ?? api.ID, ...api } };
   }
 
   /** The jobspec in canonical HCL2, as `nomad fmt` formats it. */
   toHcl(options: ToHclOptions = {}): string {
-    this.assertValid();
+    if (options.validate ?? true) this.assertValid();
     try {
       const job = block('job', [String(this.props.id)], structBody(S.Job, this.props, ''));
       return renderHcl([...(options.variables ?? []).map((v) => v.toHclBlock()), job]);

@@ -67,6 +67,11 @@ export interface StructHooks {
   readonly fromApi?: (api: Record<string, unknown>) => void;
   /** API keys that `fromApi` consumes, so they are not kept as unknown fields. */
   readonly apiKeys?: readonly string[];
+  /**
+   * Rewrites an evaluated HCL body before the generic decoding: the attributes Nomad's
+   * HCL parser reads specially (`distinct_hosts = true` in a constraint).
+   */
+  readonly fromHcl?: (body: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 }
 
 export interface Struct<F extends Fields = Fields> {

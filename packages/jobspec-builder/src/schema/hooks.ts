@@ -62,3 +62,44 @@ export const taskHooks: StructHooks = {
     }
   },
 };
+
+type HclBody = Readonly<Record<string, unknown>>;
+
+/**
+ * `constraint { version = ">= 1.2" }` and the other shorthands: the operator
+ * named by the attribute, its value as the right target, `=` when no operator
+ * is given (jobspec2 `decodeConstraint`; later shorthands win, as there).
+ */
+function shorthands(body: HclBody, operators: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...body };
+  for (const operator of operators) {
+    const value = out[operator];
+    delete out[operator];
+    if (value === undefined || value === '' || value === null) continue;
+    if (operator === 'distinct_hosts') {
+      // Nomad's parser fixtures keep the flag as the right target ("true"); the server ignores it.
+      if (value === true || value === 'true') {
+        out.operator = 'distinct_hosts';
+        out.value = 'true';
+      }
+    } else if (operator === 'distinct_property') {
+      out.operator = 'distinct_property';
+      out.attribute = value;
+    } else {
+      out.operator = operator;
+      out.value = value;
+    }
+  }
+  if (out.operator === undefined || out.operator === '') out.operator = '=';
+  return out;
+}
+
+export const constraintHooks: StructHooks = {
+  fromHcl: (body) =>
+    shorthands(body, ['version', 'semver', 'regexp', 'set_contains', 'distinct_hosts', 'distinct_property']),
+};
+
+export const affinityHooks: StructHooks = {
+  fromHcl: (body) =>
+    shorthands(body, ['version', 'semver', 'regexp', 'set_contains_any', 'set_contains_all', 'set_contains']),
+};

@@ -1,5 +1,5 @@
 import { field, struct, t } from './dsl';
-import { networkHooks, periodicHooks, taskHooks } from './hooks';
+import { affinityHooks, constraintHooks, networkHooks, periodicHooks, taskHooks } from './hooks';
 
 /**
  * Nomad's job structs (`api/*.go`), Job and everything reachable from it, as
@@ -44,6 +44,7 @@ export const AFFINITY_OPERATORS = [
   '<',
   '<=',
   'regexp',
+  'set_contains',
   'set_contains_all',
   'set_contains_any',
   'version',
@@ -345,7 +346,7 @@ export const ServiceCheck = struct('ServiceCheck', {
   protocol: field('Protocol', t.string(), { hcl: 'protocol' }),
   port: field('PortLabel', t.string(), { hcl: 'port' }),
   expose: field('Expose', t.bool(), { hcl: 'expose' }),
-  addressMode: field('AddressMode', t.enum('alloc', 'driver', 'host'), { hcl: 'address_mode' }),
+  addressMode: field('AddressMode', t.enum('alloc', 'alloc_ipv6', 'driver', 'host'), { hcl: 'address_mode' }),
   advertise: field('Advertise', t.string(), { hcl: 'advertise' }),
   interval: field('Interval', t.duration(), { hcl: 'interval' }),
   timeout: field('Timeout', t.duration(), { hcl: 'timeout' }),
@@ -634,18 +635,26 @@ export const NetworkResource = struct(
   networkHooks,
 );
 
-export const Constraint = struct('Constraint', {
-  attribute: field('LTarget', t.string(), { hcl: 'attribute' }),
-  operator: field('Operand', t.enum(...CONSTRAINT_OPERATORS), { hcl: 'operator' }),
-  value: field('RTarget', t.string(), { hcl: 'value' }),
-});
+export const Constraint = struct(
+  'Constraint',
+  {
+    attribute: field('LTarget', t.string(), { hcl: 'attribute' }),
+    operator: field('Operand', t.enum(...CONSTRAINT_OPERATORS), { hcl: 'operator' }),
+    value: field('RTarget', t.string(), { hcl: 'value' }),
+  },
+  constraintHooks,
+);
 
-export const Affinity = struct('Affinity', {
-  attribute: field('LTarget', t.string(), { hcl: 'attribute' }),
-  operator: field('Operand', t.enum(...AFFINITY_OPERATORS), { hcl: 'operator' }),
-  value: field('RTarget', t.string(), { hcl: 'value' }),
-  weight: field('Weight', t.int({ min: -100, max: 100 }), { hcl: 'weight' }),
-});
+export const Affinity = struct(
+  'Affinity',
+  {
+    attribute: field('LTarget', t.string(), { hcl: 'attribute' }),
+    operator: field('Operand', t.enum(...AFFINITY_OPERATORS), { hcl: 'operator' }),
+    value: field('RTarget', t.string(), { hcl: 'value' }),
+    weight: field('Weight', t.int({ min: -100, max: 100 }), { hcl: 'weight' }),
+  },
+  affinityHooks,
+);
 
 export const RequestedDevice = struct('RequestedDevice', {
   name: field('Name', t.string(), { label: true, required: true }),
@@ -784,7 +793,7 @@ export const Service = struct('Service', {
   canaryTags: field('CanaryTags', t.stringList(), { hcl: 'canary_tags' }),
   enableTagOverride: field('EnableTagOverride', t.bool(), { hcl: 'enable_tag_override' }),
   port: field('PortLabel', t.string(), { hcl: 'port' }),
-  addressMode: field('AddressMode', t.enum('alloc', 'auto', 'driver', 'host'), { hcl: 'address_mode' }),
+  addressMode: field('AddressMode', t.enum('alloc', 'alloc_ipv6', 'auto', 'driver', 'host'), { hcl: 'address_mode' }),
   address: field('Address', t.string(), { hcl: 'address' }),
   checks: field(
     'Checks',

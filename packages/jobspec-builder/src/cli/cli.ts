@@ -1,0 +1,164 @@
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { JobspecError, type JobspecIssue } from '../errors';
+import { toTypeScript } from '../import/to-typescript';
+import type { Job } from '../job';
+import { planCommand, runCommand } from './deploy';
+import { parseVars, readJobFile, UsageError } from './input';
+import { loadJobs } from './load-module';
+import { writeFileAtomic } from './write-file';
+
+/** Where the CLI writes and what it reads from its environment, so tests can run it in-process. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+}
+
+export const USAGE = `Usage: jobspec <command> [options]
+
+Commands:
+  convert <file> --to hcl|api-json [--var name=value]...   Convert an HCL jobspec or API JSON job
+  validate <file> [--var name=value]...                   Check a job the way Nomad's server would
+  render <module> [--export name] --to hcl|api-json [--out dir]
+                                                          Render the jobs a JS/TS module exports
+  import <file.hcl> [--var name=value]...                 Print TypeScript that builds the job
+  plan <file> [--var name=value]...                       Show what 'run' would change (NOMAD_ADDR)
+  run <file> [--detach] [--var name=value]...             Register the job and follow its deployment
+
+Input files are HCL jobspecs (.hcl, .nomad) or API JSON (.json).
+Nomad connection: NOMAD_ADDR, NOMAD_TOKEN, NOMAD_NAMESPACE, NOMAD_REGION, NOMAD_CACERT,
+NOMAD_CLIENT_CERT, NOMAD_CLIENT_KEY, NOMAD_TLS_SERVER_NAME, NOMAD_SKIP_VERIFY.
+`;
+
+/** Runs one command; returns the exit code (0 ok, 1 problems found or failed, 2 usage error). Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    return report(error, io);
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [command, ...args] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    io.stdout(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const vars = parseVars(values.var ?? []);
+  const file = () => {
+    const [path, ...extra] = args;
+    if (path === undefined) throw new UsageError(`${command} needs a file`);
+    if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+    return resolve(io.cwd, path);
+  };
+  const format = (): 'hcl' | 'api-json' => {
+    if (values.to !== 'hcl' && values.to !== 'api-json') {
+      throw new UsageError(`--to must be hcl or api-json${values.to === undefined ? '' : `, received "${values.to}"`}`);
+    }
+    return values.to;
+  };
+  switch (command) {
+    case 'convert': {
+      // Like `nomad job run -output`: convert what the parser reads, and leave the server's
+      // checks to `validate` (reported here as warnings, so nothing is hidden).
+      const to = format();
+      const job = await readJobFile(file(), { vars, env: io.env });
+      const output = renderJob(job, to, false);
+      const issues = job.validate();
+      if (issues.length > 0) io.stderr(`warning: Nomad's server would reject this job.\n${formatIssues(issues)}\n`);
+      io.stdout(output);
+      return 0;
+    }
+    case 'validate': {
+      const job = await readJobFile(file(), { vars, env: io.env });
+      const issues = job.validate();
+      if (issues.length > 0) throw new JobspecError(issues);
+      io.stdout(`${String(job.props.id)}: valid\n`);
+      return 0;
+    }
+    case 'render': {
+      const to = format();
+      const [module, ...extra] = args;
+      if (module === undefined) throw new UsageError('render needs a module (.js, .mjs, .cjs or .ts)');
+      if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(' ')}`);
+      const jobs = await loadJobs(module, values.export, io.cwd);
+      // Validate every job before writing any file, so a bad job leaves earlier outputs untouched.
+      const rendered = [...jobs].map(([name, job]) => ({ name, id: String(job.props.id), text: renderJob(job, to) }));
+      if (values.out === undefined) {
+        io.stdout(rendered.map((r) => r.text).join(to === 'hcl' ? '\n' : ''));
+        return 0;
+      }
+      const outDir = resolve(io.cwd, values.out);
+      for (const { id, text } of rendered) {
+        const path = join(outDir, `${id}${to === 'hcl' ? '.nomad.hcl' : '.json'}`);
+        await writeFileAtomic(path, text);
+        io.stderr(`wrote ${path}\n`);
+      }
+      return 0;
+    }
+    case 'import': {
+      const job = await readJobFile(file(), { vars, env: io.env });
+      io.stdout(toTypeScript(job));
+      return 0;
+    }
+    case 'plan':
+      return planCommand(await readJobFile(file(), { vars, env: io.env }), io);
+    case 'run':
+      return runCommand(await readJobFile(file(), { vars, env: io.env }), { detach: values.detach ?? false }, io);
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      to: { type: 'string' },
+      var: { type: 'string', multiple: true },
+      export: { type: 'string' },
+      out: { type: 'string' },
+      detach: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}
+
+function renderJob(job: Job, to: 'hcl' | 'api-json', validate = true): string {
+  return to === 'hcl' ? job.toHcl({ validate }) : `${JSON.stringify(job.toApiJson({ validate }), null, 2)}\n`;
+}
+
+/** Prints an error for people: every issue with its location, path and fix; never a stack trace. */
+function report(error: unknown, io: CliIo): number {
+  if (error instanceof UsageError) {
+    io.stderr(`jobspec: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (error instanceof JobspecError) {
+    io.stderr(`${formatIssues(error.issues)}\n`);
+    return 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  io.stderr(`jobspec: ${message}\n`);
+  return 1;
+}
+
+export function formatIssues(issues: readonly JobspecIssue[]): string {
+  const lines = issues.map((issue) => {
+    const where = [issue.location, issue.path || undefined].filter(Boolean).join(': ');
+    return `  ${where ? `${where}: ` : ''}${issue.message} [${issue.code}]`;
+  });
+  return `${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${lines.join('\n')}`;
+}

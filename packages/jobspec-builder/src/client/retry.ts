@@ -1,0 +1,114 @@
+import { NomadApiError } from './errors';
+
+/** How calls that are safe to repeat are retried. Every field has a default. */
+export interface RetryOptions {
+  /**
+   * Total attempts, the first included; 1 turns retries off.
+   * @default 4
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Upper bound of the first delay; each further retry doubles it.
+   * @default 200
+   */
+  readonly baseDelayMs?: number;
+  /**
+   * No single delay is longer than this, however many retries came before.
+   * @default 5000
+   */
+  readonly maxDelayMs?: number;
+}
+
+export interface ResolvedRetryOptions {
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: ResolvedRetryOptions = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 5000 };
+
+export function resolveRetryOptions(options: RetryOptions | undefined): ResolvedRetryOptions {
+  const resolved = { ...DEFAULT_RETRY, ...stripUndefined(options ?? {}) };
+  for (const [key, min] of [
+    ['maxAttempts', 1],
+    ['baseDelayMs', 0],
+    ['maxDelayMs', 0],
+  ] as const) {
+    const value = resolved[key];
+    if (!Number.isFinite(value) || value < min || (key === 'maxAttempts' && !Number.isInteger(value))) {
+      throw new NomadApiError({
+        code: 'invalid-config',
+        message: `Nomad client configuration: retry.${key}: expected ${key === 'maxAttempts' ? 'an integer' : 'a number'} >= ${min}, received ${value}`,
+      });
+    }
+  }
+  return resolved;
+}
+
+/**
+ * The delay before retry number `retry` (1 for the first retry): "full jitter" exponential
+ * backoff, a uniform random value in [0, min(maxDelayMs, baseDelayMs * 2^(retry-1))].
+ * Full jitter spreads the retries of many clients hitting a restarting server at once.
+ */
+export function backoffDelayMs(
+  retry: number,
+  options: ResolvedRetryOptions,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
+  return Math.floor(random() * ceiling);
+}
+
+/**
+ * Connection failures worth another try: the server was not reachable or dropped the
+ * connection (agent restarting, leader election, load balancer recycling a socket).
+ * TLS verification failures and bad addresses are not here: they fail the same way every time.
+ */
+const RETRYABLE_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'REQUEST_TIMEOUT',
+]);
+
+export function isRetryableConnectionError(errorCode: string | undefined): boolean {
+  return errorCode !== undefined && RETRYABLE_ERROR_CODES.has(errorCode);
+}
+
+/**
+ * 5xx answers are retried. Nomad's API docs say a 5xx should not be expected to succeed on
+ * retry, but the transient cases that matter most come back as 5xx too: "No cluster leader"
+ * and RPC forwarding failures during an election (500), proxies in front of Nomad (502-504).
+ * Retries are bounded, so a permanent 500 costs a few hundred milliseconds, no more.
+ */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 && status <= 599;
+}
+
+/** Resolves after `ms`, or rejects at once when `signal` aborts. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

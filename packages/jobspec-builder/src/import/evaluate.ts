@@ -1,0 +1,331 @@
+import type { BinaryOp, Expr, Step, TemplatePart } from './expression';
+import { type FunctionContext, HCL_FUNCTIONS, type HclData, HclFunctionError } from './functions';
+
+/** A problem evaluating an expression; the importer adds where it is. */
+export class HclEvaluationError extends Error {
+  override readonly name = 'HclEvaluationError';
+}
+
+/** Names an expression can see: `var`, `local`, and iterators of `dynamic` blocks and `for` expressions. */
+export interface Scope {
+  readonly variables: ReadonlyMap<string, HclData>;
+  /** Resolves `local.<name>`; lazy, so locals may refer to each other in any order. */
+  readonly local: (name: string) => HclData;
+  readonly functions: FunctionContext;
+}
+
+/** A child scope with more names, for iterators. */
+export function withNames(scope: Scope, names: Readonly<Record<string, HclData>>): Scope {
+  const variables = new Map(scope.variables);
+  for (const [name, value] of Object.entries(names)) variables.set(name, value);
+  return { ...scope, variables };
+}
+
+export function evaluate(expr: Expr, scope: Scope): HclData {
+  switch (expr.kind) {
+    case 'literal':
+      return expr.value;
+    case 'template':
+      return evaluateTemplate(expr.parts, scope);
+    case 'tuple':
+      return expr.items.map((item) => evaluate(item, scope));
+    case 'object': {
+      const out: Record<string, HclData> = {};
+      for (const { key, value } of expr.items) {
+        const name = evaluate(key, scope);
+        if (typeof name !== 'string' && typeof name !== 'number' && typeof name !== 'boolean') {
+          throw new HclEvaluationError(`an object key must be a string, received ${describe(name)}`);
+        }
+        out[String(name)] = evaluate(value, scope);
+      }
+      return out;
+    }
+    case 'traversal':
+      return evaluateTraversal(expr, scope);
+    case 'getAttr':
+      return getAttr(evaluate(expr.target, scope), expr.name);
+    case 'index':
+      return index(evaluate(expr.target, scope), evaluate(expr.key, scope));
+    case 'splat': {
+      const target = evaluate(expr.target, scope);
+      if (target === null) return [];
+      const items = Array.isArray(target) ? target : [target];
+      return items.map((item) => applySteps(item, expr.each, scope));
+    }
+    case 'call':
+      return call(expr, scope);
+    case 'for':
+      return evaluateFor(expr, scope);
+    case 'unary': {
+      const value = evaluate(expr.operand, scope);
+      if (expr.op === '!') return !toBool(value);
+      return -toNumber(value);
+    }
+    case 'binary':
+      return binary(expr.op, expr.left, expr.right, scope);
+    case 'conditional':
+      return toBool(evaluate(expr.condition, scope)) ? evaluate(expr.then, scope) : evaluate(expr.otherwise, scope);
+  }
+}
+
+/**
+ * A template of exactly one interpolation is that value, unconverted (`"${var.count}"`
+ * is a number); anything else is a string.
+ */
+function evaluateTemplate(parts: readonly TemplatePart[], scope: Scope): HclData {
+  const [only] = parts;
+  if (parts.length === 1 && only?.kind === 'interpolation') return evaluate(only.expr, scope);
+  return renderParts(parts, scope);
+}
+
+function renderParts(parts: readonly TemplatePart[], scope: Scope): string {
+  let out = '';
+  for (const part of parts) {
+    switch (part.kind) {
+      case 'text':
+        out += part.text;
+        break;
+      case 'interpolation':
+        out += toTemplateString(evaluate(part.expr, scope));
+        break;
+      case 'if':
+        out += renderParts(toBool(evaluate(part.condition, scope)) ? part.then : part.otherwise, scope);
+        break;
+      case 'for':
+        for (const [key, value] of entries(evaluate(part.collection, scope))) {
+          const names: Record<string, HclData> = { [part.valueVar]: value };
+          if (part.keyVar) names[part.keyVar] = key;
+          out += renderParts(part.body, withNames(scope, names));
+        }
+        break;
+    }
+  }
+  return out;
+}
+
+/**
+ * `var.x`, `local.y` and iterators are looked up; any other root (`attr`, `node`,
+ * `meta`, `NOMAD_ALLOC_ID`, ...) is a runtime interpolation that Nomad keeps as
+ * the text `${...}` (jobspec2 EvalContext.UnknownVariable).
+ */
+function evaluateTraversal(expr: Expr & { kind: 'traversal' }, scope: Scope): HclData {
+  if (expr.root === 'local') {
+    const [first, ...rest] = expr.steps;
+    if (first?.kind !== 'attr') throw new HclEvaluationError('local needs a name: local.<name>');
+    return applySteps(scope.local(first.name), rest, scope);
+  }
+  if (scope.variables.has(expr.root)) {
+    return applySteps(scope.variables.get(expr.root) as HclData, expr.steps, scope);
+  }
+  return `\${${expr.text}}`;
+}
+
+function applySteps(initial: HclData, steps: readonly Step[], scope: Scope): HclData {
+  let value = initial;
+  for (const step of steps) {
+    value = step.kind === 'attr' ? getAttr(value, step.name) : index(value, evaluate(step.key, scope));
+  }
+  return value;
+}
+
+function getAttr(value: HclData, name: string): HclData {
+  if (isObject(value)) {
+    if (!(name in value)) {
+      throw new HclEvaluationError(
+        `this object has no attribute "${name}"; it has: ${Object.keys(value).join(', ') || 'none'}`,
+      );
+    }
+    return value[name] as HclData;
+  }
+  throw new HclEvaluationError(`cannot read attribute "${name}" of ${describe(value)}`);
+}
+
+function index(value: HclData, key: HclData): HclData {
+  if (Array.isArray(value)) {
+    const i = toNumber(key);
+    if (!Number.isInteger(i) || i < 0 || i >= value.length) {
+      throw new HclEvaluationError(`index ${JSON.stringify(key)} is out of range for a list of ${value.length}`);
+    }
+    return value[i] as HclData;
+  }
+  if (isObject(value)) {
+    const name = toTemplateString(key);
+    if (!(name in value)) throw new HclEvaluationError(`this map has no element for the key "${name}"`);
+    return value[name] as HclData;
+  }
+  throw new HclEvaluationError(`cannot index ${describe(value)}`);
+}
+
+function call(expr: Expr & { kind: 'call' }, scope: Scope): HclData {
+  // try() and can() see errors of their arguments, so they get them unevaluated.
+  if (expr.name === 'try') {
+    for (const arg of expr.args) {
+      try {
+        return evaluate(arg, scope);
+      } catch (error) {
+        if (!(error instanceof HclEvaluationError || error instanceof HclFunctionError)) throw error;
+      }
+    }
+    throw new HclEvaluationError('try: no argument could be evaluated without an error');
+  }
+  if (expr.name === 'can') {
+    if (expr.args.length !== 1) throw new HclEvaluationError('can: expected 1 argument');
+    try {
+      evaluate(expr.args[0] as Expr, scope);
+      return true;
+    } catch (error) {
+      if (error instanceof HclEvaluationError || error instanceof HclFunctionError) return false;
+      throw error;
+    }
+  }
+  const fn = HCL_FUNCTIONS[expr.name];
+  if (!fn) {
+    throw new HclEvaluationError(
+      `there is no function named "${expr.name}" in Nomad's jobspec language; see https://developer.hashicorp.com/nomad/docs/job-specification/hcl2/functions`,
+    );
+  }
+  let args = expr.args.map((arg) => evaluate(arg, scope));
+  if (expr.expand) {
+    const last = args.at(-1);
+    if (!Array.isArray(last)) throw new HclEvaluationError(`${expr.name}: "..." needs a list as the last argument`);
+    args = [...args.slice(0, -1), ...last];
+  }
+  return fn(args, scope.functions);
+}
+
+function evaluateFor(expr: Expr & { kind: 'for' }, scope: Scope): HclData {
+  const pairs = entries(evaluate(expr.collection, scope));
+  const isObjectResult = expr.keyExpr !== undefined;
+  const list: HclData[] = [];
+  const object: Record<string, HclData> = {};
+  const groups: Record<string, HclData[]> = {};
+  for (const [key, value] of pairs) {
+    const names: Record<string, HclData> = { [expr.valueVar]: value };
+    if (expr.keyVar) names[expr.keyVar] = key;
+    const inner = withNames(scope, names);
+    if (expr.condition && !toBool(evaluate(expr.condition, inner))) continue;
+    if (!isObjectResult) {
+      list.push(evaluate(expr.valueExpr, inner));
+      continue;
+    }
+    const resultKey = toTemplateString(evaluate(expr.keyExpr as Expr, inner));
+    const resultValue = evaluate(expr.valueExpr, inner);
+    if (expr.group) {
+      groups[resultKey] ??= [];
+      (groups[resultKey] as HclData[]).push(resultValue);
+    } else {
+      if (resultKey in object) {
+        throw new HclEvaluationError(
+          `duplicate key "${resultKey}" in a for expression: add "..." after the value to group values by key`,
+        );
+      }
+      object[resultKey] = resultValue;
+    }
+  }
+  if (!isObjectResult) return list;
+  return expr.group ? groups : object;
+}
+
+function binary(op: BinaryOp, leftExpr: Expr, rightExpr: Expr, scope: Scope): HclData {
+  // HCL evaluates both operands of && and || (no short circuit), but an error on the
+  // unused side is rare in jobspecs and short-circuiting is what authors expect.
+  if (op === '&&') return toBool(evaluate(leftExpr, scope)) && toBool(evaluate(rightExpr, scope));
+  if (op === '||') return toBool(evaluate(leftExpr, scope)) || toBool(evaluate(rightExpr, scope));
+  const left = evaluate(leftExpr, scope);
+  const right = evaluate(rightExpr, scope);
+  switch (op) {
+    case '==':
+      return equal(left, right);
+    case '!=':
+      return !equal(left, right);
+    case '<':
+      return toNumber(left) < toNumber(right);
+    case '>':
+      return toNumber(left) > toNumber(right);
+    case '<=':
+      return toNumber(left) <= toNumber(right);
+    case '>=':
+      return toNumber(left) >= toNumber(right);
+    case '+':
+      return toNumber(left) + toNumber(right);
+    case '-':
+      return toNumber(left) - toNumber(right);
+    case '*':
+      return toNumber(left) * toNumber(right);
+    case '/': {
+      const divisor = toNumber(right);
+      if (divisor === 0) throw new HclEvaluationError('division by zero');
+      return toNumber(left) / divisor;
+    }
+    case '%': {
+      const divisor = toNumber(right);
+      if (divisor === 0) throw new HclEvaluationError('modulo by zero');
+      return toNumber(left) % divisor;
+    }
+  }
+}
+
+/** Key/value pairs of a list (index, element) or a map (key, value, in key order as cty iterates). */
+function entries(collection: HclData): [HclData, HclData][] {
+  if (Array.isArray(collection)) return collection.map((value, i) => [i, value]);
+  if (isObject(collection)) {
+    return Object.keys(collection)
+      .sort()
+      .map((key) => [key, collection[key] as HclData]);
+  }
+  throw new HclEvaluationError(`expected a list or a map to iterate over, received ${describe(collection)}`);
+}
+
+function isObject(value: HclData): value is { readonly [key: string]: HclData } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function equal(a: HclData, b: HclData): boolean {
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => equal(x, b[i] as HclData));
+  if (isObject(a) && isObject(b)) {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length && keys.every((k) => k in b && equal(a[k] as HclData, b[k] as HclData))
+    );
+  }
+  return a === b;
+}
+
+/** cty's conversion to string for templates: strings, numbers and bools only. */
+export function toTemplateString(value: HclData): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return formatNumber(value);
+  if (typeof value === 'boolean') return String(value);
+  throw new HclEvaluationError(
+    `cannot include ${describe(value)} in a string: convert it first, e.g. with jsonencode() or join()`,
+  );
+}
+
+/** Numbers as cty prints them: integers without a fraction or exponent. */
+export function formatNumber(value: number): string {
+  if (Number.isInteger(value) && Math.abs(value) >= 1e21) return BigInt(value).toString();
+  return String(value);
+}
+
+export function toNumber(value: HclData): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && /^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(value.trim())) {
+    return Number(value);
+  }
+  throw new HclEvaluationError(`expected a number, received ${describe(value)}`);
+}
+
+export function toBool(value: HclData): boolean {
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new HclEvaluationError(`expected a bool, received ${describe(value)}`);
+}
+
+export function describe(value: HclData): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}

@@ -1,0 +1,262 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  type Deployment,
+  type DeploymentProgress,
+  deploymentProgress,
+  formatDeploymentProgress,
+  NomadApiError,
+  NomadClient,
+} from '../../src/client';
+import { BlockingResource, deploymentFixture, FakeNomad } from './fake-nomad';
+
+const DEPLOYMENT_ID = '85ee4a9a-339f-a921-a9ef-0550d20b2c61';
+const DEPLOYMENT_PATH = `/v1/deployment/${DEPLOYMENT_ID}`;
+
+let nomad: FakeNomad;
+let client: NomadClient;
+
+beforeEach(async () => {
+  nomad = await FakeNomad.start();
+  client = new NomadClient({ address: nomad.address, blockingWaitMs: 2000, retry: { baseDelayMs: 1 } });
+});
+
+afterEach(async () => {
+  client.close();
+  await nomad.close();
+});
+
+/** Runs `steps` one after the other, `ms` apart, while a wait is in progress. */
+function later(ms: number, ...steps: (() => void)[]): void {
+  steps.forEach((step, i) => {
+    setTimeout(step, ms * (i + 1));
+  });
+}
+
+function summary(progress: DeploymentProgress): string {
+  return `${progress.status} ${progress.groups.map((g) => `${g.name} ${g.healthy}/${g.placed}/${g.desired}`).join(' ')}`;
+}
+
+describe('NomadClient.waitForDeployment', () => {
+  it('follows the deployment with blocking queries until it succeeds, reporting each change', async () => {
+    const resource = new BlockingResource(deploymentFixture({ modifyIndex: 25 }), 25);
+    nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
+    const reported: string[] = [];
+    later(
+      30,
+      () =>
+        resource.set(
+          deploymentFixture({ modifyIndex: 26, groups: { cache: { desired: 3, placed: 3, healthy: 1 } } }),
+          26,
+        ),
+      () =>
+        resource.set(
+          deploymentFixture({ modifyIndex: 27, groups: { cache: { desired: 3, placed: 3, healthy: 2 } } }),
+          27,
+        ),
+      () =>
+        resource.set(
+          deploymentFixture({
+            modifyIndex: 28,
+            status: 'successful',
+            description: 'Deployment completed successfully',
+            groups: { cache: { desired: 3, placed: 3, healthy: 3 } },
+          }),
+          28,
+        ),
+    );
+
+    const final = await client.waitForDeployment(DEPLOYMENT_ID, { onProgress: (p) => reported.push(summary(p)) });
+
+    expect(final.Status).toBe('successful');
+    expect(reported).toEqual([
+      'running cache 0/0/3',
+      'running cache 1/3/3',
+      'running cache 2/3/3',
+      'successful cache 3/3/3',
+    ]);
+    // The first read answers at once; each following one waits on the last X-Nomad-Index.
+    expect(nomad.requests.map((r) => r.query)).toEqual([
+      {},
+      { index: '25', wait: '2000ms' },
+      { index: '26', wait: '2000ms' },
+      { index: '27', wait: '2000ms' },
+    ]);
+  });
+
+  it('resolves with a failed deployment: the outcome is in its Status, not an exception', async () => {
+    const resource = new BlockingResource(deploymentFixture(), 25);
+    nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
+    later(20, () =>
+      resource.set(
+        deploymentFixture({
+          status: 'failed',
+          description: 'Failed due to progress deadline',
+          modifyIndex: 30,
+          groups: { cache: { desired: 3, placed: 3, healthy: 1, unhealthy: 2 } },
+        }),
+      ),
+    );
+
+    const final = await client.waitForDeployment(DEPLOYMENT_ID);
+
+    expect(final.Status).toBe('failed');
+    expect(final.StatusDescription).toBe('Failed due to progress deadline');
+  });
+
+  it('returns at once for a deployment that is already over', async () => {
+    nomad.on('GET', DEPLOYMENT_PATH, { json: deploymentFixture({ status: 'cancelled' }), index: 40 });
+
+    expect((await client.waitForDeployment(DEPLOYMENT_ID)).Status).toBe('cancelled');
+    expect(nomad.requests).toHaveLength(1);
+  });
+
+  it('rejects with a timeout that carries the last state seen, without waiting past the deadline', async () => {
+    const resource = new BlockingResource(
+      deploymentFixture({
+        groups: { api: { desired: 2, placed: 2, healthy: 1 }, cache: { desired: 3, placed: 1, healthy: 0 } },
+      }),
+      25,
+    );
+    nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
+    const started = Date.now();
+
+    const error = await client.waitForDeployment(DEPLOYMENT_ID, { timeoutMs: 150 }).then(
+      () => new Error('expected a timeout'),
+      (caught: unknown) => caught,
+    );
+
+    expect(Date.now() - started).toBeLessThan(1000);
+    if (!(error instanceof NomadApiError)) throw error;
+    expect(error.code).toBe('timeout');
+    expect((error.deployment as Deployment).ID).toBe(DEPLOYMENT_ID);
+    expect(error.message).toBe(
+      [
+        `Nomad API error: gave up waiting after 150 ms: deployment "${DEPLOYMENT_ID}" is still running:`,
+        'Deployment "85ee4a9a" (job "my-job" version 1) running: Deployment is running',
+        'Task Group  Desired  Placed  Healthy  Unhealthy',
+        'api         2        2       1        0',
+        'cache       3        1       0        0',
+      ].join('\n'),
+    );
+    // The blocking query's wait was cut to what was left of the timeout.
+    expect(Number.parseInt(nomad.requests[1]?.query.wait ?? '', 10)).toBeLessThanOrEqual(150);
+  });
+
+  it('starts over at index 0 when X-Nomad-Index goes backwards (a restored server)', async () => {
+    const resource = new BlockingResource(deploymentFixture(), 50);
+    nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
+    later(
+      20,
+      () => resource.set(deploymentFixture({ modifyIndex: 26 }), 5),
+      () => resource.set(deploymentFixture({ modifyIndex: 27, status: 'successful' }), 6),
+    );
+
+    await client.waitForDeployment(DEPLOYMENT_ID);
+
+    expect(nomad.requests.map((r) => r.query.index)).toEqual([undefined, '50', undefined, '5']);
+  });
+
+  it('retries a blocking query answered 500 and goes on waiting', async () => {
+    const resource = new BlockingResource(deploymentFixture(), 25);
+    let failures = 1;
+    nomad.on('GET', DEPLOYMENT_PATH, (request) => {
+      if (request.query.index === '25' && failures-- > 0) return { status: 500, text: 'rpc error: No cluster leader' };
+      return resource.handler(request);
+    });
+    later(20, () => resource.set(deploymentFixture({ status: 'successful', modifyIndex: 26 })));
+
+    expect((await client.waitForDeployment(DEPLOYMENT_ID)).Status).toBe('successful');
+  });
+
+  it('stops waiting when the signal aborts', async () => {
+    nomad.on('GET', DEPLOYMENT_PATH, new BlockingResource(deploymentFixture(), 25).handler);
+    const controller = new AbortController();
+    later(30, () => controller.abort(new Error('interrupted')));
+
+    await expect(client.waitForDeployment(DEPLOYMENT_ID, { signal: controller.signal })).rejects.toThrow('interrupted');
+  });
+
+  it('rejects a deployment that does not exist with the 404 Nomad answers', async () => {
+    nomad.on('GET', '/v1/deployment/nope', { status: 404, text: 'deployment not found' });
+
+    await expect(client.waitForDeployment('nope')).rejects.toThrow(
+      'Nomad API error: GET /v1/deployment/nope returned 404 Not Found: deployment not found',
+    );
+  });
+});
+
+describe('NomadClient.waitForJobDeployment', () => {
+  it("waits for the registration's deployment, skipping the previous version's", async () => {
+    const latest = new BlockingResource<unknown>(
+      deploymentFixture({ id: 'old-deployment', status: 'successful', jobModifyIndex: 19, jobVersion: 1 }),
+      30,
+    );
+    const current = new BlockingResource(deploymentFixture({ jobModifyIndex: 34, jobVersion: 2 }), 36);
+    nomad.on('GET', '/v1/job/my-job/deployment', latest.handler).on('GET', DEPLOYMENT_PATH, current.handler);
+    later(
+      20,
+      () => latest.set(deploymentFixture({ jobModifyIndex: 34, jobVersion: 2 }), 36),
+      () =>
+        current.set(
+          deploymentFixture({ status: 'successful', jobModifyIndex: 34, jobVersion: 2, modifyIndex: 40 }),
+          40,
+        ),
+    );
+    const versions: number[] = [];
+
+    const final = await client.waitForJobDeployment('my-job', {
+      jobModifyIndex: 34,
+      namespace: 'prod',
+      onProgress: (p) => versions.push(p.jobVersion),
+    });
+
+    expect(final).toMatchObject({ ID: DEPLOYMENT_ID, Status: 'successful', JobVersion: 2 });
+    expect(versions.every((v) => v === 2)).toBe(true);
+    expect(nomad.requests.map((r) => [r.path, r.query])).toEqual([
+      ['/v1/job/my-job/deployment', { namespace: 'prod' }],
+      ['/v1/job/my-job/deployment', { namespace: 'prod', index: '30', wait: '2000ms' }],
+      [DEPLOYMENT_PATH, { namespace: 'prod' }],
+      [DEPLOYMENT_PATH, { namespace: 'prod', index: '36', wait: '2000ms' }],
+    ]);
+  });
+
+  it('times out when no deployment appears, saying which jobs never get one', async () => {
+    nomad.on('GET', '/v1/job/nightly/deployment', new BlockingResource<unknown>(null, 12).handler);
+
+    await expect(client.waitForJobDeployment('nightly', { timeoutMs: 100 })).rejects.toThrow(
+      'Nomad API error: gave up waiting after 100 ms: no deployment appeared (batch and sysbatch jobs never get one)',
+    );
+  });
+
+  it('refuses a timeout that is not a positive number of milliseconds', async () => {
+    await expect(client.waitForJobDeployment('web', { timeoutMs: 0 })).rejects.toThrow(
+      'Nomad client: timeoutMs: expected a number of milliseconds > 0, received 0',
+    );
+  });
+});
+
+describe('formatDeploymentProgress', () => {
+  it('prints the per-group counts, with a Canaries column when a group uses canaries', () => {
+    const deployment = {
+      ...deploymentFixture({ groups: { cache: { desired: 3, placed: 2, healthy: 2 } } }),
+      TaskGroups: {
+        cache: {
+          DesiredTotal: 3,
+          PlacedAllocs: 2,
+          HealthyAllocs: 2,
+          UnhealthyAllocs: 0,
+          DesiredCanaries: 2,
+          PlacedCanaries: ['a', 'b'],
+        },
+        web: { DesiredTotal: 10, PlacedAllocs: 10, HealthyAllocs: 9, UnhealthyAllocs: 1 },
+      },
+    } as unknown as Deployment;
+
+    expect(formatDeploymentProgress(deploymentProgress(deployment))).toMatchInlineSnapshot(`
+      "Deployment "85ee4a9a" (job "my-job" version 1) running: Deployment is running
+      Task Group  Desired  Placed  Healthy  Unhealthy  Canaries
+      cache       3        2       2        0          2/2
+      web         10       10      9        1          0/0"
+    `);
+  });
+});

@@ -1,0 +1,234 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+
+/** One request as the fake agent received it. */
+export interface RecordedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+  readonly headers: http.IncomingHttpHeaders;
+  /** The JSON body, parsed; undefined when there was none. */
+  readonly body: unknown;
+  /** Set on HTTPS: the subject CN of the client certificate and the SNI name the client sent. */
+  readonly clientCertCn?: string | undefined;
+  readonly servername?: string | undefined;
+}
+
+export interface FakeResponse {
+  /** @default 200 */
+  readonly status?: number;
+  /** Sent as JSON; `null` sends the JSON literal null. */
+  readonly json?: unknown;
+  /** Sent as text/plain, the way Nomad sends its errors. */
+  readonly text?: string;
+  /** `X-Nomad-Index` header. */
+  readonly index?: number;
+  readonly gzip?: boolean;
+  /** Drop the connection without answering: the client sees ECONNRESET. */
+  readonly destroy?: boolean;
+  /** Never answer (until the server closes). */
+  readonly hang?: boolean;
+}
+
+export type Handler = (request: RecordedRequest) => FakeResponse | Promise<FakeResponse>;
+
+/**
+ * A stand-in for a Nomad agent on 127.0.0.1: routes by "METHOD /path", records every request,
+ * and answers with what the test sets, in the shapes Nomad's API docs document.
+ */
+export class FakeNomad {
+  static async start(options: { readonly tls?: https.ServerOptions; readonly port?: number } = {}): Promise<FakeNomad> {
+    const fake = new FakeNomad(options.tls);
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    return fake;
+  }
+
+  readonly requests: RecordedRequest[] = [];
+  private readonly routes = new Map<string, Handler>();
+  private readonly server: http.Server;
+
+  private constructor(private readonly tls: https.ServerOptions | undefined) {
+    const listener = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+      void this.handle(req, res);
+    };
+    this.server = tls ? https.createServer(tls, listener) : http.createServer(listener);
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** `http://127.0.0.1:<port>` (or https). */
+  get address(): string {
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
+  }
+
+  /** Answers `method path` with a handler, a fixed response, or a sequence of responses (the last repeats). */
+  on(method: string, path: string, answer: Handler | FakeResponse | readonly FakeResponse[]): this {
+    if (typeof answer === 'function') {
+      this.routes.set(`${method} ${path}`, answer);
+    } else if (Array.isArray(answer)) {
+      const sequence = answer as readonly FakeResponse[];
+      let next = 0;
+      this.routes.set(`${method} ${path}`, () => sequence[Math.min(next++, sequence.length - 1)] ?? {});
+    } else {
+      this.routes.set(`${method} ${path}`, () => answer as FakeResponse);
+    }
+    return this;
+  }
+
+  requestsTo(method: string, path: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && r.path === path);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const socket = req.socket as import('node:tls').TLSSocket;
+    const peer = this.tls ? socket.getPeerCertificate() : undefined;
+    const recorded: RecordedRequest = {
+      method: req.method ?? '',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: req.headers,
+      body: raw === '' ? undefined : JSON.parse(raw),
+      clientCertCn: peer && 'subject' in peer ? [peer.subject?.CN].flat()[0] : undefined,
+      servername: this.tls ? (socket.servername as string | false | undefined) || undefined : undefined,
+    };
+    this.requests.push(recorded);
+    const handler = this.routes.get(`${recorded.method} ${recorded.path}`);
+    const answer: FakeResponse = handler
+      ? await handler(recorded)
+      : { status: 404, text: `fake Nomad: no route for ${recorded.method} ${recorded.path}` };
+    if (answer.destroy) {
+      req.socket.destroy();
+      return;
+    }
+    if (answer.hang) return;
+    const headers: http.OutgoingHttpHeaders = {};
+    if (answer.index !== undefined) headers['X-Nomad-Index'] = String(answer.index);
+    let body: Buffer;
+    if (answer.text !== undefined) {
+      headers['Content-Type'] = 'text/plain';
+      body = Buffer.from(answer.text);
+    } else if (answer.json !== undefined) {
+      headers['Content-Type'] = 'application/json';
+      body = Buffer.from(JSON.stringify(answer.json));
+    } else {
+      body = Buffer.alloc(0);
+    }
+    if (answer.gzip) {
+      headers['Content-Encoding'] = 'gzip';
+      body = gzipSync(body);
+    }
+    res.writeHead(answer.status ?? 200, headers);
+    res.end(body);
+  }
+}
+
+/**
+ * A value behind a blocking-query endpoint, as a Nomad server keeps it: every change raises
+ * the index; a request with `?index=` at or above the current one is held until the next
+ * change or until its `?wait=` runs out, then answered with the current value and index.
+ */
+export class BlockingResource<T> {
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    public value: T,
+    public index = 10,
+  ) {}
+
+  /** Changes the value, moves the index forward (or to `index`), and wakes held requests. */
+  set(value: T, index = this.index + 1): void {
+    this.value = value;
+    this.index = index;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  readonly handler: Handler = async (request) => {
+    const index = Number(request.query.index ?? '0');
+    if (index > 0 && index >= this.index) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, parseWaitMs(request.query.wait));
+        this.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return { json: this.value, index: this.index };
+  };
+}
+
+/** Nomad's `?wait=` (a Go duration: "250ms", "5s"); 5 minutes when absent, as on a real server. */
+export function parseWaitMs(wait: string | undefined): number {
+  if (wait === undefined) return 300_000;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(wait);
+  if (!match) throw new Error(`fake Nomad: cannot parse wait=${wait}`);
+  const unit = match[2] === 'ms' ? 1 : match[2] === 's' ? 1000 : 60_000;
+  return Number(match[1]) * unit;
+}
+
+/** A deployment in the documented shape of `GET /v1/deployment/:id`. */
+export function deploymentFixture(
+  overrides: {
+    readonly id?: string;
+    readonly status?: string;
+    readonly description?: string;
+    readonly jobModifyIndex?: number;
+    readonly jobVersion?: number;
+    readonly modifyIndex?: number;
+    readonly groups?: Readonly<
+      Record<string, { desired: number; placed: number; healthy: number; unhealthy?: number }>
+    >;
+  } = {},
+): Record<string, unknown> {
+  const groups = overrides.groups ?? { cache: { desired: 3, placed: 0, healthy: 0 } };
+  return {
+    ID: overrides.id ?? '85ee4a9a-339f-a921-a9ef-0550d20b2c61',
+    Namespace: 'default',
+    JobID: 'my-job',
+    JobVersion: overrides.jobVersion ?? 1,
+    JobModifyIndex: overrides.jobModifyIndex ?? 19,
+    JobSpecModifyIndex: overrides.jobModifyIndex ?? 19,
+    JobCreateIndex: 7,
+    IsMultiregion: false,
+    TaskGroups: Object.fromEntries(
+      Object.entries(groups).map(([name, g]) => [
+        name,
+        {
+          AutoRevert: true,
+          AutoPromote: false,
+          Promoted: false,
+          PlacedCanaries: null,
+          DesiredCanaries: 0,
+          DesiredTotal: g.desired,
+          PlacedAllocs: g.placed,
+          HealthyAllocs: g.healthy,
+          UnhealthyAllocs: g.unhealthy ?? 0,
+          ProgressDeadline: 600000000000,
+          RequireProgressBy: '2017-05-25T23:51:23.240184101Z',
+        },
+      ]),
+    ),
+    Status: overrides.status ?? 'running',
+    StatusDescription: overrides.description ?? 'Deployment is running',
+    CreateIndex: 21,
+    ModifyIndex: overrides.modifyIndex ?? 25,
+  };
+}
