@@ -237,7 +237,9 @@ function compareKernels(): { handWritten: number; mlMatrix: number; difference: 
   const b = Matrix.rowVector(Array.from(params.subarray(FEATURES * CLASSES)));
   const ones = Matrix.ones(batch, 1);
   const oneHot = new Matrix(batch, CLASSES);
-  labels.forEach((label, r) => oneHot.set(r, label, 1));
+  labels.forEach((label, r) => {
+    oneHot.set(r, label, 1);
+  });
   let mlGradient = new Matrix(1, 1);
   const mlMatrixStep = () => {
     const logits = x.mmul(w).add(ones.mmul(b));

@@ -20,7 +20,8 @@ export function storeAt(location: Location, options: StorageOptions = {}): Objec
 
 /** A stream of one file or S3 object. */
 export async function openObject(location: Location, options: StorageOptions = {}): Promise<Readable> {
-  if (location.kind === 'local') return createReadStream(location.path);
+  // 1 MiB reads instead of the default 64 KiB: a sixteenth of the round trips to the file system thread pool.
+  if (location.kind === 'local') return createReadStream(location.path, { highWaterMark: 1 << 20 });
   return new S3Store(options.s3Client ?? defaultS3Client(), location.bucket, '').openReadStream(location.key);
 }
 
