@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { Job, JobspecError, Size } from '../src';
 
 const PACKAGE_DIR = join(__dirname, '..');
 
@@ -15,6 +16,36 @@ function readmeSnippets(): { name: string; code: string }[] {
 }
 
 describe('README examples', () => {
+  it('shows the error format exactly as JobspecError prints it', () => {
+    const readme = readFileSync(join(PACKAGE_DIR, 'README.md'), 'utf8');
+    const shown = /## Errors[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)?.[1];
+    const job = new Job({
+      id: 'web',
+      groups: [
+        {
+          name: 'web',
+          services: [{ name: 'web', port: 'http', provider: 'nomad' }],
+          tasks: [
+            {
+              name: 'app',
+              driver: 'docker',
+              config: { image: 'nginx:1.27' },
+              resources: { memory: Size.mebibytes(4) },
+            },
+          ],
+        },
+      ],
+    });
+    expect(() => job.toHcl()).toThrow(JobspecError);
+    let printed = '';
+    try {
+      job.toHcl();
+    } catch (error) {
+      printed = String(error);
+    }
+    expect(`${printed}\n`).toBe(shown);
+  });
+
   const snippets = readmeSnippets();
 
   it('has the examples the issue asks for', () => {
