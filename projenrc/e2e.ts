@@ -39,6 +39,7 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
     description: 'Rewrite the integ snapshots from a fresh synthesis (deploys nothing); commit the result',
     exec: `${integ} --dry-run --update-on-failed`,
   });
+  // Times compiled apps (lib/synth-scenario.js): run it as `npx nx run @org/e2e:bench`, which compiles first.
   project.addTask('bench', {
     description: 'Synth wall time and peak memory: reference app vs an empty app, and 1/10/50 client pools',
     exec: 'tsx bin/bench-synth.ts',
@@ -67,6 +68,7 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
         ],
       },
       start: { dependsOn: ['compile'] },
+      bench: { dependsOn: ['compile'] },
     },
   });
   return project;

@@ -1,0 +1,199 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { NomadCluster } from '@org/nomad-constructs';
+import { App, type AppProps, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+
+/** The directory of this package (`src/` when run from sources, `lib/` when compiled: both sit beside cdk.json). */
+export const E2E_PACKAGE_DIR = join(__dirname, '..');
+
+/** The context of cdk.json (feature flags, telemetry off), so an in-process synth equals `cdk synth`. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(E2E_PACKAGE_DIR, 'cdk.json'), 'utf8')) as {
+    context: Record<string, unknown>;
+  };
+  return cdkJson.context;
+}
+
+/** An HTTPS UI for the reference cluster, from context (`cdk deploy -c nomad:domainName=...`). */
+export interface ReferenceUiProps {
+  /** e.g. `nomad.example.com`. */
+  readonly domainName: string;
+  /** The public hosted zone of the domain. */
+  readonly hostedZoneId: string;
+  readonly hostedZoneName: string;
+  /** Networks allowed to reach the UI. */
+  readonly allowedCidrs: string[];
+}
+
+export interface NomadReferenceStackProps extends StackProps {
+  /** @default - no UI: reach the API through Session Manager port forwarding */
+  readonly ui?: ReferenceUiProps;
+}
+
+/**
+ * The reference deployment: a Nomad cluster (3 servers, an On-Demand and a Spot client pool),
+ * the ECR repositories of the two sample images and a bucket for training data and models.
+ */
+export class NomadReferenceStack extends Stack {
+  public readonly cluster: NomadCluster;
+  public readonly repositories: Record<'helloWorldApp' | 'trainer', ecr.Repository>;
+  public readonly dataBucket: s3.Bucket;
+
+  public constructor(scope: Construct, id: string, props: NomadReferenceStackProps = {}) {
+    super(scope, id, {
+      description: 'Nomad on AWS: reference cluster, sample image repositories and data bucket',
+      ...props,
+    });
+    this.repositories = {
+      helloWorldApp: imageRepository(this, 'HelloWorldAppRepository'),
+      trainer: imageRepository(this, 'TrainerRepository'),
+    };
+
+    // Server access logs of the data bucket; a log bucket cannot log to itself.
+    const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+    });
+    this.dataBucket = new s3.Bucket(this, 'DataBucket', {
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: 'data-bucket/',
+      lifecycleRules: [
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30) },
+        {
+          id: 'models-to-infrequent-access',
+          prefix: 'models/',
+          transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(90) }],
+        },
+      ],
+    });
+
+    const ui = props.ui;
+    this.cluster = new NomadCluster(this, 'Nomad', {
+      serverCount: 3,
+      imageRepositories: [this.repositories.helloWorldApp, this.repositories.trainer],
+      dataBucket: this.dataBucket,
+      ui:
+        ui === undefined
+          ? undefined
+          : {
+              internetFacing: true,
+              domainName: ui.domainName,
+              hostedZone: route53.HostedZone.fromHostedZoneAttributes(this, 'Zone', {
+                hostedZoneId: ui.hostedZoneId,
+                zoneName: ui.hostedZoneName,
+              }),
+              allowedCidrs: ui.allowedCidrs,
+            },
+    });
+    this.cluster.ui?.loadBalancer.logAccessLogs(accessLogs, 'nomad-ui');
+    this.cluster.addClientPool('general', {
+      instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
+      minCapacity: 1,
+      maxCapacity: 3,
+    });
+    this.cluster.addClientPool('spot', {
+      // Several types of one architecture: more Spot capacity pools to draw from.
+      instanceTypes: [
+        ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE),
+        ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE),
+        ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
+      ],
+      onDemandPercentageAboveBaseCapacity: 0,
+      minCapacity: 1,
+      maxCapacity: 6,
+      meta: { capacity: 'spot' },
+    });
+
+    new CfnOutput(this, 'HelloWorldAppRepositoryUri', { value: this.repositories.helloWorldApp.repositoryUri });
+    new CfnOutput(this, 'TrainerRepositoryUri', { value: this.repositories.trainer.repositoryUri });
+    new CfnOutput(this, 'DataBucketName', { value: this.dataBucket.bucketName });
+  }
+}
+
+/** A private image repository (encrypted at rest, AES-256, as every ECR repository): scanned on push, immutable tags, old images expired. */
+function imageRepository(scope: Construct, id: string): ecr.Repository {
+  return new ecr.Repository(scope, id, {
+    imageScanOnPush: true,
+    imageTagMutability: ecr.TagMutability.IMMUTABLE,
+    lifecycleRules: [
+      {
+        description: 'Drop untagged images after a week',
+        tagStatus: ecr.TagStatus.UNTAGGED,
+        maxImageAge: Duration.days(7),
+      },
+      { description: 'Keep the 30 most recent images', tagStatus: ecr.TagStatus.ANY, maxImageCount: 30 },
+    ],
+  });
+}
+
+/** The UI settings in the app context, or undefined when `nomad:domainName` is not set. */
+export function referenceUiFromContext(app: App): ReferenceUiProps | undefined {
+  const value = (key: string): string | undefined => {
+    const raw: unknown = app.node.tryGetContext(`nomad:${key}`);
+    return typeof raw === 'string' && raw.length > 0 ? raw : undefined;
+  };
+  const domainName = value('domainName');
+  if (domainName === undefined) {
+    return undefined;
+  }
+  const hostedZoneId = value('hostedZoneId');
+  const hostedZoneName = value('hostedZoneName');
+  const allowedCidrs = value('allowedCidrs');
+  if (hostedZoneId === undefined || hostedZoneName === undefined || allowedCidrs === undefined) {
+    throw new Error(
+      'nomad:domainName is set: also set nomad:hostedZoneId, nomad:hostedZoneName and nomad:allowedCidrs (comma-separated CIDRs).',
+    );
+  }
+  return { domainName, hostedZoneId, hostedZoneName, allowedCidrs: allowedCidrs.split(',').map((cidr) => cidr.trim()) };
+}
+
+/** The name of the reference stack. */
+export const REFERENCE_STACK_NAME = 'NomadReference';
+
+export interface ReferenceAppOptions extends AppProps {
+  /**
+   * The region of the stack when the UI is on (its load balancer's access logs need one).
+   *
+   * @default - CDK_DEFAULT_REGION, which the CDK CLI sets from the AWS credentials
+   */
+  readonly uiRegion?: string;
+}
+
+/**
+ * The reference app: cdk.json's context plus `props.context`, and one stack. Runs that apply cdk-nag
+ * add the reviewed suppressions with `suppressReferenceFindings(stack.cluster)` (a separate module,
+ * so that `cdk synth` and `cdk deploy` do not load cdk-nag). Without a UI the stack
+ * is environment-agnostic: it synthesizes without AWS credentials and `cdk deploy` targets the
+ * account and region of the CLI. With a UI it is pinned to a region (account still agnostic).
+ */
+export function createReferenceApp(options: ReferenceAppOptions = {}): { app: App; stack: NomadReferenceStack } {
+  const { uiRegion, ...props } = options;
+  const app = new App({ ...props, context: { ...cdkJsonContext(), ...props.context } });
+  const ui = referenceUiFromContext(app);
+  let env: { region: string } | undefined;
+  if (ui !== undefined) {
+    const region = uiRegion ?? process.env.CDK_DEFAULT_REGION;
+    if (region === undefined) {
+      throw new Error(
+        'The UI needs a region (for its access logs): run with AWS credentials, or set CDK_DEFAULT_REGION.',
+      );
+    }
+    env = { region };
+  }
+  const stack = new NomadReferenceStack(app, REFERENCE_STACK_NAME, { ui, env });
+  return { app, stack };
+}

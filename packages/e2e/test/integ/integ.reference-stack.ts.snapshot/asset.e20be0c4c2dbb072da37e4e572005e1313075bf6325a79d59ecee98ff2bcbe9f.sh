@@ -1,0 +1,312 @@
+#!/bin/bash
+# nomad-bootstrap: installs, configures and starts a Nomad agent on Amazon Linux 2023, waits until
+# it has joined the cluster, then tells CloudFormation whether the instance is good.
+#
+# Usage: nomad-bootstrap <env-file>
+#
+# The user data writes the env file (the variables read in main) and the rendered configuration
+# (/etc/nomad.d/nomad.hcl, /etc/nomad-bootstrap/*) before running this script; this script holds
+# the logic, the user data holds the data. Sourcing the file defines the functions and runs
+# nothing, which is how the tests exercise the download verification.
+set -Eeuo pipefail
+
+# Overridable for tests only; production instances use the defaults.
+HASHICORP_RELEASES_URL="${HASHICORP_RELEASES_URL:-https://releases.hashicorp.com}"
+HASHICORP_PGP_KEY_URL="${HASHICORP_PGP_KEY_URL:-https://www.hashicorp.com/.well-known/pgp-key.txt}"
+# HashiCorp's release signing key (https://www.hashicorp.com/security). The key file is fetched at
+# boot so that its expiry extensions are picked up, but only a signature made by this key counts.
+HASHICORP_PGP_FINGERPRINT="${HASHICORP_PGP_FINGERPRINT:-C874011F0AB405110D02105534365D9472D7468F}"
+CNI_RELEASES_URL="${CNI_RELEASES_URL:-https://github.com/containernetworking/plugins/releases/download}"
+CNI_BIN_DIR="${CNI_BIN_DIR:-/opt/cni/bin}"
+NOMAD_ADDR="${NOMAD_ADDR:-http://127.0.0.1:4646}"
+
+log() {
+  printf '%s nomad-bootstrap: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2
+}
+
+die() {
+  log "ERROR: $*"
+  exit 1
+}
+
+# fetch <url> <file>: download with retries; fails on HTTP errors.
+fetch() {
+  curl --fail --silent --show-error --location --retry 5 --retry-delay 3 --retry-connrefused \
+    --output "$2" "$1"
+}
+
+# The architecture name HashiCorp and the CNI project use in release file names.
+release_arch() {
+  case "$(uname -m)" in
+    x86_64) echo amd64 ;;
+    aarch64) echo arm64 ;;
+    *) die "unsupported machine architecture $(uname -m)" ;;
+  esac
+}
+
+# verify_hashicorp_download <workdir> <SHA256SUMS> <SHA256SUMS.sig> <archive>
+# Trusts the archive only if SHA256SUMS carries a valid signature whose primary key is
+# HASHICORP_PGP_FINGERPRINT, and the archive's SHA-256 is the one SHA256SUMS lists for its name.
+verify_hashicorp_download() {
+  local workdir=$1 sums=$2 signature=$3 archive=$4
+  local gnupg="$workdir/gnupg" key="$workdir/hashicorp-key.asc" status expected actual name
+  install -d -m 0700 "$gnupg"
+  fetch "$HASHICORP_PGP_KEY_URL" "$key"
+  gpg --batch --quiet --homedir "$gnupg" --import "$key" 2>/dev/null || die "cannot import $HASHICORP_PGP_KEY_URL"
+  # VALIDSIG's last field is the fingerprint of the primary key that made the signature.
+  status=$(gpg --batch --homedir "$gnupg" --status-fd 1 --verify "$signature" "$sums" 2>/dev/null) ||
+    die "the signature of $(basename "$sums") does not verify"
+  awk '$2 == "VALIDSIG" { print $NF }' <<<"$status" | grep -qx "$HASHICORP_PGP_FINGERPRINT" ||
+    die "$(basename "$sums") is not signed by HashiCorp's key $HASHICORP_PGP_FINGERPRINT"
+  name=$(basename "$archive")
+  expected=$(awk -v file="$name" '$2 == file { print $1 }' "$sums")
+  [ -n "$expected" ] || die "$(basename "$sums") lists no checksum for $name"
+  actual=$(sha256sum "$archive" | awk '{ print $1 }')
+  [ "$expected" = "$actual" ] || die "checksum mismatch for $name: expected $expected, got $actual"
+}
+
+# install_hashicorp_release <product> <version> <directory>
+# Downloads <product>_<version>_linux_<arch>.zip from HashiCorp's releases, verifies it and installs
+# the <product> binary it contains into <directory>.
+install_hashicorp_release() {
+  local product=$1 version=$2 directory=$3 arch workdir base archive sums
+  arch=$(release_arch)
+  workdir=$(mktemp -d)
+  base="$HASHICORP_RELEASES_URL/$product/$version"
+  archive="$workdir/${product}_${version}_linux_${arch}.zip"
+  sums="$workdir/${product}_${version}_SHA256SUMS"
+  fetch "$base/$(basename "$sums")" "$sums"
+  fetch "$base/$(basename "$sums").sig" "$sums.sig"
+  fetch "$base/$(basename "$archive")" "$archive"
+  verify_hashicorp_download "$workdir" "$sums" "$sums.sig" "$archive"
+  unzip -q -o "$archive" "$product" -d "$workdir/unpacked"
+  install -d -m 0755 "$directory"
+  install -m 0755 "$workdir/unpacked/$product" "$directory/$product"
+  rm -rf "$workdir"
+  log "installed $product $version ($arch) into $directory"
+}
+
+# install_cni_plugins <version>: the CNI reference plugins Nomad's bridge networking needs, checked
+# against the SHA-256 published with the release.
+install_cni_plugins() {
+  local version=$1 arch workdir name expected actual
+  arch=$(release_arch)
+  workdir=$(mktemp -d)
+  name="cni-plugins-linux-${arch}-v${version}.tgz"
+  fetch "$CNI_RELEASES_URL/v$version/$name" "$workdir/$name"
+  fetch "$CNI_RELEASES_URL/v$version/$name.sha256" "$workdir/$name.sha256"
+  expected=$(awk 'NR == 1 { print $1 }' "$workdir/$name.sha256")
+  actual=$(sha256sum "$workdir/$name" | awk '{ print $1 }')
+  [ "$expected" = "$actual" ] || die "checksum mismatch for $name: expected $expected, got $actual"
+  install -d -m 0755 "$CNI_BIN_DIR"
+  tar -xzf "$workdir/$name" -C "$CNI_BIN_DIR"
+  rm -rf "$workdir"
+  log "installed CNI plugins $version ($arch) into $CNI_BIN_DIR"
+}
+
+# wait_until <seconds> <what> <command...>: runs the command every 5 seconds until it succeeds.
+wait_until() {
+  local seconds=$1 what=$2
+  shift 2
+  local deadline=$((SECONDS + seconds))
+  until "$@"; do
+    [ "$SECONDS" -lt "$deadline" ] || die "timed out after ${seconds}s waiting for $what"
+    sleep 5
+  done
+  log "$what: done"
+}
+
+# nomad_api <path>: a GET on the local agent's HTTP API (with a token and CA once ACLs and TLS are on).
+nomad_api() {
+  local args=(--fail --silent --show-error --max-time 10)
+  if [ -n "${NOMAD_TOKEN:-}" ]; then
+    args+=(--header "X-Nomad-Token: $NOMAD_TOKEN")
+  fi
+  if [ -n "${NOMAD_CACERT:-}" ]; then
+    args+=(--cacert "$NOMAD_CACERT")
+  fi
+  curl "${args[@]}" "$NOMAD_ADDR$1"
+}
+
+# A server is ready when it is a healthy voter and autopilot reports the whole cluster healthy:
+# only then may the rolling update replace the next server without risking quorum.
+server_ready() {
+  local self health
+  self=$(nomad_api /v1/agent/self | jq -r '.member.Name') || return 1
+  health=$(nomad_api /v1/operator/autopilot/health) || return 1
+  jq -e --arg self "$self" \
+    '.Healthy == true and any(.Servers[]; .Name == $self and .Healthy == true and .Voter == true)' \
+    <<<"$health" >/dev/null
+}
+
+# A client is ready when the servers list its node as ready.
+client_ready() {
+  local node_id
+  node_id=$(nomad_api /v1/agent/self | jq -r '.stats.client.node_id // empty') || return 1
+  [ -n "$node_id" ] || return 1
+  nomad_api "/v1/node/$node_id" | jq -e '.Status == "ready"' >/dev/null
+}
+
+imds() {
+  local token
+  token=$(curl --fail --silent --show-error -X PUT --header 'X-aws-ec2-metadata-token-ttl-seconds: 300' \
+    http://169.254.169.254/latest/api/token)
+  curl --fail --silent --show-error --header "X-aws-ec2-metadata-token: $token" \
+    "http://169.254.169.254/latest/meta-data/$1"
+}
+
+# signal_cloudformation SUCCESS|FAILURE: the Auto Scaling group's creation and rolling-update
+# policies wait for this signal from each new instance.
+signal_cloudformation() {
+  aws cloudformation signal-resource --region "$AWS_REGION" --stack-name "$CFN_STACK_NAME" \
+    --logical-resource-id "$CFN_LOGICAL_ID" --unique-id "$(imds instance-id)" --status "$1"
+}
+
+on_exit() {
+  local status=$1
+  if [ "$status" -ne 0 ]; then
+    log "failed (exit $status): signalling FAILURE so CloudFormation rolls back instead of waiting"
+    signal_cloudformation FAILURE || log "could not signal CloudFormation"
+  fi
+}
+
+install_packages() {
+  local packages=(unzip jq amazon-cloudwatch-agent)
+  if [ "$NOMAD_ROLE" = client ]; then
+    packages+=(docker amazon-ecr-credential-helper)
+  fi
+  dnf install -y --setopt=install_weak_deps=False "${packages[@]}"
+}
+
+prepare_server() {
+  if ! id nomad >/dev/null 2>&1; then
+    useradd --system --home-dir /opt/nomad --shell /sbin/nologin nomad
+  fi
+  install -d -m 0700 -o nomad -g nomad /opt/nomad /opt/nomad/data
+  install -d -m 0750 -o nomad -g nomad /var/log/nomad
+  chown -R root:nomad /etc/nomad.d
+  chmod 0750 /etc/nomad.d
+  chmod 0640 /etc/nomad.d/*.hcl
+}
+
+prepare_client() {
+  local volume paths=()
+  install -d -m 0700 /opt/nomad /opt/nomad/data
+  install -d -m 0755 /opt/nomad/plugins /var/log/nomad
+  chmod 0700 /etc/nomad.d
+  read -r -a paths <<<"${NOMAD_HOST_VOLUME_PATHS:-}"
+  for volume in "${paths[@]}"; do
+    install -d -m 0755 "$volume"
+  done
+  systemctl enable --now docker
+  # Bridge networking: traffic crossing the bridge must go through iptables for port mappings.
+  modprobe br_netfilter
+  echo br_netfilter >/etc/modules-load.d/nomad-bridge.conf
+  cat >/etc/sysctl.d/60-nomad-bridge.conf <<'EOF'
+net.bridge.bridge-nf-call-arptables = 1
+net.bridge.bridge-nf-call-ip6tables = 1
+net.bridge.bridge-nf-call-iptables = 1
+EOF
+  sysctl --quiet --system
+  install_cni_plugins "$CNI_PLUGINS_VERSION"
+}
+
+# NVIDIA driver and container toolkit from NVIDIA's signed repositories (dnf checks the package
+# signatures), then HashiCorp's external device plugin, so jobs can ask for `device "nvidia/gpu"`.
+prepare_gpu() {
+  local cuda_arch
+  case "$(uname -m)" in
+    x86_64) cuda_arch=x86_64 ;;
+    aarch64) cuda_arch=sbsa ;;
+    *) die "unsupported machine architecture $(uname -m)" ;;
+  esac
+  dnf install -y "kernel-devel-$(uname -r)" "kernel-headers-$(uname -r)" "kernel-modules-extra-$(uname -r)"
+  dnf config-manager --add-repo \
+    "https://developer.download.nvidia.com/compute/cuda/repos/amzn2023/$cuda_arch/cuda-amzn2023.repo"
+  dnf install -y cuda-drivers
+  modprobe nvidia
+  nvidia-smi --list-gpus || die "the NVIDIA driver sees no GPU on this instance type"
+  fetch https://nvidia.github.io/libnvidia-container/stable/rpm/nvidia-container-toolkit.repo \
+    /etc/yum.repos.d/nvidia-container-toolkit.repo
+  dnf install -y nvidia-container-toolkit
+  nvidia-ctk runtime configure --runtime=docker
+  systemctl restart docker
+  install_hashicorp_release nomad-device-nvidia "$NOMAD_DEVICE_NVIDIA_VERSION" /opt/nomad/plugins
+}
+
+start_cloudwatch_agent() {
+  /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s \
+    -c file:/etc/nomad-bootstrap/cloudwatch-agent.json
+}
+
+# HashiCorp's recommended unit: servers run as the nomad user, clients as root (they manage tasks).
+write_nomad_unit() {
+  local user=nomad after=network-online.target
+  if [ "$NOMAD_ROLE" = client ]; then
+    user=root
+    after="network-online.target docker.service"
+  fi
+  cat >/etc/systemd/system/nomad.service <<EOF
+[Unit]
+Description=HashiCorp Nomad ($NOMAD_ROLE)
+Documentation=https://developer.hashicorp.com/nomad/docs
+Wants=$after
+After=$after
+
+[Service]
+User=$user
+Group=$user
+ExecReload=/bin/kill -HUP \$MAINPID
+ExecStart=/usr/local/bin/nomad agent -config /etc/nomad.d
+# SIGINT makes the agent leave gracefully (leave_on_interrupt); clients drain first.
+KillMode=process
+KillSignal=SIGINT
+TimeoutStopSec=90
+LimitNOFILE=65536
+LimitNPROC=infinity
+TasksMax=infinity
+Restart=on-failure
+RestartSec=2
+OOMScoreAdjust=-1000
+
+[Install]
+WantedBy=multi-user.target
+EOF
+}
+
+main() {
+  [ "$#" -eq 1 ] || die "usage: nomad-bootstrap <env-file>"
+  # shellcheck source=/dev/null
+  . "$1"
+  : "${NOMAD_ROLE:?}" "${NOMAD_VERSION:?}" "${AWS_REGION:?}" "${CFN_STACK_NAME:?}" "${CFN_LOGICAL_ID:?}"
+  trap 'on_exit $?' EXIT
+
+  install_packages
+  install_hashicorp_release nomad "$NOMAD_VERSION" /usr/local/bin
+  case "$NOMAD_ROLE" in
+    server) prepare_server ;;
+    client)
+      prepare_client
+      if [ "${NOMAD_GPU:-false}" = true ]; then
+        prepare_gpu
+      fi
+      ;;
+    *) die "NOMAD_ROLE must be server or client, not $NOMAD_ROLE" ;;
+  esac
+  start_cloudwatch_agent
+  write_nomad_unit
+  systemctl daemon-reload
+  systemctl enable --now nomad
+
+  if [ "$NOMAD_ROLE" = server ]; then
+    wait_until "${NOMAD_READY_TIMEOUT_SECONDS:-900}" "this server to be a healthy voter in a healthy cluster" server_ready
+  else
+    wait_until "${NOMAD_READY_TIMEOUT_SECONDS:-900}" "this client to be ready" client_ready
+  fi
+  signal_cloudformation SUCCESS
+  log "ready"
+}
+
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  main "$@"
+fi
