@@ -141,9 +141,7 @@ function runTrainer(data: string) {
   const result = spawnSync(
     process.execPath,
     [
-      '--import',
-      'tsx',
-      join(__dirname, 'measure-trainer.ts'),
+      join(__dirname, 'measure-trainer.mjs'),
       'train',
       '--data',
       data,
