@@ -1,6 +1,7 @@
 import { JsonFile, type typescript } from 'projen';
 import type { Root } from './root';
 import { createWorkspacePackage, VERSIONS } from './workspace';
+import { workspaceDependency } from './workspace-deps';
 
 /** The rendered Nomad job, committed and shipped so `nomad job run` / `jobspec run` can use it as is. */
 const RENDERED_JOB_FILES = ['hello-world.nomad.hcl', 'hello-world.api.json'];
@@ -13,8 +14,6 @@ export function helloWorldApp(root: Root, jobspecBuilder: typescript.TypeScriptP
   const project = createWorkspacePackage(root, {
     dirName: 'hello-world-app',
     description: 'Sample production-grade web service for Nomad, with its container image and Nomad job.',
-    // The job (`./job` entry point) returns a jobspec-builder `Job`; the server entry point never loads it.
-    workspaceDeps: [jobspecBuilder],
     deps: ['pino@10.4.0', 'prom-client@15.1.3', `zod@${VERSIONS.zod}`],
     devDeps: [
       // HashiCorp's HCL parser and formatter (WASM builds) prove the rendered job.
@@ -30,6 +29,16 @@ export function helloWorldApp(root: Root, jobspecBuilder: typescript.TypeScriptP
     extraFiles: RENDERED_JOB_FILES,
     // The runtime-image test packs and installs the package; the shutdown tests wait for real drains.
     testTimeoutMs: 60_000,
+  });
+
+  // Only the job (the `./job` entry point) uses @org/jobspec-builder; the server never loads it. As an optional
+  // dependency, npm installs it by default, and the image leaves it out (`--omit=optional`) with the HCL parser
+  // and the rest of what it brings.
+  // (projen renders no optionalDependencies of its own.)
+  const jobBuilderSpec = workspaceDependency(jobspecBuilder);
+  const versionAt = jobBuilderSpec.lastIndexOf('@');
+  project.package.addField('optionalDependencies', {
+    [jobBuilderSpec.slice(0, versionAt)]: jobBuilderSpec.slice(versionAt + 1),
   });
 
   // The runtime-image test packs lib/, so nx compiles the package before testing it (and never concurrently).
@@ -59,9 +68,9 @@ export function helloWorldApp(root: Root, jobspecBuilder: typescript.TypeScriptP
     description: 'Build the container image hello-world-app:local (needs a Docker engine)',
     steps: [
       { exec: COMPILE_WITH_DEPENDENCIES },
-      { exec: 'rm -rf dist/image' },
+      { exec: 'rm -rf dist/image && mkdir -p dist/image' },
       // The image installs exactly the tarballs npm would publish (see Dockerfile).
-      { exec: 'npm pack --pack-destination dist/image . ../jobspec-builder' },
+      { exec: 'npm pack --pack-destination dist/image' },
       { exec: 'docker build --tag hello-world-app:local .' },
     ],
   });

@@ -19,22 +19,19 @@ async function main(): Promise<void> {
     throw error;
   }
 
-  const app = await startApp({ config });
-  const { logger } = app;
-
-  // Crashes are logged as JSON like everything else; node still exits as it would.
-  process.on('uncaughtExceptionMonitor', (error, origin) => {
-    logger.fatal({ err: error, origin }, 'crashed');
-    logger.flush();
-  });
-
+  // Signal handlers go in before the server listens, so that a stop during start-up drains too.
+  const starting = startApp({ config });
+  let draining = false;
   const onSignal = async (signal: NodeJS.Signals) => {
-    if (app.lifecycle.isDraining) {
+    const app = await starting;
+    const { logger } = app;
+    if (draining) {
       // A second signal (Ctrl-C twice) means: stop waiting.
       logger.warn({ signal }, 'second stop signal: exiting without waiting for the drain');
       logger.flush(() => process.exit(1));
       return;
     }
+    draining = true;
     logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'draining');
     const result = await app.stop();
     if (result.outcome === 'drained') {
@@ -49,6 +46,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
+
+  const { logger } = await starting;
+  // Crashes are logged as JSON like everything else; node still exits as it would.
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    logger.fatal({ err: error, origin }, 'crashed');
+    logger.flush();
+  });
 }
 
 main().catch((error: unknown) => {

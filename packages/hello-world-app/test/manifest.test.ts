@@ -2,7 +2,20 @@ import { describe, expect, it } from 'vitest';
 import manifest from '../package.json';
 
 describe('@org/hello-world-app package', () => {
-  it('defines its Nomad job with @org/jobspec-builder from this workspace', () => {
-    expect(manifest.dependencies['@org/jobspec-builder']).toMatch(/^\^\d+\.\d+\.\d+$/);
+  it('ships the hello-world-app command', () => {
+    expect(manifest.bin).toEqual({ 'hello-world-app': 'lib/bin.js' });
+  });
+
+  it('exports the server and, separately, the Nomad job', () => {
+    expect(Object.keys(manifest.exports)).toEqual(['.', './job', './package.json']);
+  });
+
+  it('ships the rendered job files', () => {
+    expect(manifest.files).toEqual(expect.arrayContaining(['lib', 'hello-world.nomad.hcl', 'hello-world.api.json']));
+  });
+
+  it('takes @org/jobspec-builder from this workspace as an optional dependency, for the job only', () => {
+    expect(manifest.optionalDependencies['@org/jobspec-builder']).toMatch(/^\^\d+\.\d+\.\d+$/);
+    expect(manifest.dependencies).not.toHaveProperty('@org/jobspec-builder');
   });
 });
