@@ -50,6 +50,8 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
   });
   lifecycle.markReady();
   const { port } = server.address() as AddressInfo;
+  // Process metrics load prom-client, which takes a tenth of the start-up: they start just after, not before, listening.
+  setImmediate(() => void metrics.startProcessMetrics());
   logger.info({ port, startupMs: Math.round(process.uptime() * 1000) }, 'ready to serve');
 
   let stopping: Promise<DrainResult> | undefined;

@@ -174,7 +174,8 @@ function createRequestHandler({
         isProbe: true,
         handle: async (exchange) => {
           recordIfAbandoned(exchange);
-          respond(exchange, 200, metrics.contentType, await metrics.render());
+          const { contentType, text } = await metrics.render();
+          respond(exchange, 200, contentType, text);
         },
       },
     ],
