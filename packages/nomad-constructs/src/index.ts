@@ -10,6 +10,7 @@ export {
   type NomadHostVolume,
 } from './cluster/nomad-client-pool';
 export { NomadCluster, type NomadClusterProps } from './cluster/nomad-cluster';
+export type { INomadCluster, NomadClusterAttributes } from './cluster/nomad-cluster-base';
 export { NomadPorts } from './cluster/nomad-ports';
 export { ALLOWED_SERVER_COUNTS, NomadServers, type NomadServersProps } from './cluster/nomad-servers';
 export { NomadUi, type NomadUiOptions, type NomadUiProps } from './cluster/nomad-ui';

@@ -72,9 +72,10 @@ describe('README examples', () => {
     }
   }, 120_000);
 
-  it('are the five the README promises', () => {
+  it('are the ones the README promises', () => {
     expect(examples).toEqual([
       'bring-your-own-vpc.ts',
+      'cluster-from-another-stack.ts',
       'gpu-pool.ts',
       'https-ui.ts',
       'smallest-cluster.ts',
@@ -86,11 +87,25 @@ describe('README examples', () => {
     expect(readme).toContain(`\`\`\`ts\n${asInReadme(example)}\`\`\``);
   });
 
-  it.each(examples)('%s synthesizes a stack with a Nomad cluster', (example) => {
+  const typesOf = (example: string): string[] => {
     const templates = Object.values(results.get(example)?.templates ?? {});
     expect(templates).toHaveLength(1);
-    const types = Object.values(templates[0]?.Resources ?? {}).map((resource) => resource.Type);
-    expect(types.filter((type) => type === 'AWS::AutoScaling::AutoScalingGroup').length).toBeGreaterThanOrEqual(2);
+    return Object.values(templates[0]?.Resources ?? {}).map((resource) => resource.Type);
+  };
+
+  it.each(examples.filter((example) => example !== 'cluster-from-another-stack.ts'))(
+    '%s synthesizes a stack with a Nomad cluster',
+    (example) => {
+      const groups = typesOf(example).filter((type) => type === 'AWS::AutoScaling::AutoScalingGroup');
+      expect(groups.length).toBeGreaterThanOrEqual(2);
+    },
+  );
+
+  it('cluster-from-another-stack.ts opens the imported servers and alarms on their metric, creating no cluster', () => {
+    expect(typesOf('cluster-from-another-stack.ts').sort()).toEqual([
+      'AWS::CloudWatch::Alarm',
+      'AWS::EC2::SecurityGroupIngress',
+    ]);
   });
 
   it('documents exactly what the smallest cluster creates', () => {

@@ -15,6 +15,8 @@ const { app, stack } = createReferenceApp({
 });
 new IntegTest(app, 'ReferenceStack', {
   testCases: [stack],
+  // The boot script is an asset: a change to it changes what instances run, so it must show as CHANGED.
+  diffAssets: true,
   // The data bucket and image repositories are retained on delete (RETAIN policies): remove them by hand.
   cdkCommandOptions: { destroy: { args: { force: true } } },
 });

@@ -221,8 +221,8 @@ prepare_gpu() {
     *) die "unsupported machine architecture $(uname -m)" ;;
   esac
   dnf install -y "kernel-devel-$(uname -r)" "kernel-headers-$(uname -r)" "kernel-modules-extra-$(uname -r)"
-  dnf config-manager --add-repo \
-    "https://developer.download.nvidia.com/compute/cuda/repos/amzn2023/$cuda_arch/cuda-amzn2023.repo"
+  fetch "https://developer.download.nvidia.com/compute/cuda/repos/amzn2023/$cuda_arch/cuda-amzn2023.repo" \
+    /etc/yum.repos.d/cuda-amzn2023.repo
   dnf install -y cuda-drivers
   modprobe nvidia
   nvidia-smi --list-gpus || die "the NVIDIA driver sees no GPU on this instance type"

@@ -1,20 +1,20 @@
-import { Aws, CfnOutput, Duration, Names, RemovalPolicy, type Size, Stack, Token } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Aws, CfnOutput, Names, RemovalPolicy, type Size, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import type { NomadAgentConfig } from '../agent/agent-config';
 import { bootstrapScriptPath } from '../boot/node-user-data';
 import { NomadError } from '../errors';
 import { NOMAD_LOG_FILE } from '../observability/cloudwatch-agent-config';
-import { CLUSTER_DIMENSION, NOMAD_NAMESPACE, SERVER_METRICS } from '../observability/nomad-metrics';
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
 import { NomadClientPool, type NomadClientPoolOptions } from './nomad-client-pool';
+import { checkName, type INomadCluster, type NomadClusterAttributes, NomadClusterBase } from './nomad-cluster-base';
 import { NomadPorts } from './nomad-ports';
 import { NomadServers } from './nomad-servers';
 import { NomadUi, type NomadUiOptions } from './nomad-ui';
@@ -135,7 +135,24 @@ export interface NomadClusterProps {
  * Nomad has no IAM authentication: access to the API is by network (security groups, the UI's
  * allowed networks) and, once enabled, by ACL token.
  */
-export class NomadCluster extends Construct implements ec2.IConnectable {
+export class NomadCluster extends NomadClusterBase {
+  /**
+   * A cluster defined elsewhere (another stack or app), to open its API to something with
+   * `connections` or to alarm on its metrics. Client pools can only be added to a `NomadCluster`.
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: NomadClusterAttributes): INomadCluster {
+    checkName(attrs.clusterName, `${scope.node.path}/${id}.clusterName`, 48);
+    class Imported extends NomadClusterBase {
+      public readonly clusterName = attrs.clusterName;
+      public readonly apiUrl = attrs.apiUrl;
+      public readonly connections = new ec2.Connections({
+        securityGroups: [attrs.serverSecurityGroup],
+        defaultPort: ec2.Port.tcp(NomadPorts.HTTP),
+      });
+    }
+    return new Imported(scope, id);
+  }
+
   /** The VPC the cluster runs in. */
   public readonly vpc: ec2.IVpc;
   /** The cluster name (tags, metric dimension). */
@@ -294,26 +311,6 @@ export class NomadCluster extends Construct implements ec2.IConnectable {
     return startOnInstances.combine(documents).combine(ownSessions);
   }
 
-  /** Evaluations blocked for lack of capacity (maximum over the servers): clients are full. */
-  public metricBlockedEvaluations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.serverMetric(SERVER_METRICS.blockedEvaluations, props);
-  }
-
-  /** Evaluations waiting to be scheduled (maximum over the servers): the schedulers are behind. */
-  public metricPendingEvaluations(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.serverMetric(SERVER_METRICS.pendingEvaluations, props);
-  }
-
-  /** Client nodes with a live heartbeat, as the leader counts them. */
-  public metricActiveClientHeartbeats(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.serverMetric(SERVER_METRICS.activeHeartbeats, props);
-  }
-
-  /** Leader elections started (sum over the servers): more than a few a day means unstable servers or network. */
-  public metricLeaderElections(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.serverMetric(SERVER_METRICS.leaderElections, { statistic: cloudwatch.Stats.SUM, ...props });
-  }
-
   /** Servers in service (see {@link NomadServers.metricInServiceServers}). */
   public metricInServiceServers(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.servers.metricInServiceServers(props);
@@ -353,17 +350,6 @@ export class NomadCluster extends Construct implements ec2.IConnectable {
         publishNodeMetrics: true,
       },
     };
-  }
-
-  private serverMetric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return new cloudwatch.Metric({
-      namespace: NOMAD_NAMESPACE,
-      metricName,
-      dimensionsMap: { [CLUSTER_DIMENSION]: this.clusterName },
-      statistic: cloudwatch.Stats.MAXIMUM,
-      period: Duration.minutes(1),
-      ...props,
-    });
   }
 
   private addOutputs(): void {
@@ -410,21 +396,4 @@ function grantDataBucket(bucket: s3.IBucket, grantee: iam.IGrantable): void {
     resource: bucket,
   });
   bucket.encryptionKey?.grantEncryptDecrypt(grantee);
-}
-
-function checkName(value: string, path: string, maxLength: number): void {
-  if (Token.isUnresolved(value)) {
-    throw new NomadError(
-      'UNRESOLVED_TOKEN',
-      path,
-      "expected a literal string, received a token. This value is written into the instances' configuration at synth time; use a plain string.",
-    );
-  }
-  if (!new RegExp(`^[A-Za-z0-9_-]{1,${maxLength}}$`).test(value)) {
-    throw new NomadError(
-      'INVALID_PROP',
-      path,
-      `expected 1 to ${maxLength} letters, digits, "-" or "_", received ${JSON.stringify(value)}.`,
-    );
-  }
 }

@@ -466,3 +466,37 @@ describe('NomadCluster: validation', () => {
     expect(again.clusterName).toBe(cluster.clusterName);
   });
 });
+
+describe('NomadCluster.fromClusterAttributes', () => {
+  it('imports a cluster of another stack: its API through connections, its metrics by name', () => {
+    const s = newStack();
+    const servers = ec2.SecurityGroup.fromSecurityGroupId(s, 'Servers', 'sg-0123456789abcdef0');
+    const imported = NomadCluster.fromClusterAttributes(s, 'Imported', {
+      clusterName: 'prod',
+      apiUrl: 'https://nomad.example.com',
+      serverSecurityGroup: servers,
+    });
+    const vpc = new ec2.Vpc(s, 'Vpc');
+    const deployer = new ec2.SecurityGroup(s, 'Deployer', { vpc });
+    imported.connections.allowDefaultPortFrom(deployer);
+    expect(ingressRules(Template.fromStack(s))).toEqual([
+      `sg-0123456789abcdef0 tcp 4646-4646 from ${s.getLogicalId(deployer.node.defaultChild as ec2.CfnSecurityGroup)}`,
+    ]);
+    expect(imported.apiUrl).toBe('https://nomad.example.com');
+    expect(imported.metricBlockedEvaluations().dimensions).toEqual({ NomadCluster: 'prod' });
+    expect(imported.metricLeaderElections().statistic).toBe('Sum');
+  });
+
+  it('throws for a name no cluster can have', () => {
+    const s = newStack();
+    expect(() =>
+      NomadCluster.fromClusterAttributes(s, 'Imported', {
+        clusterName: 'has space',
+        apiUrl: 'https://x',
+        serverSecurityGroup: ec2.SecurityGroup.fromSecurityGroupId(s, 'Sg', 'sg-1'),
+      }),
+    ).toThrow(
+      'Invalid prop at Test/Imported.clusterName: expected 1 to 48 letters, digits, "-" or "_", received "has space".',
+    );
+  });
+});
