@@ -1,3 +1,4 @@
+import type * as PromClient from 'prom-client';
 import type { PrometheusContentType, Registry } from 'prom-client';
 
 /** Label values of the per-request metrics. All bounded: a known method, a route of the route table, a status code. */
@@ -89,7 +90,7 @@ export class HttpMetrics {
    * it before the first scrape. Idempotent.
    */
   startProcessMetrics(): Promise<Registry<PrometheusContentType>> {
-    this.registry ??= import('prom-client').then(({ collectDefaultMetrics, Gauge, Registry }) => {
+    this.registry ??= Promise.resolve(loadPromClient()).then(({ collectDefaultMetrics, Gauge, Registry }) => {
       const registry = new Registry();
       const inFlight: InstanceType<typeof Gauge> = new Gauge({
         name: 'http_requests_in_flight',
@@ -120,7 +121,7 @@ export class HttpMetrics {
   /** The exposition text for `GET /metrics`, and its content type. */
   async render(): Promise<{ contentType: string; text: string }> {
     const registry = await this.startProcessMetrics();
-    const { AggregatorRegistry, Registry } = await import('prom-client');
+    const { AggregatorRegistry, Registry } = loadPromClient();
     const series = [...this.series.values()];
     const requestMetrics = AggregatorRegistry.aggregate<PrometheusContentType>([
       [
@@ -153,4 +154,12 @@ export class HttpMetrics {
     }
     return series;
   }
+}
+
+/**
+ * prom-client, loaded on first use. A plain require: a dynamic import() would
+ * start node's ESM loader for it, which costs several megabytes of memory.
+ */
+function loadPromClient(): typeof PromClient {
+  return require('prom-client') as typeof PromClient;
 }

@@ -42,12 +42,12 @@ export const HELLO_WORLD_SHUTDOWN_DELAY = Duration.seconds(10);
 export const HELLO_WORLD_KILL_TIMEOUT = Duration.millis(DEFAULT_DRAIN_TIMEOUT_MS + 5_000);
 
 /**
- * Resources of one instance, from `npm run bench` (see the README): one
- * instance serves about 9,000 requests/s on one core (2,450 MHz here) with
- * 70 MB resident memory at peak. 200 MHz reserves about an eighth of a core,
- * roughly 700 requests/s per instance before Nomad's CPU shares throttle it
- * under contention; memory covers the peak with room for the heap to grow,
- * and `memory_max` lets it burst where the cluster allows oversubscription.
+ * Resources of one instance, sized from `npx projen bench` (README,
+ * Performance): the server uses 45-65 MHz of CPU per 1,000 requests/s and
+ * stays under 80 MiB resident at full load. 200 MHz reserves enough for about
+ * 3,000 requests/s, more than a sample service gets, and Nomad lets it use
+ * idle CPU above that; 128 MiB covers the resident peak with room for the
+ * heap, and `memory_max` lets it burst where the cluster allows oversubscription.
  */
 export const HELLO_WORLD_RESOURCES = { cpu: 200, memory: Size.mebibytes(128), memoryMax: Size.mebibytes(256) };
 
