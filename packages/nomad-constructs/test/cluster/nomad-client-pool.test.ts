@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
@@ -235,7 +236,10 @@ describe('NomadClientPool', () => {
   it('gives clients what servers have, plus exactly: ECR pull on the cluster repositories and the data bucket', () => {
     const id = (construct: { node: { defaultChild?: unknown } }) =>
       stack.getLogicalId(construct.node.defaultChild as ec2.CfnSecurityGroup);
-    const statements = policyStatements(template, id(general.role as unknown as { node: { defaultChild?: unknown } }));
+    const statements = policyStatements(
+      template,
+      stack.getLogicalId((general.role as iam.Role).node.defaultChild as iam.CfnRole),
+    );
     expect(statements).toEqual(
       [
         'Allow cloudformation:SignalResource on ${AWS::StackId}',

@@ -1,6 +1,7 @@
 import { parse } from '@cdktn/hcl2json';
 import { Duration, Size, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -141,7 +142,9 @@ describe('NomadCluster: servers', () => {
 
   it('signals only once this server is a healthy voter and autopilot reports the cluster healthy', () => {
     // The boot script does the waiting; the user data tells it which resource to signal.
-    const logicalId = stack.getLogicalId(cluster.servers.autoScalingGroup.node.defaultChild as iam.CfnRole);
+    const logicalId = stack.getLogicalId(
+      cluster.servers.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup,
+    );
     expect(userDataFile(serverUserData, '/etc/nomad-bootstrap/bootstrap.env')).toContain(
       `CFN_LOGICAL_ID='${logicalId}'`,
     );
@@ -395,7 +398,7 @@ describe('NomadCluster: logs, metrics and outputs', () => {
     });
     const asg = {
       AutoScalingGroupName: {
-        Ref: stack.getLogicalId(cluster.servers.autoScalingGroup.node.defaultChild as iam.CfnRole),
+        Ref: stack.getLogicalId(cluster.servers.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup),
       },
     };
     expect(resolve(cluster.metricInServiceServers())).toEqual({

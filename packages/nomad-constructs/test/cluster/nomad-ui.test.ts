@@ -2,6 +2,7 @@ import { Duration, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { describe, expect, it } from 'vitest';
 import { NomadCluster, NomadError, type NomadUiOptions } from '../../src';
@@ -78,7 +79,7 @@ describe('NomadUi', () => {
       Matcher: { HttpCode: '200' },
     });
     template.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
-      TargetGroupARNs: [{ Ref: id(ui?.targetGroup as unknown as { node: { defaultChild?: unknown } }) }],
+      TargetGroupARNs: [{ Ref: stack.getLogicalId(ui?.targetGroup.node.defaultChild as elbv2.CfnTargetGroup) }],
     });
   });
 
