@@ -59,6 +59,8 @@ export function createRoot(): Root {
     noEmit: true,
     types: ['node'],
   });
+  // Only the projen configuration: the packages type-check themselves, after their dependencies compile.
+  projenrc.tsconfig.file.addOverride('include', ['.projenrc.ts', 'projenrc/**/*.ts']);
   // Without RELEASE, every synthesis resets package versions to 0.0.0 and undoes `changeset version`.
   if (!root.defaultTask) {
     throw new Error('The root project has no default (synthesis) task to configure.');
