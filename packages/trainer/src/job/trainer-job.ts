@@ -19,7 +19,7 @@ export interface TrainerJobProps {
   readonly cpu?: number;
   /**
    * Memory reserved for the task. The benchmark's 1,000,000 x 20 CSV peaks at
-   * about 540 MiB resident; data scales with rows x features x 8 bytes.
+   * 500 to 580 MB resident; data scales with rows x features x 8 bytes.
    * @default Size.gibibytes(1)
    */
   readonly memory?: Size;
