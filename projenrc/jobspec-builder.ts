@@ -15,11 +15,13 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
     subpathExports: { './hcl': 'hcl/index' },
   });
   project.addTask('bench', {
-    description: 'Render throughput for a median-size job, and corpus import time vs the bare HCL parse (prints figures)',
+    description:
+      'Render throughput for a median-size job, and corpus import time vs the bare HCL parse (prints figures)',
     steps: [{ exec: 'node bench/render.bench.mjs' }, { exec: 'node bench/import.bench.mjs' }],
   });
   project.addTask('conformance', {
-    description: "Check import and rendering against Nomad's own parser outputs in ../shared/conformance (prints a report)",
+    description:
+      "Check import and rendering against Nomad's own parser outputs in ../shared/conformance (prints a report)",
     exec: 'vitest run test/conformance',
   });
   project.addTask('golden', {

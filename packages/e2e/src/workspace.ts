@@ -13,6 +13,7 @@ export interface PackageManifest {
   readonly bin?: Record<string, string>;
   readonly engines?: Record<string, string>;
   readonly dependencies?: Record<string, string>;
+  readonly optionalDependencies?: Record<string, string>;
   readonly devDependencies?: Record<string, string>;
   readonly peerDependencies?: Record<string, string>;
 }

@@ -40,7 +40,9 @@ describe.skipIf(isNestedWorkspaceRun)('changeset version && npm install && npx p
     for (const dir of ['nomad-constructs', 'hello-world-app', 'trainer', 'e2e']) {
       const bumped = manifest(repo, dir);
       expect(bumped.version, dir).not.toBe(before.get(dir));
-      expect(bumped.dependencies?.['@org/jobspec-builder'], dir).toBe(`^${builderVersion}`);
+      const range =
+        bumped.dependencies?.['@org/jobspec-builder'] ?? bumped.optionalDependencies?.['@org/jobspec-builder'];
+      expect(range, dir).toBe(`^${builderVersion}`);
     }
   });
 
