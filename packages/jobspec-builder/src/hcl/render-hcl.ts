@@ -37,8 +37,15 @@ interface Context {
   readonly ancestors: Set<object>;
 }
 
+const INDENTS: string[] = [];
+
 function indentOf(level: number): string {
-  return '  '.repeat(level);
+  let indent = INDENTS[level];
+  if (indent === undefined) {
+    indent = '  '.repeat(level);
+    INDENTS[level] = indent;
+  }
+  return indent;
 }
 
 function scalar(text: string): Rendered {
@@ -189,7 +196,7 @@ function renderAt(value: HclValue, level: number, context: Context, heredocAllow
  * sees as several lines ends the run, and one whose first line leaves a bracket open is not part
  * of any run. Appends the lines to `out`.
  */
-function renderEntries(entries: readonly Entry[], level: number, out: string[]): void {
+function renderEntries(entries: readonly Entry[], level: number, out: Output): void {
   const indent = indentOf(level);
   let runStart = 0;
   const flush = (runEnd: number): void => {
@@ -215,9 +222,18 @@ function renderEntries(entries: readonly Entry[], level: number, out: string[]):
 }
 
 function renderEntriesText(entries: readonly Entry[], level: number): string {
-  const lines: string[] = [];
-  renderEntries(entries, level, lines);
-  return lines.join('\n');
+  const out = new Output();
+  renderEntries(entries, level, out);
+  return out.text.slice(0, -1);
+}
+
+/** Lines appended to one string: cheaper than collecting an array and joining it. */
+class Output {
+  text = '';
+
+  push(line: string): void {
+    this.text += `${line}\n`;
+  }
 }
 
 function blockPath(path: string, item: HclBlock): string {
@@ -226,24 +242,24 @@ function blockPath(path: string, item: HclBlock): string {
   return `${path === '' ? '' : `${path}.`}${item.type}${labels}`;
 }
 
-function renderBlock(item: HclBlock, level: number, context: Context, out: string[]): void {
+function renderBlock(item: HclBlock, level: number, context: Context, out: Output): void {
   assertIdentifier(item.type, 'block type', context.path);
   assertLabels(item.type, item.labels, context.path);
   const path = blockPath(context.path, item);
   let header = item.type;
   for (const label of item.labels) header += ` ${quoteString(label, path)}`;
   const indent = indentOf(level);
-  const opening = out.length;
+  // A body with any item renders at least one line, so an empty one is exactly an empty array.
+  if (Array.isArray(item.body) && item.body.length === 0) {
+    out.push(`${indent}${header} {}`);
+    return;
+  }
   out.push(`${indent}${header} {`);
   renderBody(item.body, level + 1, { path, ancestors: context.ancestors }, out);
-  if (out.length === opening + 1) {
-    out[opening] = `${indent}${header} {}`;
-  } else {
-    out.push(`${indent}}`);
-  }
+  out.push(`${indent}}`);
 }
 
-function renderBody(body: HclBody, level: number, context: Context, out: string[]): void {
+function renderBody(body: HclBody, level: number, context: Context, out: Output): void {
   if (!Array.isArray(body)) {
     throw new HclError(
       'INVALID_BODY',
@@ -252,7 +268,7 @@ function renderBody(body: HclBody, level: number, context: Context, out: string[
       context.path,
     );
   }
-  const names = new Set<string>();
+  const names: string[] = []; // a body has a few attributes: a scan beats a Set here
   let entries: Entry[] = [];
   let previous: 'attribute' | 'block' | undefined;
   for (const item of body as readonly unknown[]) {
@@ -260,7 +276,7 @@ function renderBody(body: HclBody, level: number, context: Context, out: string[
     if (kind === 'attribute') {
       const { name, value } = item as { name: unknown; value: HclValue };
       assertIdentifier(name, 'attribute name', context.path);
-      if (names.has(name)) {
+      if (names.includes(name)) {
         throw new HclError(
           'DUPLICATE_ATTRIBUTE',
           'Duplicate attribute',
@@ -268,7 +284,7 @@ function renderBody(body: HclBody, level: number, context: Context, out: string[
           context.path,
         );
       }
-      names.add(name);
+      names.push(name);
       if (previous === 'block') {
         out.push('');
       }
@@ -327,9 +343,9 @@ function renderBody(body: HclBody, level: number, context: Context, out: string[
  * // }
  */
 export function renderHcl(body: HclBody): string {
-  const lines: string[] = [];
-  renderBody(body, 0, { path: '', ancestors: new Set() }, lines);
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  const out = new Output();
+  renderBody(body, 0, { path: '', ancestors: new Set() }, out);
+  return out.text;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { JobspecError, joinPath } from '../errors';
 import type { HclAttribute, HclBlock, HclBody, HclValue } from '../hcl';
 import { isIdentifier } from '../hcl';
-import type { AnyStruct } from '../schema/dsl';
+import type { AnyStruct, Field } from '../schema/dsl';
 import type { Duration, Size } from '../values';
 import { itemPath } from './api-json';
 
@@ -25,9 +25,26 @@ function block(type: string, labels: readonly string[], body: HclBody): HclBlock
 export function structBody(struct: AnyStruct, props: Props, path: string, omit: readonly string[] = []): HclBody {
   const attributes: HclAttribute[] = [];
   const blocks: HclBlock[] = [];
-  for (const [prop, field] of struct.entries) {
+  // Only the props that are set (a job sets a few of each struct's many fields), in schema order.
+  const present: number[] = [];
+  for (const prop in props) {
+    const position = struct.positions.get(prop);
+    if (position === undefined || props[prop] === undefined) continue;
+    // Insertion sort: a handful of props, and Array#sort with a comparator costs more here.
+    let i = present.length;
+    present.push(position);
+    while (i > 0 && (present[i - 1] as number) > position) {
+      present[i] = present[i - 1] as number;
+      i--;
+    }
+    present[i] = position;
+  }
+  for (const position of present) {
+    const entry = struct.entries[position] as readonly [string, Field];
+    const prop = entry[0];
+    const field = entry[1];
     const value = props[prop];
-    if (value === undefined || omit.includes(prop) || field.label) continue;
+    if (omit.includes(prop) || field.label) continue;
     const hclName = field.hcl as string;
     const type = field.type;
     switch (type.kind) {
@@ -77,8 +94,14 @@ export function structBody(struct: AnyStruct, props: Props, path: string, omit: 
   const raw = (props.raw as { hcl?: Record<string, HclValue> } | undefined)?.hcl ?? {};
   for (const [name, value] of Object.entries(raw)) attributes.push(attribute(name, value));
   // Groups and tasks read best after the blocks that configure their parent.
-  const isChild = (b: HclBlock) => b.type === 'group' || b.type === 'task';
-  return [...attributes, ...blocks.filter((b) => !isChild(b)), ...blocks.filter(isChild)];
+  const body: (HclAttribute | HclBlock)[] = attributes;
+  const children: HclBlock[] = [];
+  for (const b of blocks) {
+    if (b.type === 'group' || b.type === 'task') children.push(b);
+    else body.push(b);
+  }
+  for (const child of children) body.push(child);
+  return body;
 }
 
 /**

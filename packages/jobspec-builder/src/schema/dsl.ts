@@ -83,6 +83,8 @@ export interface Struct<F extends Fields = Fields> {
   readonly entries: readonly (readonly [string, Field])[];
   /** The field that is the block's label (`group "web"` -> `name`), if there is one. */
   readonly label: readonly [string, Field] | undefined;
+  /** Each prop's position in `entries`, so a renderer can walk only the props a job sets, in schema order. */
+  readonly positions: ReadonlyMap<string, number>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the struct graph is heterogeneous; each use site narrows it.
@@ -90,7 +92,8 @@ export type AnyStruct = Struct<any>;
 
 export function struct<F extends Fields>(name: string, fields: F, hooks: StructHooks = {}): Struct<F> {
   const entries = Object.entries(fields as Record<string, Field>);
-  return { name, fields, hooks, entries, label: entries.find(([, f]) => f.label) };
+  const positions = new Map(entries.map(([prop], i) => [prop, i]));
+  return { name, fields, hooks, entries, label: entries.find(([, f]) => f.label), positions };
 }
 
 export function field<K extends Kind>(api: string, type: K, options: FieldOptions = {}): Field<K> {

@@ -1148,7 +1148,7 @@ function taskIssues(ctx: GroupContext, task: TaskProps, path: string): void {
       add(
         'conflict',
         `${path}.killTimeout`,
-        `killTimeout is longer than the group's progress deadline: received ${killTimeout.toGoString()} and progressDeadline ${progress.text}; lower killTimeout or raise update.progressDeadline`,
+        `killTimeout is longer than the group's progress deadline: received ${killTimeout.toGoString()} and progressDeadline ${textOf(progress)}; lower killTimeout or raise update.progressDeadline`,
       );
     }
   }
@@ -1708,14 +1708,31 @@ function versionConstraintProblem(value: string, operators: readonly string[], v
 // Update, migrate, restart, reschedule: merged settings
 
 /** A block's settings after Nomad's defaults and inheritance; `path` is unset for a default. */
-type Settings = Record<string, { readonly value: unknown; readonly path?: string }>;
+/** A setting after merging: its value, and where the user set it (no path: Nomad's default). */
+class Setting {
+  constructor(
+    readonly value: unknown,
+    private readonly layerPath?: string,
+    private readonly key?: string,
+  ) {}
+
+  /** Built on demand: only messages read it, and validation runs before every render. */
+  get path(): string | undefined {
+    return this.layerPath === undefined ? undefined : `${this.layerPath}.${this.key}`;
+  }
+}
+
+type Settings = Record<string, Setting>;
 
 function effective(defaults: Record<string, unknown>, ...layers: { props?: object; path: string }[]): Settings {
   const out: Settings = {};
-  for (const [key, value] of Object.entries(defaults)) out[key] = { value };
+  for (const key in defaults) out[key] = new Setting(defaults[key]);
   for (const layer of layers) {
-    for (const [key, value] of Object.entries(layer.props ?? {})) {
-      if (value !== undefined && key !== 'raw') out[key] = { value, path: `${layer.path}.${key}` };
+    const props = layer.props as Record<string, unknown> | undefined;
+    if (!props) continue;
+    for (const key in props) {
+      const value = props[key];
+      if (value !== undefined && key !== 'raw') out[key] = new Setting(value, layer.path, key);
     }
   }
   return out;
@@ -1723,25 +1740,29 @@ function effective(defaults: Record<string, unknown>, ...layers: { props?: objec
 
 interface DurationSetting {
   readonly nanos: bigint;
-  /** The value as Go prints it, marked when it is Nomad's default. */
-  readonly text: string;
+  readonly value: Duration;
   readonly path?: string;
 }
 
 function durationSetting(settings: Settings, key: string): DurationSetting | undefined {
   const setting = settings[key];
   if (!(setting?.value instanceof Duration)) return undefined;
-  return {
-    nanos: setting.value.toNanosBigInt(),
-    text: withDefault(setting.value.toGoString(), setting.path),
-    path: setting.path,
-  };
+  return { nanos: setting.value.toNanosBigInt(), value: setting.value, path: setting.path };
 }
 
-function numberSetting(settings: Settings, key: string): { value: number; text: string; path?: string } | undefined {
+function numberSetting(settings: Settings, key: string): { value: number; path?: string } | undefined {
   const setting = settings[key];
   if (typeof setting?.value !== 'number') return undefined;
-  return { value: setting.value, text: withDefault(String(setting.value), setting.path), path: setting.path };
+  return { value: setting.value, path: setting.path };
+}
+
+/**
+ * A setting as messages show it, marked when it is Nomad's default. Formatted only
+ * when a message needs it: validation runs before every render.
+ */
+function textOf(setting: { readonly value: Duration | number; readonly path?: string }): string {
+  const text = setting.value instanceof Duration ? setting.value.toGoString() : String(setting.value);
+  return withDefault(text, setting.path);
 }
 
 function withDefault(text: string, path: string | undefined): string {
@@ -1774,13 +1795,13 @@ function updateIssues(update: Settings, path: string, add: Add): void {
     add(
       'out-of-range',
       firstSet(path, maxParallel),
-      `maxParallel is negative: received ${maxParallel.text}, allowed 0 or more (0 disables deployments)`,
+      `maxParallel is negative: received ${textOf(maxParallel)}, allowed 0 or more (0 disables deployments)`,
     );
   }
   const canary = numberSetting(update, 'canary');
   if (canary && canary.value < 0) {
     // "Canary count can not be less than zero: %d < 0".
-    add('out-of-range', firstSet(path, canary), `canary is negative: received ${canary.text}, allowed 0 or more`);
+    add('out-of-range', firstSet(path, canary), `canary is negative: received ${textOf(canary)}, allowed 0 or more`);
   }
   const autoPromote = update.autoPromote;
   if (canary && canary.value === 0 && autoPromote?.value === true) {
@@ -1788,7 +1809,7 @@ function updateIssues(update: Settings, path: string, add: Add): void {
     add(
       'conflict',
       firstSet(path, autoPromote),
-      `autoPromote promotes canaries, but canary is ${canary.text}: set canary to 1 or more, or drop autoPromote`,
+      `autoPromote promotes canaries, but canary is ${textOf(canary)}: set canary to 1 or more, or drop autoPromote`,
     );
   }
   const minHealthy = durationSetting(update, 'minHealthyTime');
@@ -1801,29 +1822,29 @@ function updateIssues(update: Settings, path: string, add: Add): void {
     add(
       'invalid-duration',
       firstSet(path, minHealthy),
-      `minHealthyTime is negative: received ${minHealthy.text}, allowed 0 or more`,
+      `minHealthyTime is negative: received ${textOf(minHealthy)}, allowed 0 or more`,
     );
   if (healthy && healthy.nanos <= 0n)
     add(
       'invalid-duration',
       firstSet(path, healthy),
-      `healthyDeadline must be greater than 0: received ${healthy.text}`,
+      `healthyDeadline must be greater than 0: received ${textOf(healthy)}`,
     );
   if (progress && progress.nanos < 0n)
     add(
       'invalid-duration',
       firstSet(path, progress),
-      `progressDeadline is negative: received ${progress.text}, allowed 0 (no deadline) or more`,
+      `progressDeadline is negative: received ${textOf(progress)}, allowed 0 (no deadline) or more`,
     );
   if (stagger && stagger.nanos <= 0n)
-    add('invalid-duration', firstSet(path, stagger), `stagger must be greater than 0: received ${stagger.text}`);
+    add('invalid-duration', firstSet(path, stagger), `stagger must be greater than 0: received ${textOf(stagger)}`);
   // "Minimum healthy time must be less than healthy deadline: %v > %v".
   // (Relations are not re-reported when one side is already out of range.)
   if (minHealthy && healthy && healthy.nanos > 0n && minHealthy.nanos >= healthy.nanos) {
     add(
       'conflict',
       firstSet(path, minHealthy, healthy),
-      `minHealthyTime must be less than healthyDeadline: received minHealthyTime ${minHealthy.text} and healthyDeadline ${healthy.text}`,
+      `minHealthyTime must be less than healthyDeadline: received minHealthyTime ${textOf(minHealthy)} and healthyDeadline ${textOf(healthy)}`,
     );
   }
   // "Healthy deadline must be less than progress deadline: %v > %v" (progress_deadline 0 disables it).
@@ -1831,7 +1852,7 @@ function updateIssues(update: Settings, path: string, add: Add): void {
     add(
       'conflict',
       firstSet(path, healthy, progress),
-      `healthyDeadline must be less than progressDeadline: received healthyDeadline ${healthy.text} and progressDeadline ${progress.text}; raise progressDeadline or set it to 0`,
+      `healthyDeadline must be less than progressDeadline: received healthyDeadline ${textOf(healthy)} and progressDeadline ${textOf(progress)}; raise progressDeadline or set it to 0`,
     );
   }
 }
@@ -1852,7 +1873,7 @@ function migrateIssues(migrate: Settings, path: string, add: Add): void {
     add(
       'out-of-range',
       firstSet(path, maxParallel),
-      `maxParallel is negative: received ${maxParallel.text}, allowed 0 or more`,
+      `maxParallel is negative: received ${textOf(maxParallel)}, allowed 0 or more`,
     );
   const minHealthy = durationSetting(migrate, 'minHealthyTime');
   const healthy = durationSetting(migrate, 'healthyDeadline');
@@ -1860,28 +1881,35 @@ function migrateIssues(migrate: Settings, path: string, add: Add): void {
     add(
       'invalid-duration',
       firstSet(path, minHealthy),
-      `minHealthyTime is negative: received ${minHealthy.text}, allowed 0 or more`,
+      `minHealthyTime is negative: received ${textOf(minHealthy)}, allowed 0 or more`,
     );
   if (healthy && healthy.nanos < 0n)
     add(
       'invalid-duration',
       firstSet(path, healthy),
-      `healthyDeadline is negative: received ${healthy.text}, allowed 0 or more`,
+      `healthyDeadline is negative: received ${textOf(healthy)}, allowed 0 or more`,
     );
   if (minHealthy && healthy && healthy.nanos >= 0n && minHealthy.nanos > healthy.nanos) {
     add(
       'conflict',
       firstSet(path, minHealthy, healthy),
-      `minHealthyTime must not exceed healthyDeadline: received minHealthyTime ${minHealthy.text} and healthyDeadline ${healthy.text}`,
+      `minHealthyTime must not exceed healthyDeadline: received minHealthyTime ${textOf(minHealthy)} and healthyDeadline ${textOf(healthy)}`,
     );
   }
 }
 
 // api/tasks.go defaultServiceJobRestartPolicy / defaultBatchJobRestartPolicy (service and system; all others).
+// Nomad's restart defaults by job type (see the Canonicalize note where they are used); built once, Durations are immutable.
+const SERVICE_RESTART_DEFAULTS = {
+  attempts: 2,
+  interval: Duration.minutes(30),
+  delay: Duration.seconds(15),
+  mode: 'fail',
+};
+const BATCH_RESTART_DEFAULTS = { attempts: 3, interval: Duration.hours(24), delay: Duration.seconds(15), mode: 'fail' };
+
 function restartDefaults(type: string): Record<string, unknown> {
-  return type === 'service' || type === 'system'
-    ? { attempts: 2, interval: Duration.minutes(30), delay: Duration.seconds(15), mode: 'fail' }
-    : { attempts: 3, interval: Duration.hours(24), delay: Duration.seconds(15), mode: 'fail' };
+  return type === 'service' || type === 'system' ? SERVICE_RESTART_DEFAULTS : BATCH_RESTART_DEFAULTS;
 }
 
 function restartIssues(restart: Settings, path: string, add: Add): void {
@@ -1903,7 +1931,7 @@ function restartIssues(restart: Settings, path: string, add: Add): void {
     add(
       'invalid-duration',
       firstSet(path, interval),
-      `the restart interval is too short: received ${interval.text}, allowed 5s or more`,
+      `the restart interval is too short: received ${textOf(interval)}, allowed 5s or more`,
     );
   }
   // "Nomad can't restart the TaskGroup %v times in an interval of %v with a delay of %v".
@@ -1911,7 +1939,7 @@ function restartIssues(restart: Settings, path: string, add: Add): void {
     add(
       'conflict',
       firstSet(path, attempts, delay, interval),
-      `${attempts.text} attempts with a delay of ${delay.text} do not fit in the interval of ${interval.text}: make attempts × delay at most the interval`,
+      `${textOf(attempts)} attempts with a delay of ${textOf(delay)} do not fit in the interval of ${textOf(interval)}: make attempts × delay at most the interval`,
     );
   }
 }
@@ -1921,24 +1949,25 @@ function allowsReschedule(type: string): boolean {
 }
 
 // api/tasks.go NewDefaultReschedulePolicy (service; batch).
+const SERVICE_RESCHEDULE_DEFAULTS = {
+  attempts: 0,
+  interval: Duration.nanos(0),
+  delay: Duration.seconds(30),
+  delayFunction: 'exponential',
+  maxDelay: Duration.hours(1),
+  unlimited: true,
+};
+const BATCH_RESCHEDULE_DEFAULTS = {
+  attempts: 1,
+  interval: Duration.hours(24),
+  delay: Duration.seconds(5),
+  delayFunction: 'constant',
+  maxDelay: Duration.nanos(0),
+  unlimited: false,
+};
+
 function rescheduleDefaults(type: string): Record<string, unknown> {
-  return type === 'service'
-    ? {
-        attempts: 0,
-        interval: Duration.nanos(0),
-        delay: Duration.seconds(30),
-        delayFunction: 'exponential',
-        maxDelay: Duration.hours(1),
-        unlimited: true,
-      }
-    : {
-        attempts: 1,
-        interval: Duration.hours(24),
-        delay: Duration.seconds(5),
-        delayFunction: 'constant',
-        maxDelay: Duration.nanos(0),
-        unlimited: false,
-      };
+  return type === 'service' ? SERVICE_RESCHEDULE_DEFAULTS : BATCH_RESCHEDULE_DEFAULTS;
 }
 
 function rescheduleIssues(policy: Settings, path: string, add: Add): void {
@@ -1959,7 +1988,7 @@ function rescheduleIssues(policy: Settings, path: string, add: Add): void {
       add(
         'invalid-duration',
         firstSet(path, interval, attempts),
-        `attempts ${attempts.text} need an interval to count them in: received interval ${interval.text}; set interval, e.g. Duration.hours(1)`,
+        `attempts ${textOf(attempts)} need an interval to count them in: received interval ${textOf(interval)}; set interval, e.g. Duration.hours(1)`,
       );
     }
     // "If Attempts >0, Unlimited cannot also be set to true".
@@ -1967,7 +1996,7 @@ function rescheduleIssues(policy: Settings, path: string, add: Add): void {
       add(
         'conflict',
         firstSet(path, attempts, unlimited),
-        `attempts ${attempts.text} limit rescheduling, but unlimited is ${unlimitedText}: set unlimited: false to limit attempts, or drop attempts`,
+        `attempts ${textOf(attempts)} limit rescheduling, but unlimited is ${unlimitedText}: set unlimited: false to limit attempts, or drop attempts`,
       );
     }
   }
@@ -1977,7 +2006,7 @@ function rescheduleIssues(policy: Settings, path: string, add: Add): void {
     add(
       'invalid-duration',
       firstSet(path, delay),
-      `the reschedule delay is too short: received ${delay.text}, allowed 5s or more`,
+      `the reschedule delay is too short: received ${textOf(delay)}, allowed 5s or more`,
     );
     delaysValid = false;
   }
@@ -1987,7 +2016,7 @@ function rescheduleIssues(policy: Settings, path: string, add: Add): void {
       add(
         'invalid-duration',
         firstSet(path, maxDelay),
-        `maxDelay is too short for delay function ${q(delayFunction)}: received ${maxDelay.text}, allowed 5s or more`,
+        `maxDelay is too short for delay function ${q(delayFunction)}: received ${textOf(maxDelay)}, allowed 5s or more`,
       );
       delaysValid = false;
     }
@@ -1995,7 +2024,7 @@ function rescheduleIssues(policy: Settings, path: string, add: Add): void {
       add(
         'conflict',
         firstSet(path, maxDelay, delay),
-        `maxDelay is less than delay: received maxDelay ${maxDelay.text} and delay ${delay.text}`,
+        `maxDelay is less than delay: received maxDelay ${textOf(maxDelay)} and delay ${textOf(delay)}`,
       );
       delaysValid = false;
     }
@@ -2006,7 +2035,7 @@ function rescheduleIssues(policy: Settings, path: string, add: Add): void {
     add(
       'invalid-duration',
       firstSet(path, interval),
-      `the reschedule interval is too short: received ${interval.text}, allowed 15s or more`,
+      `the reschedule interval is too short: received ${textOf(interval)}, allowed 15s or more`,
     );
   }
   if (!delaysValid) return;
@@ -2018,7 +2047,7 @@ function rescheduleIssues(policy: Settings, path: string, add: Add): void {
     add(
       'conflict',
       firstSet(path, interval, attempts, delay),
-      `Nomad can only make ${viable.possible} of ${attempts.text} attempts in an interval of ${interval.text} with delay ${delay.text} and delay function ${q(delayFunction)}: set the interval to at least ${recommended}`,
+      `Nomad can only make ${viable.possible} of ${textOf(attempts)} attempts in an interval of ${textOf(interval)} with delay ${textOf(delay)} and delay function ${q(delayFunction)}: set the interval to at least ${recommended}`,
     );
   }
 }
