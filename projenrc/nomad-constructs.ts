@@ -2,6 +2,13 @@ import type { typescript } from 'projen';
 import type { Root } from './root';
 import { createWorkspacePackage, VERSIONS } from './workspace';
 
+/**
+ * The Lambda handlers of the custom resources, bundled with esbuild into `lib/lambda/<name>/index.js`
+ * when the library is built: consumers synthesize with `lambda.Code.fromAsset` and need neither
+ * esbuild nor Docker nor our TypeScript sources.
+ */
+const LAMBDA_HANDLERS = ['cluster-secrets', 'acl-bootstrap'];
+
 /** `@org/nomad-constructs`: AWS CDK constructs for a production Nomad cluster. */
 export function nomadConstructs(
   root: Root,
@@ -11,22 +18,60 @@ export function nomadConstructs(
     dirName: 'nomad-constructs',
     description: 'AWS CDK constructs for a secure, production HashiCorp Nomad cluster on AWS.',
     workspaceDeps: [jobspecBuilder],
-    // zod validates the agent configuration model before it is rendered to HCL.
-    deps: [`zod@${VERSIONS.zod}`],
+    deps: [
+      // zod validates the agent configuration model before it is rendered to HCL.
+      `zod@${VERSIONS.zod}`,
+      // `nomad-constructs env`: reads the stack outputs and the token/CA secrets with the standard credential chain.
+      '@aws-sdk/client-cloudformation@3.1169.0',
+      '@aws-sdk/client-secrets-manager@3.1162.0',
+    ],
     // Users bring their own aws-cdk-lib and constructs: a range they can meet, exact pins for our own builds.
     peerDeps: [`aws-cdk-lib@${VERSIONS.awsCdkLibPeerRange}`, `constructs@${VERSIONS.constructsPeerRange}`],
-    // HashiCorp's HCL parser and formatter (WASM builds) check every rendered agent configuration.
     devDeps: [
       `aws-cdk-lib@${VERSIONS.awsCdkLib}`,
       `constructs@${VERSIONS.constructs}`,
+      // HashiCorp's HCL parser and formatter (WASM builds) check every rendered agent configuration.
       '@cdktn/hcl2json@0.24.0',
       '@cdktn/hcl-tools@0.24.0',
+      // Bundled into the Lambda handlers at build time (never loaded by the constructs themselves).
+      '@peculiar/x509@2.2.0',
+      // @peculiar/x509 resolves its ASN.1 providers through tsyringe, which needs a Reflect polyfill.
+      'reflect-metadata@0.2.2',
+      '@aws-sdk/client-ec2@3.1169.0',
+      'esbuild@0.28.2',
+      'aws-sdk-client-mock@4.1.0',
     ],
+    bin: { 'nomad-constructs': 'lib/cli/main.js' },
     // The instance scripts are read at synth time, relative to the compiled module: they ship in the tarball.
     extraFiles: ['assets'],
     testTimeoutMs: 60_000,
   });
   // The README examples are complete CDK apps: type-check them with the tests (the README embeds them).
   project.tsconfigDev.addInclude('../examples/**/*.ts');
+
+  // Self-contained CommonJS bundles (AWS SDK included, so the handlers do not depend on the SDK
+  // version of the Lambda runtime). Minified for the tarball's sake (the EC2 client alone is 1 MB of
+  // schemas), with names kept so that stack traces in CloudWatch Logs still name the functions.
+  const bundle = project.addTask('bundle', {
+    description: 'Bundle the Lambda handlers with esbuild into lib/lambda/<name>/index.js',
+    steps: LAMBDA_HANDLERS.map((name) => ({
+      exec: [
+        `esbuild src/handlers/${name}.ts --bundle --platform=node --target=node20 --format=cjs`,
+        `--main-fields=module,main --minify --keep-names --legal-comments=none --log-level=warning --outfile=lib/lambda/${name}/index.js`,
+      ].join(' '),
+    })),
+  });
+  project.compileTask.spawn(bundle);
+  // Tests read the bundles from lib/lambda (as the constructs do): nx bundles before testing.
+  project.package.addField('nx', {
+    targets: {
+      bundle: {
+        inputs: ['production', '^production'],
+        outputs: ['{projectRoot}/lib/lambda'],
+        cache: true,
+      },
+      test: { dependsOn: ['^compile', 'bundle'] },
+    },
+  });
   return project;
 }

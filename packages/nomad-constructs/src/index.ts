@@ -16,4 +16,13 @@ export { ALLOWED_SERVER_COUNTS, NomadServers, type NomadServersProps } from './c
 export { NomadUi, type NomadUiOptions, type NomadUiProps } from './cluster/nomad-ui';
 export { NomadVersion } from './cluster/nomad-version';
 export { NomadError, type NomadErrorCode } from './errors';
+export {
+  type AclPolicy,
+  ANONYMOUS_POLICY,
+  CLIENT_READINESS_POLICY,
+  SERVER_READINESS_POLICY,
+  UI_READ_ONLY_POLICY,
+} from './security/acl-policies';
+export { NomadAcl, type NomadAclProps, type NomadAclToken } from './security/nomad-acl';
+export { NomadClusterSecrets, type NomadClusterSecretsProps } from './security/nomad-cluster-secrets';
 export { DEFAULT_VERSIONS } from './versions';

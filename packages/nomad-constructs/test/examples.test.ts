@@ -78,6 +78,7 @@ describe('README examples', () => {
       'cluster-from-another-stack.ts',
       'gpu-pool.ts',
       'https-ui.ts',
+      'operator-access.ts',
       'smallest-cluster.ts',
       'spot-pool.ts',
     ]);

@@ -94,6 +94,21 @@ export function shellcheck(script: string, name = 'script.sh'): string {
   }
 }
 
+/** A JSON value with every CloudFormation intrinsic replaced by its {@link cfnText}. */
+export function cfnValues(value: Json): Json {
+  if (Array.isArray(value)) {
+    return value.map(cfnValues);
+  }
+  if (typeof value === 'object' && value !== null) {
+    const keys = Object.keys(value);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0]?.startsWith('Fn::'))) {
+      return cfnText(value);
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, cfnValues(item)]));
+  }
+  return value;
+}
+
 /** Every ingress rule of the template (standalone and inline) as "<target> <proto> <from>-<to> from <source>". */
 export function ingressRules(template: Template): string[] {
   const rules: string[] = [];
@@ -130,7 +145,8 @@ export function policyStatements(template: Template, roleLogicalIdPrefix: string
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Record<string, Json>[])
     .map((statement) => {
       const list = (value: Json): string[] => (Array.isArray(value) ? value : [value]).map(cfnText);
-      const condition = statement.Condition === undefined ? '' : ` if ${JSON.stringify(statement.Condition)}`;
+      const condition =
+        statement.Condition === undefined ? '' : ` if ${JSON.stringify(cfnValues(statement.Condition))}`;
       return `${String(statement.Effect)} ${list(statement.Action).join(',')} on ${list(statement.Resource).join(',')}${condition}`;
     })
     .sort();

@@ -14,10 +14,24 @@ describe('@org/nomad-constructs package', () => {
   it('deploys jobs built with @org/jobspec-builder', () => {
     expect(manifest.dependencies['@org/jobspec-builder']).toMatch(/^\^\d+\.\d+\.\d+$/);
   });
+
+  it('installs the nomad-constructs command, with the AWS clients it needs (and no bundler or handler library)', () => {
+    expect(manifest.bin).toEqual({ 'nomad-constructs': 'lib/cli/main.js' });
+    expect(Object.keys(manifest.dependencies).sort()).toEqual([
+      '@aws-sdk/client-cloudformation',
+      '@aws-sdk/client-secrets-manager',
+      '@org/jobspec-builder',
+      'zod',
+    ]);
+    // Bundled into the handlers at build time: consumers never install them.
+    for (const bundled of ['esbuild', '@peculiar/x509', '@aws-sdk/client-ec2', 'reflect-metadata']) {
+      expect(manifest.devDependencies).toHaveProperty([bundled]);
+    }
+  });
 });
 
 describe('the packed tarball', () => {
-  it('ships the boot script the constructs read at synth time, and not the sources, tests or examples', () => {
+  it('ships the boot script and the bundled handlers the constructs read at synth time, and not the sources, tests or examples', () => {
     const [pack] = JSON.parse(
       execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
         cwd: join(__dirname, '..'),
@@ -27,6 +41,8 @@ describe('the packed tarball', () => {
     ) as { files: { path: string }[] }[];
     const files = (pack?.files ?? []).map((file) => file.path);
     expect(files).toContain('assets/scripts/nomad-bootstrap.sh');
+    expect(files).toContain('lib/lambda/cluster-secrets/index.js');
+    expect(files).toContain('lib/lambda/acl-bootstrap/index.js');
     expect(files).toContain('README.md');
     expect(
       files.filter((file) => file.startsWith('test/') || file.startsWith('src/') || file.startsWith('examples/')),

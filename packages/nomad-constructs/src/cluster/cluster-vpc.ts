@@ -1,5 +1,6 @@
 import { Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { NomadError } from '../errors';
@@ -30,6 +31,8 @@ const SERVICES: Record<InterfaceEndpoint, ec2.InterfaceVpcEndpointAwsService[]> 
 export interface ClusterVpcOptions {
   readonly natGateways: number;
   readonly logRetention: logs.RetentionDays;
+  /** Encrypts the flow logs. */
+  readonly encryptionKey: kms.IKey;
   /** The prop path for error messages. */
   readonly path: string;
 }
@@ -63,6 +66,7 @@ export function createClusterVpc(scope: Construct, id: string, options: ClusterV
   });
   const flowLogs = new logs.LogGroup(scope, `${id}FlowLogs`, {
     retention: options.logRetention,
+    encryptionKey: options.encryptionKey,
     removalPolicy: RemovalPolicy.DESTROY,
   });
   vpc.addFlowLog('FlowLog', {

@@ -138,6 +138,8 @@ export function createNodeGroup(scope: Construct, options: NodeGroupOptions): No
     updatePolicy: options.updatePolicy,
     groupMetrics: [autoscaling.GroupMetrics.all()],
   });
+  // Instances need their role's permissions from the first second of boot (the boot script, secrets).
+  autoScalingGroup.node.addDependency(role);
   for (const [key, value] of Object.entries({ [CLUSTER_TAG]: options.clusterName, ...options.tags })) {
     Tags.of(autoScalingGroup).add(key, value, { applyToLaunchedInstances: true });
   }

@@ -247,8 +247,10 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
         NOMAD_GPU: String(this.gpu),
         NOMAD_DEVICE_NVIDIA_VERSION: DEFAULT_VERSIONS.nomadDeviceNvidia,
         NOMAD_HOST_VOLUME_PATHS: hostVolumes.map((volume) => volume.path).join(' '),
+        ...cluster._nodeEnvironment('client'),
       },
       files: [
+        ...cluster._nodeFiles(),
         {
           path: '/etc/nomad.d/nomad.hcl',
           content: renderAgentConfig(this.agentConfig(props, hostVolumes)),
@@ -318,6 +320,10 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
     this.launchTemplate = group.launchTemplate;
     this.role = group.role;
     this.grantPrincipal = group.role;
+    // Clients read their TLS material and readiness token at boot, and start once the ACL system is
+    // bootstrapped: no client (a peer that can speak RPC to the servers) exists before that.
+    cluster.secrets.grantClientMaterial(this.role);
+    this.autoScalingGroup.node.addDependency(cluster.secrets.keyMaterial, cluster.acl.resource);
     cluster._registerClientPool(this);
   }
 

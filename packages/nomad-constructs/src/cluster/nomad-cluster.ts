@@ -1,22 +1,27 @@
-import { Aws, CfnOutput, Names, RemovalPolicy, type Size, Stack } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { Aws, CfnOutput, Duration, Fn, Lazy, Names, RemovalPolicy, type Size, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
 import type { NomadAgentConfig } from '../agent/agent-config';
-import { bootstrapScriptPath } from '../boot/node-user-data';
+import { GOSSIP_CONFIG_FILE, LOCAL_NOMAD_ADDR, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE } from '../boot/node-files';
+import { bootstrapScriptPath, type UserDataFile } from '../boot/node-user-data';
 import { NomadError } from '../errors';
 import { NOMAD_LOG_FILE } from '../observability/cloudwatch-agent-config';
+import { NomadAcl } from '../security/nomad-acl';
+import { createClusterKey, grantSecretRead, NomadClusterSecrets } from '../security/nomad-cluster-secrets';
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
 import { NomadClientPool, type NomadClientPoolOptions } from './nomad-client-pool';
 import { checkName, type INomadCluster, type NomadClusterAttributes, NomadClusterBase } from './nomad-cluster-base';
 import { NomadPorts } from './nomad-ports';
-import { NomadServers } from './nomad-servers';
+import { checkPrivateSubnets, NomadServers } from './nomad-servers';
 import { NomadUi, type NomadUiOptions } from './nomad-ui';
 import { NomadVersion } from './nomad-version';
 
@@ -125,6 +130,35 @@ export interface NomadClusterProps {
    * @default - none
    */
   readonly dataBucket?: s3.IBucket;
+  /**
+   * Creates an ACL policy that reads everything and changes nothing (`nomad-constructs-ui-read-only`),
+   * and a token for it in Secrets Manager (`cluster.grantUiToken()`): for people who watch the UI.
+   *
+   * @default false
+   */
+  readonly uiReadOnlyToken?: boolean;
+  /**
+   * How long the cluster CA is valid. It is created once, on the first deploy, and then kept: changing
+   * this prop later does not replace it (see "Rotating the CA" in the README).
+   *
+   * @default Duration.days(3650)
+   */
+  readonly caValidity?: Duration;
+  /**
+   * How long the servers' and clients' certificates are valid. They are issued anew on every deploy
+   * that changes the nodes, and instances pick them up when they are replaced: replace every node
+   * (a new `tlsGeneration`) well within this time.
+   *
+   * @default Duration.days(365)
+   */
+  readonly certificateValidity?: Duration;
+  /**
+   * Bump it to issue new server and client certificates and replace every node, one at a time (a step
+   * of a CA rotation, or a certificate renewal without another change).
+   *
+   * @default 0
+   */
+  readonly tlsGeneration?: number;
 }
 
 /**
@@ -132,8 +166,11 @@ export interface NomadClusterProps {
  * added with {@link addClientPool}, an optional HTTPS UI, least-privilege IAM, Nomad and container
  * logs in CloudWatch Logs and Nomad's key metrics in CloudWatch.
  *
- * Nomad has no IAM authentication: access to the API is by network (security groups, the UI's
- * allowed networks) and, once enabled, by ACL token.
+ * Secure by default: ACLs bootstrapped automatically (the management token in Secrets Manager,
+ * anonymous requests denied), mutual TLS between agents and TLS on the HTTP API (the load balancer
+ * re-encrypts), gossip encryption, and key material generated at deploy time and kept in Secrets
+ * Manager, encrypted with the cluster's KMS key. Nomad has no IAM authentication: access to the API
+ * is by network (security groups, the UI's allowed networks) and by ACL token.
  */
 export class NomadCluster extends NomadClusterBase {
   /**
@@ -167,6 +204,12 @@ export class NomadCluster extends NomadClusterBase {
   public readonly servers: NomadServers;
   /** The HTTPS load balancer, when `ui` is set. */
   public readonly ui?: NomadUi;
+  /** The KMS key of the cluster's secrets and log groups (rotated yearly, retained). */
+  public readonly encryptionKey: kms.IKey;
+  /** The cluster's secrets (CA, certificates, gossip key, tokens) and the custom resource that fills them in. */
+  public readonly secrets: NomadClusterSecrets;
+  /** The ACL bootstrap, policies and tokens. */
+  public readonly acl: NomadAcl;
   /** Nomad agent logs of every node (one stream per instance). */
   public readonly logGroup: logs.ILogGroup;
   /** Container stdout/stderr of the clients (Docker's json-file logs, one stream per instance). */
@@ -189,8 +232,12 @@ export class NomadCluster extends NomadClusterBase {
   public readonly _clientSecurityGroup: ec2.ISecurityGroup;
   /** @internal The cloud auto-join string that finds this cluster's servers. */
   public readonly _serverJoin: string;
+  /** @internal Bumped to replace every node with new certificates. */
+  public readonly _tlsGeneration: number;
 
   private readonly clientPools: NomadClientPool[] = [];
+  /** The launch templates of the servers and every pool: their user data decides when certificates are re-issued. */
+  private readonly launchTemplates: ec2.LaunchTemplate[] = [];
   private readonly imageRepositories: ecr.IRepository[] = [];
   private readonly dataBucket?: s3.IBucket;
 
@@ -206,6 +253,18 @@ export class NomadCluster extends NomadClusterBase {
     checkName(this.datacenter, `${path}.datacenter`, 128);
     this.version = props.version ?? NomadVersion.DEFAULT;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const caValidity = props.caValidity ?? Duration.days(3650);
+    const certificateValidity = props.certificateValidity ?? Duration.days(365);
+    validateValidity(caValidity, certificateValidity, path);
+    this._tlsGeneration = props.tlsGeneration ?? 0;
+    if (!Number.isInteger(this._tlsGeneration) || this._tlsGeneration < 0) {
+      throw new NomadError(
+        'INVALID_PROP',
+        `${path}.tlsGeneration`,
+        `expected a whole number >= 0, received ${this._tlsGeneration}. Bump it by one to replace every node with new certificates.`,
+      );
+    }
+    this.encryptionKey = createClusterKey(this, 'Key', this.clusterName);
 
     if (props.vpc !== undefined && props.natGateways !== undefined) {
       throw new NomadError(
@@ -216,11 +275,20 @@ export class NomadCluster extends NomadClusterBase {
     }
     this.vpc =
       props.vpc ??
-      createClusterVpc(this, 'Vpc', { natGateways: props.natGateways ?? 1, logRetention, path: `${path}.natGateways` });
+      createClusterVpc(this, 'Vpc', {
+        natGateways: props.natGateways ?? 1,
+        logRetention,
+        encryptionKey: this.encryptionKey,
+        path: `${path}.natGateways`,
+      });
     addInterfaceEndpoints(this.vpc, props.interfaceEndpoints ?? []);
 
     const logGroup = (logId: string) =>
-      new logs.LogGroup(this, logId, { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
+      new logs.LogGroup(this, logId, {
+        retention: logRetention,
+        encryptionKey: this.encryptionKey,
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
     this.logGroup = logGroup('NomadLogs');
     this.containerLogGroup = logGroup('ContainerLogs');
     this.metricsLogGroup = logGroup('MetricsEvents');
@@ -229,15 +297,40 @@ export class NomadCluster extends NomadClusterBase {
     this.imageRepositories.push(...(props.imageRepositories ?? []));
     this.dataBucket = props.dataBucket;
 
+    const serverSubnets = props.serverSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    checkPrivateSubnets(this.vpc, serverSubnets, `${path}.serverSubnets`);
+    this.secrets = new NomadClusterSecrets(this, 'Secrets', {
+      vpc: this.vpc,
+      subnets: serverSubnets,
+      clusterName: this.clusterName,
+      nomadRegion: this.nomadRegion,
+      encryptionKey: this.encryptionKey,
+      caValidity,
+      certificateValidity,
+      logRetention,
+      uiReadOnlyToken: props.uiReadOnlyToken ?? false,
+      nodeConfiguration: Lazy.string({ produce: () => this.nodeConfigurationHash() }),
+    });
+
     this.servers = new NomadServers(this, 'Servers', {
       cluster: this,
       count: props.serverCount,
       instanceType: props.serverInstanceType,
       volumeSize: props.serverVolumeSize,
-      subnets: props.serverSubnets,
+      subnets: serverSubnets,
       role: props.serverRole,
     });
+    this.launchTemplates.push(this.servers.launchTemplate);
     this.connections = this.servers.connections;
+    this.acl = new NomadAcl(this, 'Acl', {
+      vpc: this.vpc,
+      subnets: serverSubnets,
+      clusterName: this.clusterName,
+      nomadRegion: this.nomadRegion,
+      servers: this.servers,
+      secrets: this.secrets,
+      logRetention,
+    });
 
     const clients = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
       vpc: this.vpc,
@@ -251,8 +344,10 @@ export class NomadCluster extends NomadClusterBase {
 
     if (props.ui !== undefined) {
       this.ui = new NomadUi(this, 'Ui', { ...props.ui, vpc: this.vpc, servers: this.servers });
+      // Nothing outside the VPC reaches the API before the ACL system is bootstrapped.
+      this.ui.listener.node.addDependency(this.acl.resource);
     }
-    this.apiUrl = this.ui?.url ?? `http://127.0.0.1:${NomadPorts.HTTP}`;
+    this.apiUrl = this.ui?.url ?? LOCAL_NOMAD_ADDR;
     this.addOutputs();
   }
 
@@ -311,6 +406,31 @@ export class NomadCluster extends NomadClusterBase {
     return startOnInstances.combine(documents).combine(ownSessions);
   }
 
+  /**
+   * Lets a principal read the management token (`NOMAD_TOKEN`): full control of the cluster. For
+   * operators and the CI that deploys jobs; `nomad-constructs env` reads it.
+   */
+  public grantManagementToken(grantee: iam.IGrantable): iam.Grant {
+    return grantSecretRead(this.secrets.managementToken, this.encryptionKey, grantee);
+  }
+
+  /** Lets a principal read the cluster CA certificate (`NOMAD_CACERT` for addresses inside the VPC). */
+  public grantCaRead(grantee: iam.IGrantable): iam.Grant {
+    return grantSecretRead(this.secrets.caCertificate, this.encryptionKey, grantee);
+  }
+
+  /** Lets a principal read the read-only UI token (requires `uiReadOnlyToken`). */
+  public grantUiToken(grantee: iam.IGrantable): iam.Grant {
+    if (this.secrets.uiToken === undefined) {
+      throw new NomadError(
+        'INVALID_STATE',
+        `${this.node.path}.grantUiToken`,
+        'expected a cluster with uiReadOnlyToken: true, received one without a UI token. Set uiReadOnlyToken on the cluster.',
+      );
+    }
+    return grantSecretRead(this.secrets.uiToken, this.encryptionKey, grantee);
+  }
+
   /** Servers in service (see {@link NomadServers.metricInServiceServers}). */
   public metricInServiceServers(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.servers.metricInServiceServers(props);
@@ -319,6 +439,7 @@ export class NomadCluster extends NomadClusterBase {
   /** @internal Called by each new pool: grants what every client needs from the cluster. */
   public _registerClientPool(pool: NomadClientPool): void {
     this.clientPools.push(pool);
+    this.launchTemplates.push(pool.launchTemplate);
     for (const repository of this.imageRepositories) {
       repository.grantPull(pool);
     }
@@ -349,16 +470,105 @@ export class NomadCluster extends NomadClusterBase {
         publishAllocationMetrics: true,
         publishNodeMetrics: true,
       },
+      acl: { enabled: true },
+      // Mutual TLS on RPC (each side checks the other's certificate; servers carry server.<region>.nomad),
+      // TLS on HTTP without client certificates (the load balancer and browsers have none).
+      tls: {
+        http: true,
+        rpc: true,
+        caFile: TLS_CA_FILE,
+        certFile: TLS_CERT_FILE,
+        keyFile: TLS_KEY_FILE,
+        verifyServerHostname: true,
+        verifyHttpsClient: false,
+        tlsMinVersion: 'tls12',
+      },
     };
   }
 
+  /**
+   * @internal What the boot script of a server or client needs to fetch its secrets: the secret
+   * ARNs and the files the agent configuration names (never the secrets themselves).
+   */
+  public _nodeEnvironment(role: 'server' | 'client'): Record<string, string> {
+    const secrets = this.secrets;
+    return {
+      NOMAD_TLS_SECRET_ARN: (role === 'server' ? secrets.serverTls : secrets.clientTls).secretArn,
+      NOMAD_TLS_CA_FILE: TLS_CA_FILE,
+      NOMAD_TLS_CERT_FILE: TLS_CERT_FILE,
+      NOMAD_TLS_KEY_FILE: TLS_KEY_FILE,
+      NOMAD_TOKEN_SECRET_ARN: (role === 'server' ? secrets.serverToken : secrets.clientToken).secretArn,
+      ...(role === 'server'
+        ? { NOMAD_GOSSIP_SECRET_ARN: secrets.gossipKey.secretArn, NOMAD_GOSSIP_CONFIG_FILE: GOSSIP_CONFIG_FILE }
+        : {}),
+      NOMAD_TLS_GENERATION: String(this._tlsGeneration),
+    };
+  }
+
+  /** @internal Files every node gets: the environment of the `nomad` CLI for operators in a Session Manager shell. */
+  public _nodeFiles(): UserDataFile[] {
+    return [
+      {
+        path: '/etc/profile.d/nomad.sh',
+        content: `export NOMAD_ADDR=${LOCAL_NOMAD_ADDR}\nexport NOMAD_CACERT=${TLS_CA_FILE}\n`,
+        mode: '0644',
+      },
+    ];
+  }
+
+  /** A digest of every node's user data: it changes exactly when some node group rolls. */
+  private nodeConfigurationHash(): string {
+    const userData = this.launchTemplates.map((template) => template.userData?.render() ?? '');
+    return createHash('sha256')
+      .update(JSON.stringify(this.stack.resolve(userData)))
+      .digest('hex');
+  }
+
   private addOutputs(): void {
+    const cliEnv = `eval "$(npx nomad-constructs env --stack ${Aws.STACK_NAME} --cluster ${this.clusterName})"`;
+    new CfnOutput(this, 'ManagementTokenSecretArn', {
+      description:
+        'Secrets Manager secret holding the Nomad management token (NOMAD_TOKEN); readable after cluster.grantManagementToken()',
+      value: this.secrets.managementToken.secretArn,
+    });
+    new CfnOutput(this, 'CaCertificateSecretArn', {
+      description:
+        'Secrets Manager secret holding the cluster CA certificate (NOMAD_CACERT inside the VPC); readable after cluster.grantCaRead()',
+      value: this.secrets.caCertificate.secretArn,
+    });
+    if (this.secrets.uiToken !== undefined) {
+      new CfnOutput(this, 'UiTokenSecretArn', {
+        description:
+          'Secrets Manager secret holding the read-only UI token (JSON, secretId); readable after cluster.grantUiToken()',
+        value: this.secrets.uiToken.secretArn,
+      });
+    }
+    // Read by `nomad-constructs env`: where the API is, which certificate it serves, where the secrets are.
+    new CfnOutput(this, 'EnvConfig', {
+      description: 'For `nomad-constructs env` (JSON)',
+      value: Fn.join('', [
+        '{"clusterName":"',
+        this.clusterName,
+        '","nomadRegion":"',
+        this.nomadRegion,
+        '","addr":"',
+        this.apiUrl,
+        '","addrCertificate":"',
+        this.ui === undefined ? 'cluster-ca' : 'load-balancer',
+        '","managementTokenSecretArn":"',
+        this.secrets.managementToken.secretArn,
+        '","caCertificateSecretArn":"',
+        this.secrets.caCertificate.secretArn,
+        '"}',
+      ]),
+    });
     if (this.ui !== undefined) {
       new CfnOutput(this, 'UiUrl', { description: 'The Nomad UI', value: `${this.ui.url}/ui/` });
       new CfnOutput(this, 'NomadAddr', { description: 'NOMAD_ADDR for the nomad CLI', value: this.ui.url });
       new CfnOutput(this, 'CliEnvironment', {
-        description: 'Paste into a shell to point the nomad CLI at this cluster',
-        value: `export NOMAD_ADDR=${this.ui.url}`,
+        description:
+          'Run in a shell with AWS credentials allowed to read the management token: exports NOMAD_ADDR and NOMAD_TOKEN',
+        value: cliEnv,
       });
       return;
     }
@@ -368,16 +578,43 @@ export class NomadCluster extends NomadClusterBase {
     });
     // Without a load balancer the API is reached through a Session Manager port forward to a server.
     new CfnOutput(this, 'CliEnvironment', {
-      description: 'Run in a shell with AWS credentials (and the Session Manager plugin) to reach the API on localhost',
+      description:
+        'Run in a shell with AWS credentials (and the Session Manager plugin) to reach the API on localhost: exports NOMAD_ADDR, NOMAD_TOKEN and NOMAD_CACERT',
       value: [
         `SERVER=$(aws ec2 describe-instances --region ${Aws.REGION}`,
         ` --filters Name=tag:${SERVER_JOIN_TAG},Values=${this.clusterName} Name=instance-state-name,Values=running`,
         " --query 'Reservations[0].Instances[0].InstanceId' --output text)",
         ` && (aws ssm start-session --region ${Aws.REGION} --target "$SERVER" --document-name AWS-StartPortForwardingSession`,
         ` --parameters portNumber=${NomadPorts.HTTP},localPortNumber=${NomadPorts.HTTP} &)`,
-        ` && export NOMAD_ADDR=${this.apiUrl}`,
+        ` && ${cliEnv}`,
       ].join(''),
     });
+  }
+}
+
+function validateValidity(caValidity: Duration, certificateValidity: Duration, path: string): void {
+  for (const [name, value] of [
+    ['caValidity', caValidity],
+    ['certificateValidity', certificateValidity],
+  ] as const) {
+    if (
+      Token.isUnresolved(value.toDays({ integral: false })) ||
+      !Number.isInteger(value.toDays({ integral: false })) ||
+      value.toDays() < 1
+    ) {
+      throw new NomadError(
+        'INVALID_PROP',
+        `${path}.${name}`,
+        `expected a whole number of days (at least 1), received ${value.toHumanString()}. Use Duration.days().`,
+      );
+    }
+  }
+  if (caValidity.toDays() <= certificateValidity.toDays()) {
+    throw new NomadError(
+      'INVALID_PROP',
+      `${path}.certificateValidity`,
+      `expected certificates valid for less time than the CA (${caValidity.toDays()} days), received ${certificateValidity.toDays()} days. A certificate cannot outlive the CA that signed it.`,
+    );
   }
 }
 

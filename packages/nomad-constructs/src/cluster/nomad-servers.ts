@@ -16,6 +16,24 @@ import { NomadPorts } from './nomad-ports';
 /** Server counts with a clear failure tolerance: 3 tolerate 1 lost server, 5 tolerate 2, 7 tolerate 3. */
 export const ALLOWED_SERVER_COUNTS: readonly number[] = [3, 5, 7];
 
+/**
+ * The selected subnets, if none is public: servers (and the functions that talk to them) hold the
+ * cluster state and must not be reachable from the internet.
+ *
+ * @internal
+ */
+export function checkPrivateSubnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, path: string): ec2.SelectedSubnets {
+  const selected = vpc.selectSubnets(subnets);
+  if (selected.hasPublic) {
+    throw new NomadError(
+      'INVALID_PROP',
+      path,
+      'expected private subnets, received public ones. Servers hold the cluster state and must not be reachable from the internet; select subnets of type PRIVATE_WITH_EGRESS.',
+    );
+  }
+  return selected;
+}
+
 /** Props of {@link NomadServers}; {@link NomadCluster} creates the servers from its own props. */
 export interface NomadServersProps {
   /** The cluster these servers run. */
@@ -90,14 +108,7 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
     }
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE);
     const subnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    const selected = cluster.vpc.selectSubnets(subnets);
-    if (selected.hasPublic) {
-      throw new NomadError(
-        'INVALID_PROP',
-        `${cluster.node.path}.serverSubnets`,
-        'expected private subnets, received public ones. Servers hold the cluster state and must not be reachable from the internet; select subnets of type PRIVATE_WITH_EGRESS.',
-      );
-    }
+    const selected = checkPrivateSubnets(cluster.vpc, subnets, `${cluster.node.path}.serverSubnets`);
     const zones = new Set(selected.availabilityZones);
     if (zones.size < Math.min(3, this.count)) {
       Annotations.of(this).addWarningV2(
@@ -140,8 +151,13 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
       rootVolumeSize: props.volumeSize ?? Size.gibibytes(50),
       metadataHopLimit: 1,
       description: `Nomad server of cluster ${cluster.clusterName}`,
-      environment: { NOMAD_ROLE: 'server', NOMAD_VERSION: cluster.version.version },
+      environment: {
+        NOMAD_ROLE: 'server',
+        NOMAD_VERSION: cluster.version.version,
+        ...cluster._nodeEnvironment('server'),
+      },
       files: [
+        ...cluster._nodeFiles(),
         { path: '/etc/nomad.d/nomad.hcl', content: renderAgentConfig(this.agentConfig(cluster)), mode: '0640' },
         {
           path: '/etc/nomad-bootstrap/cloudwatch-agent.json',
@@ -180,6 +196,10 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
     this.launchTemplate = group.launchTemplate;
     this.role = group.role;
     this.grantPrincipal = group.role;
+    // Servers read their TLS material, the gossip key and their readiness token at boot: these
+    // exist before the first server starts (and new certificates before a rolling replacement).
+    cluster.secrets.grantServerMaterial(this.role);
+    this.autoScalingGroup.node.addDependency(cluster.secrets.keyMaterial);
   }
 
   /** Servers in service in the Auto Scaling group (fewer than `count` means one is being replaced or failed). */

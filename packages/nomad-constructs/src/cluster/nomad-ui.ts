@@ -63,6 +63,12 @@ export interface NomadUiOptions {
    * @default - public subnets when internet-facing, private subnets otherwise
    */
   readonly subnets?: ec2.SubnetSelection;
+  /**
+   * Whether the load balancer refuses to be deleted (turn it off and deploy before `cdk destroy`).
+   *
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
 }
 
 /** Props of {@link NomadUi}. */
@@ -75,7 +81,10 @@ export interface NomadUiProps extends NomadUiOptions {
 /**
  * An Application Load Balancer in front of the Nomad servers' HTTP API and UI: HTTPS only (HTTP
  * redirects), TLS 1.2+, websockets for `alloc exec`, an idle timeout that fits blocking queries, and
- * access limited to the given networks. The servers' health check is `/v1/agent/health`.
+ * access limited to the given networks. It re-encrypts to the servers (HTTPS to port 4646, where
+ * Nomad serves its certificate from the cluster CA; the load balancer does not validate target
+ * certificates, and Nomad asks for no client certificate on HTTP). The servers' health check is
+ * `/v1/agent/health` over HTTPS, which needs no ACL token.
  */
 export class NomadUi extends Construct implements ec2.IConnectable {
   /** The load balancer. Call `loadBalancer.logAccessLogs(bucket)` to keep access logs. */
@@ -128,16 +137,18 @@ export class NomadUi extends Construct implements ec2.IConnectable {
       },
       idleTimeout,
       dropInvalidHeaderFields: true,
+      deletionProtection: props.deletionProtection ?? true,
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(443) });
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Servers', {
       vpc: props.vpc,
       port: NomadPorts.HTTP,
-      protocol: elbv2.ApplicationProtocol.HTTP,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
       targetType: elbv2.TargetType.INSTANCE,
       targets: [props.servers.autoScalingGroup],
       healthCheck: {
+        protocol: elbv2.Protocol.HTTPS,
         path: '/v1/agent/health',
         healthyHttpCodes: '200',
         interval: Duration.seconds(15),
@@ -236,7 +247,7 @@ export class NomadUi extends Construct implements ec2.IConnectable {
       if (cidr === '0.0.0.0/0' || cidr === '::/0') {
         Annotations.of(this).addWarningV2(
           '@org/nomad-constructs:uiOpenToWorld',
-          `The Nomad UI and API accept connections from ${cidr}: anyone can reach them. Until ACLs are enabled, that includes submitting jobs.`,
+          `The Nomad UI and API accept connections from ${cidr}: anyone can reach them, and try tokens against them.`,
         );
       }
     }

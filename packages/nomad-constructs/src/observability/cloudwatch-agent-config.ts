@@ -1,4 +1,5 @@
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import { TLS_CA_FILE } from '../boot/node-files';
 import {
   CLIENT_METRICS,
   CLUSTER_DIMENSION,
@@ -105,7 +106,7 @@ export interface PrometheusScrapeConfigOptions {
 /**
  * The Prometheus scrape configuration the CloudWatch agent reads: the local agent's
  * `/v1/metrics?format=prometheus`, labeled with the cluster, role and node pool that become the
- * CloudWatch dimensions. Written as JSON, which is YAML, so no YAML library is needed to render it.
+ * CloudWatch dimensions, over TLS with the cluster CA. Written as JSON, which is YAML, so no YAML library is needed to render it.
  *
  * @see https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config
  */
@@ -121,6 +122,9 @@ export function prometheusScrapeConfig(options: PrometheusScrapeConfigOptions): 
         job_name: 'nomad',
         metrics_path: '/v1/metrics',
         params: { format: ['prometheus'] },
+        // The API serves TLS only; the metrics endpoint needs no ACL token.
+        scheme: 'https',
+        tls_config: { ca_file: TLS_CA_FILE },
         static_configs: [{ targets: ['127.0.0.1:4646'], labels }],
       },
     ],

@@ -81,6 +81,13 @@ describe('user data of Nomad nodes', () => {
       "NOMAD_GPU='true'",
       "NOMAD_DEVICE_NVIDIA_VERSION='1.1.0'",
       "NOMAD_HOST_VOLUME_PATHS='/srv/models /srv/scratch'",
+      // Where the client's secrets are (never the secrets), and where the agent configuration expects them.
+      expect.stringMatching(/^NOMAD_TLS_SECRET_ARN='\$\{ClusterSecretsClientTls[0-9A-F]{8}\}'$/),
+      "NOMAD_TLS_CA_FILE='/etc/nomad.d/tls/ca.pem'",
+      "NOMAD_TLS_CERT_FILE='/etc/nomad.d/tls/agent.pem'",
+      "NOMAD_TLS_KEY_FILE='/etc/nomad.d/tls/agent-key.pem'",
+      expect.stringMatching(/^NOMAD_TOKEN_SECRET_ARN='\$\{ClusterSecretsClientToken[0-9A-F]{8}\}'$/),
+      "NOMAD_TLS_GENERATION='0'",
       "AWS_REGION='${AWS::Region}'",
       "CFN_STACK_NAME='${AWS::StackName}'",
       expect.stringMatching(/^CFN_LOGICAL_ID='ClustergpuAutoScalingGroupASG[0-9A-F]{8}'$/),

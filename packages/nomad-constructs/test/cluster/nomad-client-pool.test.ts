@@ -233,7 +233,7 @@ describe('NomadClientPool', () => {
     expect(spot.metricDiskUtilization().statistic).toBe('Maximum');
   });
 
-  it('gives clients what servers have, plus exactly: ECR pull on the cluster repositories and the data bucket', () => {
+  it('gives clients what servers have, plus exactly: ECR pull on the cluster repositories, the data bucket and the client secrets', () => {
     const id = (construct: { node: { defaultChild?: unknown } }) =>
       stack.getLogicalId(construct.node.defaultChild as ec2.CfnSecurityGroup);
     const statements = policyStatements(
@@ -246,11 +246,14 @@ describe('NomadClientPool', () => {
         'Allow cloudwatch:PutMetricData on * if {"StringEquals":{"cloudwatch:namespace":"Nomad/Instances"}}',
         'Allow ec2:DescribeInstances,ec2:DescribeTags,ecr:GetAuthorizationToken,ssm:UpdateInstanceInformation,ssmmessages:CreateControlChannel,ssmmessages:CreateDataChannel,ssmmessages:OpenControlChannel,ssmmessages:OpenDataChannel on *',
         `Allow ecr:BatchCheckLayerAvailability,ecr:BatchGetImage,ecr:GetDownloadUrlForLayer on \${${id(later)}.Arn},\${${id(repository)}.Arn}`,
+        `Allow kms:Decrypt on \${${id(cluster.encryptionKey)}.Arn} if {"StringEquals":{"kms:ViaService":"secretsmanager.\${AWS::Region}.amazonaws.com"}}`,
         `Allow kms:Decrypt,kms:Encrypt,kms:GenerateDataKey*,kms:ReEncrypt* on \${${id(key)}.Arn}`,
         `Allow logs:CreateLogStream,logs:DescribeLogStreams,logs:PutLogEvents on \${${id(cluster.containerLogGroup)}.Arn},\${${id(cluster.metricsLogGroup)}.Arn},\${${id(cluster.logGroup)}.Arn}`,
         `Allow s3:DeleteObject,s3:GetObject,s3:PutObject on \${${id(bucket)}.Arn}/*`,
         `Allow s3:GetObject on arn:\${AWS::Partition}:s3:::cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster._bootstrapScript.s3ObjectKey}`,
         `Allow s3:ListBucket on \${${id(bucket)}.Arn}`,
+        // Client material only: their TLS certificate and readiness token, nothing of the servers'.
+        `Allow secretsmanager:GetSecretValue on \${${id(cluster.secrets.clientTls)}},\${${id(cluster.secrets.clientToken)}}`,
       ].sort(),
     );
   });

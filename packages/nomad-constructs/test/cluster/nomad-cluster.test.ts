@@ -281,6 +281,8 @@ describe('NomadCluster: security groups', () => {
         `${servers} tcp 4647-4647 from ${clients}`,
         `${clients} tcp 20000-32000 from ${clients}`,
         `${clients} udp 20000-32000 from ${clients}`,
+        // The ACL bootstrap function, in the VPC (the only peer of the HTTP API without a UI).
+        `${servers} tcp 4646-4646 from ${stack.getLogicalId(cluster.acl.handler.securityGroup.node.defaultChild as ec2.CfnSecurityGroup)}`,
       ].sort(),
     );
   });
@@ -298,10 +300,15 @@ describe('NomadCluster: security groups', () => {
 });
 
 describe('NomadCluster: IAM', () => {
-  it('gives servers exactly: auto-join and tags, Session Manager, their metrics namespace, their log groups, the boot script, the signal', () => {
+  it('gives servers exactly: auto-join and tags, Session Manager, their metrics namespace, their log groups, the boot script, the signal, the server secrets', () => {
     const assets = `arn:\${AWS::Partition}:s3:::cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster._bootstrapScript.s3ObjectKey}`;
+    const id = (construct: { node: { defaultChild?: unknown } }) =>
+      stack.getLogicalId(construct.node.defaultChild as ec2.CfnSecurityGroup);
     expect(policyStatements(template, 'ClusterServersInstanceRole')).toEqual(
       [
+        `Allow kms:Decrypt on \${${id(cluster.encryptionKey)}.Arn} if {"StringEquals":{"kms:ViaService":"secretsmanager.\${AWS::Region}.amazonaws.com"}}`,
+        // Server material only: their TLS certificate, the gossip key and their readiness token.
+        `Allow secretsmanager:GetSecretValue on \${${id(cluster.secrets.gossipKey)}},\${${id(cluster.secrets.serverTls)}},\${${id(cluster.secrets.serverToken)}}`,
         'Allow cloudformation:SignalResource on ${AWS::StackId}',
         'Allow cloudwatch:PutMetricData on * if {"StringEquals":{"cloudwatch:namespace":"Nomad/Instances"}}',
         'Allow ec2:DescribeInstances,ec2:DescribeTags,ssm:UpdateInstanceInformation,ssmmessages:CreateControlChannel,ssmmessages:CreateDataChannel,ssmmessages:OpenControlChannel,ssmmessages:OpenDataChannel on *',
@@ -368,7 +375,8 @@ describe('NomadCluster: logs, metrics and outputs', () => {
     const s = newStack();
     new NomadCluster(s, 'Cluster', { logRetention: logs.RetentionDays.ONE_YEAR });
     const groups = Object.values(Template.fromStack(s).findResources('AWS::Logs::LogGroup'));
-    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([365, 365, 365, 365]);
+    // Flow logs, Nomad, containers, metrics events, and the two custom resource functions.
+    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([365, 365, 365, 365, 365, 365]);
   });
 
   it('offers the metrics operators watch, on the dimensions the agents publish', () => {
@@ -432,13 +440,17 @@ describe('NomadCluster: logs, metrics and outputs', () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
     const byName = (name: string) =>
       cfnText(Object.entries(outputs).find(([id]) => id.startsWith(`Cluster${name}`))?.[1].Value);
-    expect(byName('NomadAddr')).toBe('http://127.0.0.1:4646');
+    expect(byName('NomadAddr')).toBe('https://127.0.0.1:4646');
     const cli = byName('CliEnvironment');
     expect(cli).toContain(`Name=tag:NomadServerJoin,Values=${cluster.clusterName}`);
     expect(cli).toContain(
       '--document-name AWS-StartPortForwardingSession --parameters portNumber=4646,localPortNumber=4646',
     );
-    expect(cli).toMatch(/export NOMAD_ADDR=http:\/\/127\.0\.0\.1:4646$/);
+    expect(cli).toMatch(
+      new RegExp(
+        `&& eval "\\$\\(npx nomad-constructs env --stack \\$\\{AWS::StackName\\} --cluster ${cluster.clusterName}\\)"$`,
+      ),
+    );
   });
 });
 

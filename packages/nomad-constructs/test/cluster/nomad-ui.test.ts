@@ -71,10 +71,11 @@ describe('NomadUi', () => {
     template.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
   });
 
-  it('health-checks the servers on /v1/agent/health, port 4646', () => {
+  it('re-encrypts to the servers: HTTPS to port 4646, health check /v1/agent/health over HTTPS', () => {
     template.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
       Port: 4646,
-      Protocol: 'HTTP',
+      Protocol: 'HTTPS',
+      HealthCheckProtocol: 'HTTPS',
       HealthCheckPath: '/v1/agent/health',
       Matcher: { HttpCode: '200' },
     });
@@ -96,9 +97,9 @@ describe('NomadUi', () => {
       ].sort(),
     );
     expect(rules.filter((rule) => rule.includes(`from ${lb}`))).toEqual([`${servers} tcp 4646-4646 from ${lb}`]);
-    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress')).map(
-      (rule) => rule.Properties,
-    );
+    const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress'))
+      .map((rule) => rule.Properties)
+      .filter((rule) => cfnText(rule.GroupId) === `\${${lb}.GroupId}`);
     expect(egress).toEqual([expect.objectContaining({ IpProtocol: 'tcp', FromPort: 4646, ToPort: 4646 })]);
     // No allow-all egress on the load balancer: its only way out is the rule above.
     expect(template.findResources('AWS::EC2::SecurityGroup')[lb]?.Properties.SecurityGroupEgress).toBeUndefined();
@@ -115,7 +116,9 @@ describe('NomadUi', () => {
     const output = (name: string) => cfnText(outputs.find(([key]) => key.startsWith(`Cluster${name}`))?.[1].Value);
     expect(output('UiUrl')).toBe('https://nomad.example.com/ui/');
     expect(output('NomadAddr')).toBe('https://nomad.example.com');
-    expect(output('CliEnvironment')).toBe('export NOMAD_ADDR=https://nomad.example.com');
+    expect(output('CliEnvironment')).toBe(
+      `eval "$(npx nomad-constructs env --stack \${AWS::StackName} --cluster ${cluster.clusterName})"`,
+    );
     expect(cluster.apiUrl).toBe('https://nomad.example.com');
   });
 

@@ -1,0 +1,172 @@
+import { randomBytes } from 'node:crypto';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type CaSecretValue, GOSSIP_KEY_PATTERN, isPlaceholder, type TlsSecretValue } from '../security/secret-formats';
+import { type CertificateAndKey, caProblem, createCa, createLeaf, fingerprint, notAfter } from './certificates';
+import {
+  CustomResourceError,
+  type CustomResourceEvent,
+  type CustomResourceResult,
+  customResourceHandler,
+  integerProperty,
+  log,
+  stringProperty,
+} from './custom-resource';
+import { readSecret, writeSecret } from './secrets-manager';
+
+/**
+ * The key material of a cluster (`Custom::NomadClusterSecrets`), generated at deploy time and kept
+ * in Secrets Manager only:
+ *
+ * - the cluster CA, created once and then kept: a new CA would make every node reject the others'
+ *   certificates. A CA that cannot be used (corrupt, expiring) is an error, never replaced silently;
+ * - the servers' and the clients' certificates, issued anew on every Create and Update (every deploy
+ *   that changes the nodes), and picked up by instances when they are replaced;
+ * - the gossip encryption key, 32 random bytes, created once and then kept.
+ *
+ * The response `Data` holds fingerprints and dates only.
+ */
+export async function clusterSecrets(
+  event: CustomResourceEvent,
+  client: SecretsManagerClient,
+  now = new Date(),
+): Promise<CustomResourceResult> {
+  const caSecretArn = stringProperty(event, 'CaSecretArn');
+  const physicalResourceId = `nomad-cluster-secrets:${caSecretArn}`;
+  if (event.RequestType === 'Delete') {
+    // The secrets are CloudFormation resources of their own: the CA, gossip key and management token are retained.
+    log('info', 'nothing to delete: the secrets are resources of the stack');
+    return { physicalResourceId: event.PhysicalResourceId ?? physicalResourceId };
+  }
+  const region = stringProperty(event, 'NomadRegion');
+  const caValidityDays = integerProperty(event, 'CaValidityDays');
+  const certificateValidityDays = integerProperty(event, 'CertificateValidityDays');
+
+  const ca = await ensureCa(client, caSecretArn, region, caValidityDays, certificateValidityDays, now);
+  const bundle = [ca.certificate, ...(ca.additionalTrustedCertificates ?? [])].map(endWithNewline).join('');
+  const caCertificateArn = stringProperty(event, 'CaCertificateSecretArn');
+  await writeSecret(client, caCertificateArn, bundle, await readSecret(client, caCertificateArn));
+
+  const issued: Record<string, string> = {};
+  for (const role of ['server', 'client'] as const) {
+    const name = `${role}.${region}.nomad`;
+    const leaf = await createLeaf({
+      ca,
+      commonName: name,
+      dnsNames: ['localhost'],
+      ipAddresses: ['127.0.0.1'],
+      validityDays: certificateValidityDays,
+      now,
+    });
+    const value: TlsSecretValue = { ca: bundle, certificate: leaf.certificate, privateKey: leaf.privateKey };
+    await writeSecret(
+      client,
+      stringProperty(event, role === 'server' ? 'ServerTlsSecretArn' : 'ClientTlsSecretArn'),
+      JSON.stringify(value),
+    );
+    issued[role] = notAfter(leaf.certificate);
+    log('info', `issued the ${role} certificate`, {
+      name,
+      notAfter: issued[role],
+      fingerprint: fingerprint(leaf.certificate),
+    });
+  }
+
+  await ensureGossipKey(client, stringProperty(event, 'GossipKeySecretArn'));
+  return {
+    physicalResourceId,
+    data: {
+      CaFingerprint: fingerprint(ca.certificate),
+      CaNotAfter: notAfter(ca.certificate),
+      ServerCertificateNotAfter: issued.server ?? '',
+      ClientCertificateNotAfter: issued.client ?? '',
+    },
+  };
+}
+
+async function ensureCa(
+  client: SecretsManagerClient,
+  secretArn: string,
+  region: string,
+  caValidityDays: number,
+  certificateValidityDays: number,
+  now: Date,
+): Promise<CaSecretValue> {
+  const stored = await readSecret(client, secretArn);
+  if (isPlaceholder(stored)) {
+    const created = await createCa({ commonName: `Nomad Agent CA (${region})`, validityDays: caValidityDays, now });
+    const value: CaSecretValue = { certificate: created.certificate, privateKey: created.privateKey };
+    await writeSecret(client, secretArn, JSON.stringify(value));
+    log('info', 'created the cluster CA', {
+      fingerprint: fingerprint(created.certificate),
+      notAfter: notAfter(created.certificate),
+    });
+    return value;
+  }
+  const ca = parseCa(stored ?? '', secretArn);
+  const problem = caProblem(ca, certificateValidityDays, now);
+  if (problem !== undefined) {
+    throw new CustomResourceError(
+      `The cluster CA in ${secretArn} cannot sign certificates: ${problem}. It is never replaced automatically, since nodes that trust the old CA would reject the new certificates and the cluster would split: follow "Rotating the CA" in the @org/nomad-constructs README.`,
+    );
+  }
+  log('info', 'kept the cluster CA', { fingerprint: fingerprint(ca.certificate), notAfter: notAfter(ca.certificate) });
+  return ca;
+}
+
+function parseCa(stored: string, secretArn: string): CaSecretValue {
+  const invalid = (why: string) =>
+    new CustomResourceError(
+      `The cluster CA in ${secretArn} cannot be read: ${why}. Expected {"certificate": "<PEM>", "privateKey": "<PEM>", "additionalTrustedCertificates": ["<PEM>", ...]}; see "Rotating the CA" in the @org/nomad-constructs README.`,
+    );
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(stored);
+  } catch {
+    throw invalid('it is not JSON');
+  }
+  const value = parsed as Partial<Record<keyof CaSecretValue, unknown>>;
+  if (typeof value.certificate !== 'string' || typeof value.privateKey !== 'string') {
+    throw invalid('certificate or privateKey is missing');
+  }
+  const extra = value.additionalTrustedCertificates ?? [];
+  if (!Array.isArray(extra) || !extra.every((pem) => typeof pem === 'string' && isCertificate(pem))) {
+    throw invalid('additionalTrustedCertificates is not a list of PEM certificates');
+  }
+  const ca: CertificateAndKey & CaSecretValue = {
+    certificate: value.certificate,
+    privateKey: value.privateKey,
+    additionalTrustedCertificates: extra as string[],
+  };
+  return ca;
+}
+
+function isCertificate(pem: string): boolean {
+  try {
+    fingerprint(pem);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function ensureGossipKey(client: SecretsManagerClient, secretArn: string): Promise<void> {
+  const stored = await readSecret(client, secretArn);
+  if (isPlaceholder(stored)) {
+    await writeSecret(client, secretArn, randomBytes(32).toString('base64'));
+    log('info', 'created the gossip encryption key');
+    return;
+  }
+  if (!GOSSIP_KEY_PATTERN.test(stored ?? '')) {
+    throw new CustomResourceError(
+      `The gossip key in ${secretArn} is not 32 bytes in base64. It is never replaced automatically, since servers with another key cannot gossip with the others: put the cluster's current key back (nomad operator gossip keyring list), or follow "Rotating the gossip key" in the @org/nomad-constructs README.`,
+    );
+  }
+  log('info', 'kept the gossip encryption key');
+}
+
+function endWithNewline(pem: string): string {
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+
+/** The Lambda entry point. */
+export const handler = customResourceHandler((event) => clusterSecrets(event, new SecretsManagerClient({})));

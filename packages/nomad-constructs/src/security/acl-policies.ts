@@ -1,0 +1,75 @@
+import { attribute, block, type HclBlock, renderHcl } from '@org/jobspec-builder/hcl';
+
+/**
+ * The ACL policies and tokens a cluster gets. The ACL custom resource writes them into the
+ * cluster; they are rendered here, at synth time, so that a change to a policy is a change to the
+ * template (and the README's table stays true: the tests read these definitions).
+ *
+ * @see https://developer.hashicorp.com/nomad/docs/other-specifications/acl-policy
+ */
+
+/** An ACL policy: its name, what it is for, and its rules (HCL). */
+export interface AclPolicy {
+  readonly name: string;
+  readonly description: string;
+  readonly rules: string;
+}
+
+/** Every rule of a policy, set to one disposition (`deny`, `read`). */
+type Disposition = 'deny' | 'read';
+
+/** `namespace "*" { policy = "read" }`, `node { policy = "read" }`, ... */
+function rules(entries: Readonly<Record<string, Disposition>>): string {
+  const blocks: HclBlock[] = Object.entries(entries).map(([resource, disposition]) => {
+    const [kind, label] = resource.split(':') as [string, string | undefined];
+    return block(kind, label === undefined ? [] : [label], [attribute('policy', disposition)]);
+  });
+  return renderHcl(blocks);
+}
+
+/**
+ * `anonymous`: the policy Nomad applies to requests without a token. Every rule denies, so an
+ * unauthenticated request can read and do nothing, whatever other policies exist.
+ */
+export const ANONYMOUS_POLICY: AclPolicy = {
+  name: 'anonymous',
+  description: 'Requests without a token: denied everything (managed by @org/nomad-constructs)',
+  rules: rules({
+    'namespace:*': 'deny',
+    'host_volume:*': 'deny',
+    agent: 'deny',
+    node: 'deny',
+    operator: 'deny',
+    plugin: 'deny',
+    quota: 'deny',
+  }),
+};
+
+/** The servers' boot script: its own agent, and autopilot's view of the cluster (a healthy voter?). */
+export const SERVER_READINESS_POLICY: AclPolicy = {
+  name: 'nomad-constructs-server-readiness',
+  description: "Servers' boot check: agent and autopilot health, read only (managed by @org/nomad-constructs)",
+  rules: rules({ agent: 'read', operator: 'read' }),
+};
+
+/** The clients' boot script: its own agent, and whether the servers list its node as ready. */
+export const CLIENT_READINESS_POLICY: AclPolicy = {
+  name: 'nomad-constructs-client-readiness',
+  description: "Clients' boot check: agent and node status, read only (managed by @org/nomad-constructs)",
+  rules: rules({ agent: 'read', node: 'read' }),
+};
+
+/** The optional read-only UI token: everything visible in the UI, nothing that changes anything. */
+export const UI_READ_ONLY_POLICY: AclPolicy = {
+  name: 'nomad-constructs-ui-read-only',
+  description: 'Read-only access for the UI: jobs, allocations, logs, nodes, agents (managed by @org/nomad-constructs)',
+  rules: rules({
+    'namespace:*': 'read',
+    'host_volume:*': 'read',
+    agent: 'read',
+    node: 'read',
+    operator: 'read',
+    plugin: 'read',
+    quota: 'read',
+  }),
+};

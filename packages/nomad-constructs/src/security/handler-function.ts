@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { NomadError } from '../errors';
+
+/** The handlers bundled at build time (see `projenrc/nomad-constructs.ts`). */
+export type HandlerName = 'cluster-secrets' | 'acl-bootstrap';
+
+/**
+ * Where the bundled handlers live: `lib/lambda/<name>/`, relative to this module (`src/security`
+ * in the tests, `lib/security` in the package), so it works from `node_modules` too.
+ */
+export function handlerBundleDir(name: HandlerName): string {
+  const dir = join(__dirname, '..', '..', 'lib', 'lambda', name);
+  if (!existsSync(join(dir, 'index.js'))) {
+    throw new NomadError(
+      'INVALID_STATE',
+      dir,
+      'expected the Lambda handler bundled when @org/nomad-constructs was built, received a missing lib/lambda/ folder. Reinstall the package (or run `npx projen compile` in its repository).',
+    );
+  }
+  return dir;
+}
+
+export interface HandlerFunctionProps {
+  readonly handler: HandlerName;
+  readonly description: string;
+  readonly vpc: ec2.IVpc;
+  readonly subnets: ec2.SubnetSelection;
+  readonly timeout: Duration;
+  readonly logRetention: logs.RetentionDays;
+  readonly encryptionKey: kms.IKey;
+}
+
+/**
+ * A custom resource's function: the handler bundled in the package, Node.js 24 on arm64, in the
+ * cluster's private subnets behind a security group that allows HTTPS out only (AWS APIs through
+ * the NAT gateway or endpoints), with its own encrypted log group and a role that holds exactly the
+ * statements added to it (no managed policies: the VPC and logging permissions are listed below).
+ */
+export class HandlerFunction extends Construct {
+  public readonly function: lambda.Function;
+  public readonly role: iam.Role;
+  public readonly securityGroup: ec2.SecurityGroup;
+  public readonly logGroup: logs.LogGroup;
+
+  public constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
+    super(scope, id);
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: `${props.description}: HTTPS out only`,
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs (Secrets Manager, EC2)');
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: props.logRetention,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.function = new lambda.Function(this, 'Resource', {
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      code: lambda.Code.fromAsset(handlerBundleDir(props.handler)),
+      handler: 'index.handler',
+      memorySize: 256,
+      timeout: props.timeout,
+      role: this.role,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      securityGroups: [this.securityGroup],
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+    });
+    // What Lambda needs to attach the function to the VPC (no resource-level permissions exist for these).
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'ec2:CreateNetworkInterface',
+          'ec2:DescribeNetworkInterfaces',
+          'ec2:DeleteNetworkInterface',
+          'ec2:AssignPrivateIpAddresses',
+          'ec2:UnassignPrivateIpAddresses',
+        ],
+        resources: ['*'],
+      }),
+    );
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    // Lambda checks the VPC permissions when it creates the function: create the role's policy first.
+    this.function.node.addDependency(this.role);
+  }
+}

@@ -1,0 +1,142 @@
+import { CustomResource, Duration } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { SERVER_JOIN_TAG } from '../cluster/node-group';
+import { NomadPorts } from '../cluster/nomad-ports';
+import type { NomadServers } from '../cluster/nomad-servers';
+import {
+  type AclPolicy,
+  ANONYMOUS_POLICY,
+  CLIENT_READINESS_POLICY,
+  SERVER_READINESS_POLICY,
+  UI_READ_ONLY_POLICY,
+} from './acl-policies';
+import { HandlerFunction } from './handler-function';
+import { grantSecretRead, grantSecretWrite, type NomadClusterSecrets } from './nomad-cluster-secrets';
+
+/** Props of {@link NomadAcl}; {@link NomadCluster} creates it once its servers exist. */
+export interface NomadAclProps {
+  readonly vpc: ec2.IVpc;
+  /** Private subnets from which the function reaches the servers and the AWS APIs. */
+  readonly subnets: ec2.SubnetSelection;
+  readonly clusterName: string;
+  readonly nomadRegion: string;
+  readonly servers: NomadServers;
+  readonly secrets: NomadClusterSecrets;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/** A client token the ACL custom resource keeps, and the secret it is stored in. */
+export interface NomadAclToken {
+  readonly name: string;
+  readonly policies: readonly AclPolicy[];
+}
+
+/**
+ * The ACL bootstrap and policies of a cluster: a custom resource whose function runs in the VPC
+ * and talks to the servers' API (port 4646, TLS verified against the cluster CA) once they have
+ * elected a leader (it depends on the servers' Auto Scaling group, whose creation waits for every
+ * server's signal).
+ *
+ * Why a custom resource and not the servers' boot script: the management token then never reaches
+ * an instance (servers read only a read-only readiness token), the bootstrap happens exactly once
+ * per cluster under CloudFormation's control (its failure rolls the deployment back), and the UI's
+ * HTTPS listener and the client pools are created only after it (they depend on this resource), so
+ * nothing but this function can reach the bootstrap endpoint before it is used.
+ */
+export class NomadAcl extends Construct {
+  /** The custom resource. */
+  public readonly resource: CustomResource;
+  /** Its function. */
+  public readonly handler: HandlerFunction;
+  /** The policies written into the cluster. */
+  public readonly policies: readonly AclPolicy[];
+  /** The tokens kept in the cluster and stored in secrets. */
+  public readonly tokens: readonly NomadAclToken[];
+
+  public constructor(scope: Construct, id: string, props: NomadAclProps) {
+    super(scope, id);
+    const { secrets } = props;
+    const key = secrets.encryptionKey;
+    this.handler = new HandlerFunction(this, 'Function', {
+      handler: 'acl-bootstrap',
+      description: `Nomad cluster ${props.clusterName}: ACL bootstrap, policies and tokens`,
+      vpc: props.vpc,
+      subnets: props.subnets,
+      timeout: Duration.minutes(10),
+      logRetention: props.logRetention,
+      encryptionKey: key,
+    });
+    // The function reaches the servers' HTTP API, and the servers accept it.
+    this.handler.securityGroup.connections.allowTo(
+      props.servers,
+      ec2.Port.tcp(NomadPorts.HTTP),
+      'Nomad HTTP API from the ACL bootstrap function',
+    );
+    const role = this.handler.role;
+    // Finds the servers by their cloud auto-join tag (DescribeInstances has no resource-level permissions).
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }));
+    grantSecretRead(secrets.caCertificate, key, role);
+
+    const tokens: { token: NomadAclToken; secretArn: string }[] = [
+      {
+        token: { name: SERVER_READINESS_POLICY.name, policies: [SERVER_READINESS_POLICY] },
+        secretArn: secrets.serverToken.secretArn,
+      },
+      {
+        token: { name: CLIENT_READINESS_POLICY.name, policies: [CLIENT_READINESS_POLICY] },
+        secretArn: secrets.clientToken.secretArn,
+      },
+    ];
+    if (secrets.uiToken !== undefined) {
+      tokens.push({
+        token: { name: UI_READ_ONLY_POLICY.name, policies: [UI_READ_ONLY_POLICY] },
+        secretArn: secrets.uiToken.secretArn,
+      });
+    }
+    for (const secret of [
+      secrets.managementToken,
+      secrets.serverToken,
+      secrets.clientToken,
+      ...(secrets.uiToken ? [secrets.uiToken] : []),
+    ]) {
+      grantSecretRead(secret, key, role);
+      grantSecretWrite(secret, key, role);
+    }
+    this.tokens = tokens.map(({ token }) => token);
+    this.policies = [ANONYMOUS_POLICY, ...this.tokens.flatMap((token) => token.policies)];
+
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.handler.function.functionArn,
+      resourceType: 'Custom::NomadAcl',
+      serviceTimeout: Duration.minutes(15),
+      properties: {
+        ServerTagKey: SERVER_JOIN_TAG,
+        ServerTagValue: props.clusterName,
+        NomadRegion: props.nomadRegion,
+        HttpPort: NomadPorts.HTTP,
+        CaCertificateSecretArn: secrets.caCertificate.secretArn,
+        ManagementTokenSecretArn: secrets.managementToken.secretArn,
+        Policies: this.policies.map((policy) => ({
+          Name: policy.name,
+          Description: policy.description,
+          Rules: policy.rules,
+        })),
+        Tokens: tokens.map(({ token, secretArn }) => ({
+          Name: token.name,
+          Policies: token.policies.map((policy) => policy.name),
+          SecretArn: secretArn,
+        })),
+      },
+    });
+    // Once every server has signalled (a leader exists), with the CA in place and the function allowed in.
+    this.resource.node.addDependency(
+      props.servers.autoScalingGroup,
+      props.servers.securityGroup,
+      secrets.keyMaterial,
+      this.handler,
+    );
+  }
+}

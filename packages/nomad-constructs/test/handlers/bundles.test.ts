@@ -1,0 +1,115 @@
+import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { handlerBundleDir } from '../../src/security/handler-function';
+import { PLACEHOLDER, responseCollector } from './fakes';
+
+/** Secrets Manager's JSON protocol, for the two calls the handler makes. */
+function fakeSecretsManager(values: Map<string, string>) {
+  return createServer((req: IncomingMessage, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { SecretId: string; SecretString?: string };
+      const target = String(req.headers['x-amz-target']);
+      res.setHeader('content-type', 'application/x-amz-json-1.1');
+      if (target === 'secretsmanager.GetSecretValue') {
+        res.end(JSON.stringify({ ARN: body.SecretId, SecretString: values.get(body.SecretId) }));
+      } else if (target === 'secretsmanager.PutSecretValue') {
+        values.set(body.SecretId, body.SecretString ?? '');
+        res.end(JSON.stringify({ ARN: body.SecretId }));
+      } else {
+        res.statusCode = 400;
+        res.end(JSON.stringify({ __type: 'UnknownOperationException' }));
+      }
+    });
+  });
+}
+
+/**
+ * The bundles in lib/lambda are what Lambda runs: self-contained (their own AWS SDK), loadable by
+ * plain Node, exporting `handler`. The key-material one runs end to end here against a local
+ * Secrets Manager endpoint and answers a local "CloudFormation".
+ */
+describe('bundled handlers (lib/lambda)', () => {
+  const values = new Map<string, string>();
+  const server = fakeSecretsManager(values);
+  let endpoint = '';
+
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** Runs `node -e` with the bundle, outside vitest's module loader, as Lambda would load it. */
+  const node = (script: string, env: Record<string, string> = {}): Promise<string> =>
+    new Promise((resolve, reject) => {
+      execFile(
+        process.execPath,
+        ['-e', script],
+        { env: { PATH: process.env.PATH, ...env } },
+        (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
+      );
+    });
+
+  it.each(['cluster-secrets', 'acl-bootstrap'] as const)('%s loads on its own and exports handler', async (name) => {
+    const bundle = join(handlerBundleDir(name), 'index.js');
+    expect(await node(`console.log(typeof require(${JSON.stringify(bundle)}).handler)`)).toBe('function\n');
+  });
+
+  it('cluster-secrets creates the key material through the Secrets Manager API and answers CloudFormation', async () => {
+    const arns = ['ca', 'ca-cert', 'server', 'client', 'gossip'].map(
+      (name) => `arn:aws:secretsmanager:eu-west-1:1:secret:${name}`,
+    );
+    for (const arn of arns) {
+      values.set(arn, PLACEHOLDER);
+    }
+    const [ca, caCertificate, server, client, gossip] = arns as [string, string, string, string, string];
+    const cloudFormation = await responseCollector();
+    try {
+      const event = {
+        RequestType: 'Create',
+        ResponseURL: cloudFormation.url,
+        StackId: 'stack',
+        RequestId: 'request',
+        LogicalResourceId: 'KeyMaterial',
+        ResourceType: 'Custom::NomadClusterSecrets',
+        ResourceProperties: {
+          CaSecretArn: ca,
+          CaCertificateSecretArn: caCertificate,
+          ServerTlsSecretArn: server,
+          ClientTlsSecretArn: client,
+          GossipKeySecretArn: gossip,
+          NomadRegion: 'global',
+          CaValidityDays: '3650',
+          CertificateValidityDays: '365',
+        },
+      };
+      const bundle = join(handlerBundleDir('cluster-secrets'), 'index.js');
+      await node(
+        `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 60000 })`,
+        {
+          AWS_REGION: 'eu-west-1',
+          AWS_ACCESS_KEY_ID: 'test',
+          AWS_SECRET_ACCESS_KEY: 'test',
+          AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint,
+        },
+      );
+      expect(cloudFormation.bodies).toEqual([
+        expect.objectContaining({
+          body: expect.objectContaining({ Status: 'SUCCESS', PhysicalResourceId: `nomad-cluster-secrets:${ca}` }),
+        }),
+      ]);
+      const authority = new X509Certificate(values.get(caCertificate) ?? '');
+      const leaf = new X509Certificate((JSON.parse(values.get(server) ?? '{}') as { certificate: string }).certificate);
+      expect(leaf.verify(authority.publicKey)).toBe(true);
+      expect(values.get(gossip)).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    } finally {
+      await cloudFormation.close();
+    }
+  });
+});
