@@ -1,12 +1,17 @@
-import type { NomadClientPool, NomadCluster, NomadServers } from '@org/nomad-constructs';
+import type { NomadClientPool, NomadServers } from '@org/nomad-constructs';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import type { NomadReferenceStack } from './reference-app';
 
 /**
- * The cdk-nag (AwsSolutions) findings the reference deployment accepts, each on the resource it
- * concerns and with the reason. Everything else must pass: `npm start` and the tests fail on any
- * other error.
+ * The cdk-nag findings (AwsSolutions and NIST 800-53 rev 5) the reference deployment accepts, each
+ * on the resource it concerns and with the reason. Everything else must pass: `npm start` and the
+ * tests fail on any other error.
  */
-export function suppressReferenceFindings(cluster: NomadCluster): void {
+export function suppressReferenceFindings(stack: NomadReferenceStack): void {
+  const { cluster } = stack;
   const groups: (NomadServers | NomadClientPool)[] = [cluster.servers, ...cluster.pools];
   for (const group of groups) {
     // The role and its default policy (applyToChildren), nothing else.
@@ -19,6 +24,7 @@ export function suppressReferenceFindings(cluster: NomadCluster): void {
             'Only actions that have no resource-level permissions are on "*": ec2:DescribeInstances and ec2:DescribeTags (cloud auto-join, CloudWatch agent), ssm:UpdateInstanceInformation and the ssmmessages channel actions (Session Manager), cloudwatch:PutMetricData (limited to the Nomad/Instances namespace by a condition) and, on clients, ecr:GetAuthorizationToken.',
           appliesTo: ['Resource::*'],
         },
+        inlinePolicy('the Nomad instances of this group'),
       ],
       true,
     );
@@ -27,6 +33,29 @@ export function suppressReferenceFindings(cluster: NomadCluster): void {
         id: 'AwsSolutions-AS3',
         reason:
           'Scaling events are in the Auto Scaling activity history and the CloudFormation events of each rolling update, and in-service capacity is a CloudWatch metric (metricInServiceServers); the reference deployment has no one subscribed to notifications.',
+      },
+    ]);
+  }
+  if (cluster.ui !== undefined) {
+    NagSuppressions.addResourceSuppressions(cluster.servers.autoScalingGroup, [
+      {
+        id: 'NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired',
+        reason:
+          'Servers use EC2 health checks on purpose: the load balancer health check fails on every server while the cluster has no leader, and an ELB health check would then replace all servers at once and lose the raft state. The load balancer still routes only to servers that pass /v1/agent/health.',
+      },
+    ]);
+    NagSuppressions.addResourceSuppressions(cluster.ui.loadBalancer, [
+      {
+        id: 'NIST.800.53.R5-ALBWAFEnabled',
+        reason:
+          "The load balancer accepts only the allowedCidrs, and every API call needs an ACL token (anonymous requests are denied). AWS WAF's managed rule sets block legitimate Nomad API traffic (job specifications larger than the 8 KB body inspection limit, HCL in JSON bodies); attach a web ACL tuned for the Nomad API where the UI is exposed more widely.",
+      },
+    ]);
+    NagSuppressions.addResourceSuppressions(cluster.ui.loadBalancer.node.findChild('Redirect80To443'), [
+      {
+        id: 'NIST.800.53.R5-ELBv2ACMCertificateRequired',
+        reason:
+          'The port 80 listener only answers a redirect to HTTPS (it forwards nothing), so there is no certificate to present; the HTTPS listener uses the ACM certificate.',
       },
     ]);
   }
@@ -40,6 +69,12 @@ export function suppressReferenceFindings(cluster: NomadCluster): void {
             'Client tasks read and write training data and models in the data bucket: object ARNs need a wildcard, and only s3:GetObject, s3:PutObject and s3:DeleteObject are granted on them.',
           appliesTo: [{ regex: '/^Resource::<DataBucket[0-9A-F]+\\.Arn>\\/\\*$/g' }],
         },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            "The data bucket's key grant (encrypt and decrypt for objects in the bucket) uses KMS's data-key action families kms:GenerateDataKey* and kms:ReEncrypt*, on that one key only.",
+          appliesTo: ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
+        },
       ],
       true,
     );
@@ -50,6 +85,119 @@ export function suppressReferenceFindings(cluster: NomadCluster): void {
           'AwsSolutions-EC26 cannot read a launch template through a mixed instances policy; the launch template encrypts its only EBS volume, which the nomad-constructs tests assert.',
         appliesTo: ['AwsSolutions-EC26'],
       },
+      {
+        id: 'NIST.800.53.R5-EC2IMDSv2Enabled',
+        reason:
+          'The rule cannot read a launch template through a mixed instances policy; the launch template requires IMDSv2 tokens (hop limit 2 for tasks), which the nomad-constructs tests assert.',
+      },
     ]);
   }
+
+  const { secrets } = cluster;
+  const noRotation = (secret: IConstruct, reason: string) =>
+    NagSuppressions.addResourceSuppressions(secret, [
+      { id: 'AwsSolutions-SMG4', reason },
+      { id: 'NIST.800.53.R5-SecretsManagerRotationEnabled', reason },
+    ]);
+  noRotation(
+    secrets.certificateAuthority,
+    'A rotation Lambda cannot replace the cluster CA safely: nodes that trust only the old CA would reject the new certificates and the cluster would split. The CA is rotated in three deploys that add, swap and drop trust (README, "Rotating the CA"); the custom resource never replaces it on its own.',
+  );
+  noRotation(
+    secrets.caCertificate,
+    'It holds the public CA certificate bundle, written from the CA secret on every deploy: it changes with a CA rotation, not on a schedule.',
+  );
+  for (const tls of [secrets.serverTls, secrets.clientTls]) {
+    noRotation(
+      tls,
+      'The certificate and key are issued anew by the key-material custom resource on every deploy that replaces nodes (a digest of the launch templates is among its properties), and instances read them only at boot; a scheduled rotation would change nothing on running instances.',
+    );
+  }
+  noRotation(
+    secrets.gossipKey,
+    'Nomad keeps the gossip keyring in its data directory: a new value in the secret does not reach running servers. The key is rotated through the keyring (install, use, remove) and then stored here (README, "Rotating the gossip key").',
+  );
+  noRotation(
+    secrets.managementToken,
+    'The ACL bootstrap token can be set only once per cluster (Nomad refuses a second bootstrap); rotate it by creating a new management token with it, storing that one here and deleting the old one.',
+  );
+  for (const token of [secrets.serverToken, secrets.clientToken, secrets.uiToken]) {
+    if (token !== undefined) {
+      noRotation(
+        token,
+        'An ACL client token that the ACL custom resource creates and keeps in step with the cluster on every deploy (replaced when Nomad no longer knows it); instances read it only at boot.',
+      );
+    }
+  }
+
+  for (const handler of [secrets.keyMaterialFunction, cluster.acl.handler]) {
+    NagSuppressions.addResourceSuppressions(
+      handler.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Only actions without resource-level permissions are on "*": the network interface actions Lambda needs to run in the VPC and, for the ACL function, ec2:DescribeInstances (finding the servers by their cloud auto-join tag). Secrets, the key and the log group are named.',
+          appliesTo: ['Resource::*'],
+        },
+        inlinePolicy('this custom resource function'),
+      ],
+      true,
+    );
+    NagSuppressions.addResourceSuppressions(handler.function, [
+      {
+        id: 'NIST.800.53.R5-LambdaConcurrency',
+        reason:
+          "A custom resource's function, invoked only by CloudFormation, once per deploy. Reserving concurrency would take it from the account's unreserved pool (an account with the default limit of 10 cannot reserve any) for no benefit.",
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason:
+          'CloudFormation invokes custom resources synchronously; a dead-letter queue applies to asynchronous invocations only. Every failure reaches CloudFormation as a FAILED response with its reason, and the function log.',
+      },
+    ]);
+  }
+
+  const flowLog = cluster.vpc.node.tryFindChild('FlowLog');
+  if (flowLog !== undefined) {
+    NagSuppressions.addResourceSuppressions(
+      flowLog.node.findChild('IAMRole') as iam.Role,
+      [inlinePolicy('VPC flow logs')],
+      true,
+    );
+  }
+  for (const subnet of cluster.vpc.publicSubnets as ec2.Subnet[]) {
+    NagSuppressions.addResourceSuppressions(subnet.node.findChild('DefaultRoute'), [
+      {
+        id: 'NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW',
+        reason:
+          'Public subnets route to the internet gateway for the NAT gateway (nodes download Nomad and packages) and the internet-facing load balancer; no instance runs in them, and none has a public IP.',
+      },
+    ]);
+  }
+
+  for (const bucket of [stack.dataBucket, stack.accessLogsBucket]) {
+    NagSuppressions.addResourceSuppressions(bucket, [
+      {
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason:
+          'The reference deployment runs in one region; the bucket is versioned and retained on stack deletion. Add cross-region replication where a regional outage must not make the data unavailable.',
+      },
+    ]);
+  }
+  NagSuppressions.addResourceSuppressions(stack.accessLogsBucket, [
+    {
+      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      reason:
+        'S3 server access logs and load balancer access logs can only be delivered to buckets encrypted with S3-managed keys (SSE-S3); the bucket is private, TLS-only and versioned.',
+    },
+  ]);
+}
+
+/** NIST 800-53 rev 5 IAMNoInlinePolicy, for the policy CDK attaches to one role. */
+function inlinePolicy(what: string): { id: string; reason: string } {
+  return {
+    id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+    reason: `The policy of ${what}: CDK's default policy, attached to the one role created for it and deployed, reviewed and deleted with it (its statements are asserted in the nomad-constructs tests).`,
+  };
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NomadCluster } from '@org/nomad-constructs';
-import { App, type AppProps, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { App, type AppProps, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
@@ -43,6 +44,10 @@ export class NomadReferenceStack extends Stack {
   public readonly cluster: NomadCluster;
   public readonly repositories: Record<'helloWorldApp' | 'trainer', ecr.Repository>;
   public readonly dataBucket: s3.Bucket;
+  /** The key of the data bucket. */
+  public readonly dataKey: kms.Key;
+  /** The bucket of the access logs (data bucket, load balancer). */
+  public readonly accessLogsBucket: s3.Bucket;
 
   public constructor(scope: Construct, id: string, props: NomadReferenceStackProps = {}) {
     super(scope, id, {
@@ -54,17 +59,29 @@ export class NomadReferenceStack extends Stack {
       trainer: imageRepository(this, 'TrainerRepository'),
     };
 
-    // Server access logs of the data bucket; a log bucket cannot log to itself.
+    // Server access logs of the data bucket and the load balancer's access logs; a log bucket cannot
+    // log to itself. S3-managed encryption: both log deliveries write only to SSE-S3 buckets.
     const accessLogs = new s3.Bucket(this, 'AccessLogsBucket', {
+      versioned: true,
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(90) }],
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(90), noncurrentVersionExpiration: Duration.days(7) },
+      ],
+    });
+    // Training data and models: encrypted with a key of their own (the clients get encrypt/decrypt with the bucket).
+    this.dataKey = new kms.Key(this, 'DataKey', {
+      description: 'Nomad reference deployment: the data bucket',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     this.dataBucket = new s3.Bucket(this, 'DataBucket', {
       versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       minimumTLSVersion: 1.2,
@@ -81,11 +98,14 @@ export class NomadReferenceStack extends Stack {
       ],
     });
 
+    this.accessLogsBucket = accessLogs;
     const ui = props.ui;
     this.cluster = new NomadCluster(this, 'Nomad', {
       serverCount: 3,
       imageRepositories: [this.repositories.helloWorldApp, this.repositories.trainer],
       dataBucket: this.dataBucket,
+      // The people who watch the cluster get a read-only token (cluster.grantUiToken()).
+      uiReadOnlyToken: true,
       ui:
         ui === undefined
           ? undefined
@@ -175,7 +195,7 @@ export interface ReferenceAppOptions extends AppProps {
 
 /**
  * The reference app: cdk.json's context plus `props.context`, and one stack. Runs that apply cdk-nag
- * add the reviewed suppressions with `suppressReferenceFindings(stack.cluster)` (a separate module,
+ * add the reviewed suppressions with `suppressReferenceFindings(stack)` (a separate module,
  * so that `cdk synth` and `cdk deploy` do not load cdk-nag). Without a UI the stack
  * is environment-agnostic: it synthesizes without AWS credentials and `cdk deploy` targets the
  * account and region of the CLI. With a UI it is pinned to a region (account still agnostic).

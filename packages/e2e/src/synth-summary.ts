@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { type App, Aspects } from 'aws-cdk-lib';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { AwsSolutionsChecks } from 'cdk-nag';
+import { AwsSolutionsChecks, NIST80053R5Checks } from 'cdk-nag';
 import { type NagFinding, NagFindingsCollector } from './nag-findings';
 
 /** What one stack of a synthesized app holds. */
@@ -18,20 +18,24 @@ export interface SynthSummary {
   readonly outdir: string;
   readonly seconds: number;
   readonly stacks: readonly StackSummary[];
-  /** cdk-nag AwsSolutions results other than passes. */
+  /** cdk-nag results (AwsSolutions and NIST 800-53 rev 5) other than passes. */
   readonly findings: readonly NagFinding[];
 }
 
+/** The cdk-nag packs every synthesis here runs, as the summary names them. */
+export const NAG_PACKS = 'AwsSolutions and NIST 800-53 rev 5';
+
 /**
- * Builds an app, synthesizes it with cdk-nag's AwsSolutions pack applied, and summarizes the
- * assembly: the stacks, their resources by type, CDK annotations and every cdk-nag finding.
- * `seconds` covers building and synthesizing.
+ * Builds an app, synthesizes it with cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs applied,
+ * and summarizes the assembly: the stacks, their resources by type, CDK annotations and every
+ * cdk-nag finding. `seconds` covers building and synthesizing.
  */
 export function synthesizeWithNag(build: () => App): SynthSummary {
   const start = process.hrtime.bigint();
   const app = build();
   const collector = new NagFindingsCollector();
   Aspects.of(app).add(new AwsSolutionsChecks({ reports: false, additionalLoggers: [collector] }));
+  Aspects.of(app).add(new NIST80053R5Checks({ reports: false, additionalLoggers: [collector] }));
   const assembly = app.synth();
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   return { outdir: assembly.directory, seconds, stacks: summarizeStacks(assembly), findings: collector.findings };
@@ -48,7 +52,7 @@ function summarizeStacks(assembly: CloudAssembly): StackSummary[] {
         .filter((message) => message.level === level)
         .map((message) => `${message.id}: ${String(message.entry.data)}`)
         // cdk-nag reports through annotations too; its findings are counted from the collector.
-        .filter((text) => !/: (AwsSolutions-|CdkNagValidationFailure)/.test(text));
+        .filter((text) => !/: (AwsSolutions-|NIST\.800\.53\.R5-|CdkNagValidationFailure)/.test(text));
     return { name: stack.stackName, resources, warnings: messages('warning'), errors: messages('error') };
   });
 }
@@ -82,7 +86,7 @@ export function formatSummary(summary: SynthSummary, cwd = process.cwd()): strin
   const count = (level: string) => open.filter((finding) => finding.level === level).length;
   lines.push(
     '',
-    `cdk-nag AwsSolutions: ${count('Error')} errors and ${count('Warning')} warnings unsuppressed, ${suppressed.length} suppressed with a reason`,
+    `cdk-nag ${NAG_PACKS}: ${count('Error')} errors and ${count('Warning')} warnings unsuppressed, ${suppressed.length} suppressed with a reason`,
   );
   for (const finding of open) {
     lines.push(

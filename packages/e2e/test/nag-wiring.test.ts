@@ -1,14 +1,16 @@
 import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { NagSuppressions } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import { hasProblems, synthesizeWithNag } from '../src/synth-summary';
 
 /**
- * A stack with violations cdk-nag's AwsSolutions pack is known to report, to prove the checks are
- * wired (a misconfigured pack would pass everything: cdk-nag 3.x on aws-cdk-lib 2.257 does).
+ * A stack with violations cdk-nag's AwsSolutions and NIST 800-53 rev 5 packs are known to report,
+ * to prove the checks are wired (a misconfigured pack would pass everything: cdk-nag 3.x on
+ * aws-cdk-lib 2.257 does).
  */
 function fixtureApp(): App {
   const app = new App();
@@ -29,10 +31,12 @@ function fixtureApp(): App {
     managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
   });
   role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:*'], resources: ['*'] }));
+  // NIST: CloudWatchLogGroupEncrypted (no KMS key), CloudWatchLogGroupRetentionPeriod (kept forever).
+  new logs.LogGroup(stack, 'Logs', { retention: logs.RetentionDays.INFINITE });
   return app;
 }
 
-describe('cdk-nag AwsSolutions wiring', () => {
+describe('cdk-nag wiring (AwsSolutions and NIST 800-53 rev 5)', () => {
   it('reports the known violations of a fixture stack as unsuppressed errors', () => {
     const summary = synthesizeWithNag(fixtureApp);
     const found = summary.findings
@@ -46,6 +50,10 @@ describe('cdk-nag AwsSolutions wiring', () => {
         'AwsSolutions-VPC7 Fixture/Vpc/Resource',
         'AwsSolutions-IAM4 Fixture/Role/Resource',
         'AwsSolutions-IAM5 Fixture/Role/DefaultPolicy/Resource',
+        'NIST.800.53.R5-CloudWatchLogGroupEncrypted Fixture/Logs/Resource',
+        'NIST.800.53.R5-CloudWatchLogGroupRetentionPeriod Fixture/Logs/Resource',
+        'NIST.800.53.R5-IAMNoInlinePolicy Fixture/Role/DefaultPolicy/Resource',
+        'NIST.800.53.R5-S3BucketVersioningEnabled Fixture/Bucket/Resource',
       ]),
     );
     expect(hasProblems(summary)).toBe(true);

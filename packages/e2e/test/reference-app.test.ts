@@ -18,7 +18,7 @@ const UI_CONTEXT = {
 let defaultStack: ReturnType<typeof createReferenceApp>['stack'] | undefined;
 const summary = synthesizeWithNag(() => {
   const created = createReferenceApp();
-  suppressReferenceFindings(created.stack.cluster);
+  suppressReferenceFindings(created.stack);
   defaultStack = created.stack;
   return created.app;
 });
@@ -28,7 +28,7 @@ const template = Template.fromJSON(
 let uiStack: ReturnType<typeof createReferenceApp>['stack'] | undefined;
 const uiSummary = synthesizeWithNag(() => {
   const created = createReferenceApp({ context: UI_CONTEXT, uiRegion: 'eu-west-1' });
-  suppressReferenceFindings(created.stack.cluster);
+  suppressReferenceFindings(created.stack);
   uiStack = created.stack;
   return created.app;
 });
@@ -94,7 +94,17 @@ describe('the reference stack', () => {
     expect(bucket?.Properties).toMatchObject({
       VersioningConfiguration: { Status: 'Enabled' },
       BucketEncryption: {
-        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        ServerSideEncryptionConfiguration: [
+          {
+            ServerSideEncryptionByDefault: {
+              SSEAlgorithm: 'aws:kms',
+              KMSMasterKeyID: {
+                'Fn::GetAtt': [defaultStack?.getLogicalId(defaultStack.dataKey.node.defaultChild as never), 'Arn'],
+              },
+            },
+            BucketKeyEnabled: true,
+          },
+        ],
       },
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -154,7 +164,43 @@ describe('the reference stack', () => {
   });
 });
 
-describe('cdk-nag AwsSolutions on the reference app', () => {
+describe('the reference cluster is secure by default', () => {
+  it('bootstraps ACLs, with a read-only UI token, and keeps its CA, gossip key and management token', () => {
+    template.resourceCountIs('Custom::NomadAcl', 1);
+    template.resourceCountIs('Custom::NomadClusterSecrets', 1);
+    const retained = Object.entries(template.findResources('AWS::SecretsManager::Secret'))
+      .filter(([, secret]) => secret.DeletionPolicy === 'Retain')
+      .map(([logicalId]) => logicalId.replace(/[0-9A-F]{8}$/, ''))
+      .sort();
+    expect(retained).toEqual([
+      'NomadSecretsCertificateAuthority',
+      'NomadSecretsGossipKey',
+      'NomadSecretsManagementToken',
+    ]);
+    expect(defaultStack?.cluster.secrets.uiToken).toBeDefined();
+    const outputs = Object.keys(template.toJSON().Outputs as object);
+    for (const output of ['ManagementTokenSecretArn', 'CaCertificateSecretArn', 'UiTokenSecretArn', 'EnvConfig']) {
+      expect(
+        outputs.some((key) => key.startsWith(`Nomad${output}`)),
+        output,
+      ).toBe(true);
+    }
+  });
+
+  it('re-encrypts from the load balancer to the servers, and creates the HTTPS listener after the ACL bootstrap', () => {
+    uiTemplate.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      Protocol: 'HTTPS',
+      HealthCheckProtocol: 'HTTPS',
+    });
+    const acl = uiStack?.getLogicalId(uiStack.cluster.acl.resource.node.defaultChild as never) ?? '';
+    const listener = Object.values(uiTemplate.findResources('AWS::ElasticLoadBalancingV2::Listener')).find(
+      (candidate) => candidate.Properties.Protocol === 'HTTPS',
+    );
+    expect(listener?.DependsOn).toContain(acl);
+  });
+});
+
+describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () => {
   it.each([
     ['without a UI', () => summary],
     ['with the UI', () => uiSummary],
@@ -163,26 +209,79 @@ describe('cdk-nag AwsSolutions on the reference app', () => {
     expect(result().stacks.flatMap((stack) => [...stack.errors, ...stack.warnings])).toEqual([]);
   });
 
+  it('runs both packs (their rules report on this app)', () => {
+    const packs = new Set(uiSummary.findings.map((finding) => finding.ruleId.split('-')[0]));
+    expect(packs).toEqual(new Set(['AwsSolutions', 'NIST.800.53.R5', 'CdkNagValidationFailure']));
+  });
+
   it('suppresses only on resources (never a whole stack), each with a reason', () => {
-    for (const finding of summary.findings) {
+    for (const finding of uiSummary.findings) {
       expect(finding.path).toMatch(
-        /^NomadReference\/Nomad\/(Servers|general|spot)\/(InstanceRole\/DefaultPolicy|AutoScalingGroup\/ASG)\/?/,
+        /^NomadReference\/(Nomad\/(Servers|general|spot|Secrets|Acl|Vpc|Ui)\/|AccessLogsBucket\/|DataBucket\/)/,
       );
       expect(finding.suppressedBecause?.length ?? 0).toBeGreaterThan(40);
     }
-    const rules = summary.findings.map(
-      (finding) => `${finding.ruleId}${finding.failedRule ? `(${finding.failedRule})` : ''} ${finding.findingId}`,
-    );
-    const dataBucket = defaultStack?.getLogicalId(defaultStack.dataBucket.node.defaultChild as never);
-    expect(rules.sort()).toEqual(
-      [
-        ...['Servers', 'general', 'spot'].map(() => 'AwsSolutions-AS3 '),
-        ...['Servers', 'general', 'spot'].map(() => 'AwsSolutions-IAM5 Resource::*'),
-        ...['general', 'spot'].map(() => `AwsSolutions-IAM5 Resource::<${dataBucket}.Arn>/*`),
-        ...['general', 'spot'].map(() => 'CdkNagValidationFailure(AwsSolutions-EC26) '),
-      ].sort(),
-    );
     const stackMetadata = JSON.stringify(template.toJSON().Metadata ?? {});
     expect(stackMetadata).not.toContain('cdk_nag');
+  });
+
+  it('suppresses exactly the reviewed findings, on exactly these resources', () => {
+    const rows = uiSummary.findings.map(
+      (finding) =>
+        `${finding.ruleId}${finding.failedRule ? `(${finding.failedRule})` : ''} ${finding.path.replace(/^NomadReference\//, '').replace(/\/Resource$/, '')}${finding.findingId ? ` ${finding.findingId}` : ''}`,
+    );
+    const dataBucket = uiStack?.getLogicalId(uiStack.dataBucket.node.defaultChild as never);
+    const secrets = [
+      'CertificateAuthority',
+      'CaCertificate',
+      'ServerTls',
+      'ClientTls',
+      'GossipKey',
+      'ManagementToken',
+      'ServerToken',
+      'ClientToken',
+      'UiToken',
+    ];
+    const functions = ['Secrets/KeyMaterialFunction', 'Acl/Function'];
+    const nodeGroups = ['Servers', 'general', 'spot'];
+    const pools = ['general', 'spot'];
+    expect(rows.sort()).toEqual(
+      [
+        ...nodeGroups.map((group) => `AwsSolutions-AS3 Nomad/${group}/AutoScalingGroup/ASG`),
+        ...nodeGroups.map((group) => `AwsSolutions-IAM5 Nomad/${group}/InstanceRole/DefaultPolicy Resource::*`),
+        ...nodeGroups.map((group) => `NIST.800.53.R5-IAMNoInlinePolicy Nomad/${group}/InstanceRole/DefaultPolicy`),
+        ...pools.map(
+          (pool) => `AwsSolutions-IAM5 Nomad/${pool}/InstanceRole/DefaultPolicy Resource::<${dataBucket}.Arn>/*`,
+        ),
+        ...pools.flatMap((pool) => [
+          `AwsSolutions-IAM5 Nomad/${pool}/InstanceRole/DefaultPolicy Action::kms:GenerateDataKey*`,
+          `AwsSolutions-IAM5 Nomad/${pool}/InstanceRole/DefaultPolicy Action::kms:ReEncrypt*`,
+        ]),
+        ...pools.map((pool) => `CdkNagValidationFailure(AwsSolutions-EC26) Nomad/${pool}/AutoScalingGroup/ASG`),
+        ...pools.map((pool) => `NIST.800.53.R5-EC2IMDSv2Enabled Nomad/${pool}/AutoScalingGroup/ASG`),
+        ...secrets.flatMap((secret) => [
+          `AwsSolutions-SMG4 Nomad/Secrets/${secret}`,
+          `NIST.800.53.R5-SecretsManagerRotationEnabled Nomad/Secrets/${secret}`,
+        ]),
+        ...functions.flatMap((fn) => [
+          `AwsSolutions-IAM5 Nomad/${fn}/Role/DefaultPolicy Resource::*`,
+          `NIST.800.53.R5-IAMNoInlinePolicy Nomad/${fn}/Role/DefaultPolicy`,
+          `NIST.800.53.R5-LambdaConcurrency Nomad/${fn}/Resource`,
+          `NIST.800.53.R5-LambdaDLQ Nomad/${fn}/Resource`,
+        ]),
+        'NIST.800.53.R5-IAMNoInlinePolicy Nomad/Vpc/FlowLog/IAMRole/DefaultPolicy',
+        ...[1, 2, 3].map(
+          (index) => `NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW Nomad/Vpc/PublicSubnet${index}/DefaultRoute`,
+        ),
+        'NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired Nomad/Servers/AutoScalingGroup/ASG',
+        'NIST.800.53.R5-ALBWAFEnabled Nomad/Ui/LoadBalancer',
+        'NIST.800.53.R5-ELBv2ACMCertificateRequired Nomad/Ui/LoadBalancer/Redirect80To443',
+        'NIST.800.53.R5-S3BucketReplicationEnabled AccessLogsBucket',
+        'NIST.800.53.R5-S3BucketReplicationEnabled DataBucket',
+        'NIST.800.53.R5-S3DefaultEncryptionKMS AccessLogsBucket',
+      ].sort(),
+    );
+    // Without a UI, the same minus the load balancer's three.
+    expect(summary.findings).toHaveLength(uiSummary.findings.length - 3);
   });
 });

@@ -56,7 +56,7 @@ describe('formatSummary', () => {
         1  AWS::EC2::VPC
         warning /Stack/Cluster: a warning
 
-      cdk-nag AwsSolutions: 1 errors and 0 warnings unsuppressed, 3 suppressed with a reason
+      cdk-nag AwsSolutions and NIST 800-53 rev 5: 1 errors and 0 warnings unsuppressed, 3 suppressed with a reason
         ERROR AwsSolutions-S1 on Stack/Bucket/Resource
         suppressed AwsSolutions-IAM5 x2
         suppressed CdkNagValidationFailure (AwsSolutions-EC26) x1"

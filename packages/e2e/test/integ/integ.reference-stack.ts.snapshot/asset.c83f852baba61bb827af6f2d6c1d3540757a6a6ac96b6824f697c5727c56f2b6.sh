@@ -6,8 +6,10 @@
 #
 # The user data writes the env file (the variables read in main) and the rendered configuration
 # (/etc/nomad.d/nomad.hcl, /etc/nomad-bootstrap/*) before running this script; this script holds
-# the logic, the user data holds the data. Sourcing the file defines the functions and runs
-# nothing, which is how the tests exercise the download verification.
+# the logic, the user data holds the data. Secrets never pass through the user data: the script
+# reads them from Secrets Manager (the instance role may read its own role's secrets only) and
+# writes them to root-owned files. Sourcing the file defines the functions and runs nothing, which
+# is how the tests exercise them.
 set -Eeuo pipefail
 
 # Overridable for tests only; production instances use the defaults.
@@ -18,7 +20,8 @@ HASHICORP_PGP_KEY_URL="${HASHICORP_PGP_KEY_URL:-https://www.hashicorp.com/.well-
 HASHICORP_PGP_FINGERPRINT="${HASHICORP_PGP_FINGERPRINT:-C874011F0AB405110D02105534365D9472D7468F}"
 CNI_RELEASES_URL="${CNI_RELEASES_URL:-https://github.com/containernetworking/plugins/releases/download}"
 CNI_BIN_DIR="${CNI_BIN_DIR:-/opt/cni/bin}"
-NOMAD_ADDR="${NOMAD_ADDR:-http://127.0.0.1:4646}"
+# The local agent's API: TLS with the cluster CA (the certificates carry 127.0.0.1).
+NOMAD_ADDR="${NOMAD_ADDR:-https://127.0.0.1:4646}"
 
 log() {
   printf '%s nomad-bootstrap: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2
@@ -116,27 +119,84 @@ wait_until() {
   log "$what: done"
 }
 
-# nomad_api <path>: a GET on the local agent's HTTP API (with a token and CA once ACLs and TLS are on).
+# nomad_api <path>: a GET on the local agent's HTTP API, with the CA and, once there is one, the
+# ACL token. The token goes to curl on stdin, never on its command line (which other users see).
 nomad_api() {
   local args=(--fail --silent --show-error --max-time 10)
-  if [ -n "${NOMAD_TOKEN:-}" ]; then
-    args+=(--header "X-Nomad-Token: $NOMAD_TOKEN")
-  fi
   if [ -n "${NOMAD_CACERT:-}" ]; then
     args+=(--cacert "$NOMAD_CACERT")
   fi
-  curl "${args[@]}" "$NOMAD_ADDR$1"
+  if [ -n "${NOMAD_TOKEN:-}" ]; then
+    curl "${args[@]}" --header @- "$NOMAD_ADDR$1" <<<"X-Nomad-Token: $NOMAD_TOKEN"
+  else
+    curl "${args[@]}" "$NOMAD_ADDR$1"
+  fi
+}
+
+# secret_value <arn>: the current value of a Secrets Manager secret, on stdout.
+secret_value() {
+  aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" \
+    --query SecretString --output text
+}
+
+# install_tls_material <group>: the role's CA bundle, certificate and private key, from its secret,
+# into the files the agent configuration's tls block names. The key is readable by <group> (the
+# nomad user's group on servers, root on clients) and nobody else.
+install_tls_material() {
+  local group=$1 material
+  material=$(secret_value "$NOMAD_TLS_SECRET_ARN") || die "cannot read the TLS material from $NOMAD_TLS_SECRET_ARN"
+  jq -e '(.ca | type == "string") and (.certificate | type == "string") and (.privateKey | type == "string")' \
+    <<<"$material" >/dev/null 2>&1 || die "$NOMAD_TLS_SECRET_ARN holds no certificate (has the key-material custom resource run?)"
+  install -d -m 0750 -o root -g "$group" "$(dirname "$NOMAD_TLS_CA_FILE")" "$(dirname "$NOMAD_TLS_KEY_FILE")"
+  jq -j .ca <<<"$material" | install -m 0644 -o root -g root /dev/stdin "$NOMAD_TLS_CA_FILE"
+  jq -j .certificate <<<"$material" | install -m 0644 -o root -g root /dev/stdin "$NOMAD_TLS_CERT_FILE"
+  jq -j .privateKey <<<"$material" | install -m 0640 -o root -g "$group" /dev/stdin "$NOMAD_TLS_KEY_FILE"
+  log "installed the TLS certificate and key ($(openssl x509 -noout -subject -enddate -in "$NOMAD_TLS_CERT_FILE" | tr '\n' ' '))"
+}
+
+# install_gossip_key <group>: servers only. Nomad takes the gossip key from its configuration, so
+# it goes into a configuration file of its own, merged with nomad.hcl.
+install_gossip_key() {
+  local group=$1 key
+  key=$(secret_value "$NOMAD_GOSSIP_SECRET_ARN") || die "cannot read the gossip key from $NOMAD_GOSSIP_SECRET_ARN"
+  # Also keeps anything but a key (the placeholder, a stray quote) out of the HCL file.
+  [[ "$key" =~ ^[A-Za-z0-9+/]{43}=$ ]] || die "$NOMAD_GOSSIP_SECRET_ARN holds no gossip key (32 bytes, base64)"
+  printf 'server {\n  encrypt = "%s"\n}\n' "$key" | install -m 0640 -o root -g "$group" /dev/stdin "$NOMAD_GOSSIP_CONFIG_FILE"
+  log "installed the gossip encryption key"
+}
+
+# read_node_token: the ACL token of this role's readiness checks into NOMAD_TOKEN, or nothing while
+# the cluster has none (a new cluster's servers come up before the ACL system is bootstrapped).
+read_node_token() {
+  local value
+  value=$(secret_value "$NOMAD_TOKEN_SECRET_ARN") || die "cannot read the node token from $NOMAD_TOKEN_SECRET_ARN"
+  NOMAD_TOKEN=$(jq -r '.secretId // empty' <<<"$value" 2>/dev/null || true)
 }
 
 # A server is ready when it is a healthy voter and autopilot reports the whole cluster healthy:
-# only then may the rolling update replace the next server without risking quorum.
+# only then may the rolling update replace the next server without risking quorum. Before the ACL
+# bootstrap (the first servers of a new cluster, which no rolling update replaces), there is no
+# token to ask autopilot with: a leader and this server among the raft peers is enough.
 server_ready() {
   local self health
+  if [ -z "${NOMAD_TOKEN:-}" ]; then
+    server_formed
+    return
+  fi
   self=$(nomad_api /v1/agent/self | jq -r '.member.Name') || return 1
   health=$(nomad_api /v1/operator/autopilot/health) || return 1
   jq -e --arg self "$self" \
     '.Healthy == true and any(.Servers[]; .Name == $self and .Healthy == true and .Voter == true)' \
     <<<"$health" >/dev/null
+}
+
+# The status endpoints need no token.
+server_formed() {
+  local leader self
+  leader=$(nomad_api /v1/status/leader | jq -r '.') || return 1
+  [ -n "$leader" ] || return 1
+  self="$(imds local-ipv4):4647"
+  nomad_api /v1/status/peers | jq -e --arg self "$self" 'any(.[]; . == $self)' >/dev/null
 }
 
 # A client is ready when the servers list its node as ready.
@@ -171,7 +231,7 @@ on_exit() {
 }
 
 install_packages() {
-  local packages=(unzip jq amazon-cloudwatch-agent)
+  local packages=(unzip jq openssl amazon-cloudwatch-agent)
   if [ "$NOMAD_ROLE" = client ]; then
     packages+=(docker amazon-ecr-credential-helper)
   fi
@@ -279,20 +339,32 @@ main() {
   # shellcheck source=/dev/null
   . "$1"
   : "${NOMAD_ROLE:?}" "${NOMAD_VERSION:?}" "${AWS_REGION:?}" "${CFN_STACK_NAME:?}" "${CFN_LOGICAL_ID:?}"
+  : "${NOMAD_TLS_SECRET_ARN:?}" "${NOMAD_TLS_CA_FILE:?}" "${NOMAD_TLS_CERT_FILE:?}" "${NOMAD_TLS_KEY_FILE:?}"
+  : "${NOMAD_TOKEN_SECRET_ARN:?}"
   trap 'on_exit $?' EXIT
+  NOMAD_CACERT=$NOMAD_TLS_CA_FILE
 
   install_packages
   install_hashicorp_release nomad "$NOMAD_VERSION" /usr/local/bin
   case "$NOMAD_ROLE" in
-    server) prepare_server ;;
+    server)
+      prepare_server
+      install_tls_material nomad
+      install_gossip_key nomad
+      ;;
     client)
       prepare_client
       if [ "${NOMAD_GPU:-false}" = true ]; then
         prepare_gpu
       fi
+      install_tls_material root
       ;;
     *) die "NOMAD_ROLE must be server or client, not $NOMAD_ROLE" ;;
   esac
+  read_node_token
+  if [ "$NOMAD_ROLE" = client ] && [ -z "$NOMAD_TOKEN" ]; then
+    die "$NOMAD_TOKEN_SECRET_ARN holds no token: clients start after the cluster's ACL bootstrap"
+  fi
   start_cloudwatch_agent
   write_nomad_unit
   systemctl daemon-reload
