@@ -23,6 +23,7 @@ export {
   SERVER_READINESS_POLICY,
   UI_READ_ONLY_POLICY,
 } from './security/acl-policies';
+export { HandlerFunction, type HandlerFunctionProps, type HandlerName } from './security/handler-function';
 export { NomadAcl, type NomadAclProps, type NomadAclToken } from './security/nomad-acl';
 export { NomadClusterSecrets, type NomadClusterSecretsProps } from './security/nomad-cluster-secrets';
 export { DEFAULT_VERSIONS } from './versions';
