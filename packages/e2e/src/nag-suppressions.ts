@@ -153,7 +153,7 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
       {
         id: 'NIST.800.53.R5-LambdaDLQ',
         reason:
-          'CloudFormation invokes custom resources synchronously; a dead-letter queue applies to asynchronous invocations only. Every failure reaches CloudFormation as a FAILED response with its reason, and the function log.',
+          "CloudFormation invokes the function asynchronously and waits for its answer on a pre-signed URL: the function always answers, FAILED with the reason on any error (also just before its timeout), and a crash surfaces as the custom resource's service timeout, so every failure is in the stack events. Lambda's retries rerun an idempotent handler; a dead-letter queue would hold events nobody acts on.",
       },
     ]);
   }
