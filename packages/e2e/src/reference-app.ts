@@ -117,9 +117,10 @@ export class NomadReferenceStack extends Stack {
                 zoneName: ui.hostedZoneName,
               }),
               allowedCidrs: ui.allowedCidrs,
+              // The app's one log bucket, beside the data bucket's server access logs.
+              accessLogs: { bucket: accessLogs, prefix: 'nomad-ui' },
             },
     });
-    this.cluster.ui?.loadBalancer.logAccessLogs(accessLogs, 'nomad-ui');
     this.cluster.addClientPool('general', {
       instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
       minCapacity: 1,

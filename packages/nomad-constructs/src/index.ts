@@ -13,7 +13,7 @@ export { NomadCluster, type NomadClusterProps } from './cluster/nomad-cluster';
 export type { INomadCluster, NomadClusterAttributes } from './cluster/nomad-cluster-base';
 export { NomadPorts } from './cluster/nomad-ports';
 export { ALLOWED_SERVER_COUNTS, NomadServers, type NomadServersProps } from './cluster/nomad-servers';
-export { NomadUi, type NomadUiOptions, type NomadUiProps } from './cluster/nomad-ui';
+export { NomadUi, type NomadUiAccessLogs, type NomadUiOptions, type NomadUiProps } from './cluster/nomad-ui';
 export { NomadVersion } from './cluster/nomad-version';
 export { NomadError, type NomadErrorCode } from './errors';
 export {

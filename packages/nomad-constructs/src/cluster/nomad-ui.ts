@@ -1,10 +1,11 @@
-import { Annotations, Duration, Token } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
 import { NomadPorts } from './nomad-ports';
@@ -69,6 +70,27 @@ export interface NomadUiOptions {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /**
+   * Where the load balancer writes its access logs (who called the API, from where, with what
+   * result): a bucket of yours with an optional key prefix, or `false` for none. Load balancer
+   * access logs support only SSE-S3 encryption, not SSE-KMS.
+   *
+   * @default - a new bucket: SSE-S3, TLS only, no public access, versioned, objects expire after
+   *   365 days, retained when the stack is deleted. In a stack without a region
+   *   (environment-agnostic) there are none, with a warning: ELB delivers logs from a per-region account.
+   */
+  readonly accessLogs?: NomadUiAccessLogs | false;
+}
+
+/** Where the UI load balancer writes its access logs. */
+export interface NomadUiAccessLogs {
+  readonly bucket: s3.IBucket;
+  /**
+   * Key prefix of the log objects.
+   *
+   * @default - none
+   */
+  readonly prefix?: string;
 }
 
 /** Props of {@link NomadUi}. */
@@ -87,8 +109,10 @@ export interface NomadUiProps extends NomadUiOptions {
  * `/v1/agent/health` over HTTPS, which needs no ACL token.
  */
 export class NomadUi extends Construct implements ec2.IConnectable {
-  /** The load balancer. Call `loadBalancer.logAccessLogs(bucket)` to keep access logs. */
+  /** The load balancer. */
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
+  /** The bucket of the load balancer's access logs, unless `accessLogs` is `false`. */
+  public readonly accessLogsBucket?: s3.IBucket;
   /** The target group of the servers. */
   public readonly targetGroup: elbv2.ApplicationTargetGroup;
   /** The HTTPS listener. */
@@ -140,6 +164,25 @@ export class NomadUi extends Construct implements ec2.IConnectable {
       deletionProtection: props.deletionProtection ?? true,
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(443) });
+    // ELB writes access logs as a per-region AWS account, so CDK needs the stack's region for the bucket policy.
+    const regionKnown = !Token.isUnresolved(Stack.of(this).region);
+    if (props.accessLogs !== undefined && props.accessLogs !== false && !regionKnown) {
+      throw new NomadError(
+        'INVALID_PROP',
+        `${path}.accessLogs`,
+        'load balancer access logs need the stack region (ELB delivers them from a per-region account): set env.region on the stack, or pass accessLogs: false.',
+      );
+    }
+    if (props.accessLogs !== false && regionKnown) {
+      const accessLogs = props.accessLogs ?? { bucket: this.createAccessLogsBucket() };
+      this.loadBalancer.logAccessLogs(accessLogs.bucket, accessLogs.prefix);
+      this.accessLogsBucket = accessLogs.bucket;
+    } else if (props.accessLogs === undefined) {
+      Annotations.of(this).addWarningV2(
+        '@org/nomad-constructs:uiAccessLogsNeedRegion',
+        'The UI load balancer keeps no access logs: this stack has no region (environment-agnostic), which ELB access logs need. Set env.region on the stack to get them, or pass accessLogs: false to silence this.',
+      );
+    }
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Servers', {
       vpc: props.vpc,
@@ -182,6 +225,19 @@ export class NomadUi extends Construct implements ec2.IConnectable {
       });
     }
     this.url = `https://${props.domainName ?? this.loadBalancer.loadBalancerDnsName}`;
+  }
+
+  /** The default access-log bucket: the audit trail of the API outlives the stack. */
+  private createAccessLogsBucket(): s3.Bucket {
+    return new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: [{ expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
   }
 
   /** Servers that fail `/v1/agent/health`, as the load balancer sees them. */
