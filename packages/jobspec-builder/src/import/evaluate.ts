@@ -266,7 +266,7 @@ function binary(op: BinaryOp, leftExpr: Expr, rightExpr: Expr, scope: Scope): Hc
 }
 
 /** Key/value pairs of a list (index, element) or a map (key, value, in key order as cty iterates). */
-function entries(collection: HclData): [HclData, HclData][] {
+export function entries(collection: HclData): [HclData, HclData][] {
   if (Array.isArray(collection)) return collection.map((value, i) => [i, value]);
   if (isObject(collection)) {
     return Object.keys(collection)

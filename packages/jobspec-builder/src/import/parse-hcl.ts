@@ -7,7 +7,7 @@ import type { JobProps } from '../model';
 import * as S from '../schema/structs';
 import { Duration } from '../values';
 import { type SourceBlock, type SourceBody, scanBlocks } from './block-order';
-import { evaluate, HclEvaluationError, type Scope, withNames } from './evaluate';
+import { entries, evaluate, HclEvaluationError, type Scope, withNames } from './evaluate';
 import { HclSyntaxError, parseTemplate } from './expression';
 import { type HclData, HclFunctionError } from './functions';
 import {
@@ -308,19 +308,14 @@ class Importer {
       this.issue('required', where, 'a dynamic block needs a content block', block.line);
       return [];
     }
-    const pairs: [HclData, HclData][] = Array.isArray(collection)
-      ? collection.map((value, i) => [i, value])
-      : collection && typeof collection === 'object'
-        ? Object.keys(collection)
-            .sort()
-            .map((key) => [key, (collection as Record<string, HclData>)[key] as HclData])
-        : [];
-    if (
-      collection !== undefined &&
-      pairs.length === 0 &&
-      !(Array.isArray(collection) || typeof collection === 'object')
-    ) {
-      this.issue('invalid-type', `${where}.for_each`, 'for_each needs a list, set or map', block.line);
+    // A null for_each is a failed evaluation, already reported.
+    let pairs: [HclData, HclData][] = [];
+    if (collection !== null) {
+      try {
+        pairs = entries(collection);
+      } catch (error) {
+        this.issue('invalid-type', `${where}.for_each`, messageOf(error), block.line);
+      }
     }
     return pairs.map(([key, value]) => {
       const inner = withNames(scope, { [iterator]: { key, value } });

@@ -138,6 +138,18 @@ describe('jobspec convert', () => {
     );
   });
 
+  it('reports a dynamic block over something that is not a collection', async () => {
+    const file = write(
+      'd.nomad.hcl',
+      'job "x" {\n  group "a" {\n    network {\n      dynamic "port" {\n        for_each = "http"\n        labels   = [port.value]\n        content {}\n      }\n    }\n  }\n}\n',
+    );
+    const { code, stderr } = await jobspec(['convert', file, '--to', 'hcl']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      'd.nomad.hcl:4: job["x"].group["a"].network.dynamic["port"].for_each: expected a list or a map to iterate over, received string "http" [invalid-type]',
+    );
+  });
+
   it('explains usage mistakes with exit code 2', async () => {
     expect((await jobspec(['convert', 'x.hcl'])).code).toBe(2);
     expect((await jobspec(['convert', 'x.hcl'])).stderr).toContain('--to must be hcl or api-json');
