@@ -9,6 +9,7 @@ import { TrainerError } from '../errors';
 import { createLogger, type Logger } from '../observability/logger';
 import type { TerminalStream } from '../observability/progress-bar';
 import type { StorageOptions } from '../storage/stores';
+import type { Hyperparameters } from '../training/hyperparameters';
 import { describeOptions, type OptionSpecs, resolveOptions } from './option-spec';
 import { EVALUATE_OPTIONS, OPTIMIZE_OPTIONS, PREDICT_OPTIONS, TRAIN_OPTIONS } from './options';
 
@@ -30,6 +31,19 @@ interface Command {
   run(args: readonly string[], io: CliIo, logger: Logger): Promise<unknown>;
 }
 
+/** The hyperparameter options `train` and `optimize` share, as the commands take them. */
+function hyperparametersOf(o: Partial<Hyperparameters>): Partial<Hyperparameters> {
+  return {
+    model: o.model,
+    epochs: o.epochs,
+    learningRate: o.learningRate,
+    batchSize: o.batchSize,
+    l2: o.l2,
+    hiddenSize: o.hiddenSize,
+    seed: o.seed,
+  };
+}
+
 const COMMANDS: Record<string, Command> = {
   train: {
     summary: 'train a model and write it, with its metrics, as a new run',
@@ -42,15 +56,7 @@ const COMMANDS: Record<string, Command> = {
           data: o.data ?? DEFAULT_DATA,
           label: o.label,
           out: required(o.out, 'out', 'OUTPUT_LOCATION'),
-          hyperparameters: {
-            model: o.model,
-            epochs: o.epochs,
-            learningRate: o.learningRate,
-            batchSize: o.batchSize,
-            l2: o.l2,
-            hiddenSize: o.hiddenSize,
-            seed: o.seed,
-          },
+          hyperparameters: hyperparametersOf(o),
           hyperparametersFrom: o.hyperparameters,
           testSplit: o.testSplit,
           badRows: o.badRows,
@@ -81,15 +87,7 @@ const COMMANDS: Record<string, Command> = {
           data: o.data ?? DEFAULT_DATA,
           label: o.label,
           out: required(o.out, 'out', 'OUTPUT_LOCATION'),
-          hyperparameters: {
-            model: o.model,
-            epochs: o.epochs,
-            learningRate: o.learningRate,
-            batchSize: o.batchSize,
-            l2: o.l2,
-            hiddenSize: o.hiddenSize,
-            seed: o.seed,
-          },
+          hyperparameters: hyperparametersOf(o),
           trials: o.trials,
           validationSplit: o.validationSplit,
           testSplit: o.testSplit,
