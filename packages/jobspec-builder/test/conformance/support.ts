@@ -1,9 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CliIo, runCli } from '../../src/cli/cli';
+import { sharedPath } from '../support/shared';
 
 /** Real jobspecs and Nomad's own parser outputs (shared/conformance, beside the repository in CI). */
-export const CONFORMANCE_DIR = join(__dirname, '../../../../../shared/conformance');
+export const CONFORMANCE_DIR = sharedPath('conformance');
 export const PAIRS_DIR = join(CONFORMANCE_DIR, 'pairs');
 export const JOBSPECS_DIR = join(CONFORMANCE_DIR, 'jobspecs');
 

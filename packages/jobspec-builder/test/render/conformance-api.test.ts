@@ -4,9 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { Job } from '../../src';
 import { encodeStruct } from '../../src/render/api-json';
 import * as S from '../../src/schema/structs';
+import { sharedPath } from '../support/shared';
 
 /** HCL -> API JSON pairs that Nomad's own parser produced (shared/conformance, beside the repository in CI). */
-const pairsDir = join(__dirname, '../../../../../shared/conformance/pairs');
+const pairsDir = sharedPath('conformance/pairs');
 const pairs = readdirSync(pairsDir)
   .filter((file) => file.endsWith('.expected.json'))
   .map((file) => file.replace('.expected.json', ''))

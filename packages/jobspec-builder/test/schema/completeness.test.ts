@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AnyStruct, Field } from '../../src/schema/dsl';
 import { UNMODELED_API_FIELDS } from '../../src/schema/read-only-fields';
 import * as structs from '../../src/schema/structs';
+import { sharedPath } from '../support/shared';
 
 /** Nomad's API job structs with their HCL names, from shared/docs (beside the repository in CI). */
-const structsFile = join(__dirname, '../../../../../shared/docs/nomad-api-structs.json');
+const structsFile = sharedPath('docs/nomad-api-structs.json');
 
 interface GoField {
   readonly name: string;

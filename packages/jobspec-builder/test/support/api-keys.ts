@@ -1,11 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AnyStruct, Field } from '../../src/schema/dsl';
+import { sharedPath } from './shared';
 
 /** Nomad's API job structs (shared/docs, beside the repository in CI). */
-const nomad = JSON.parse(
-  readFileSync(join(__dirname, '../../../../../shared/docs/nomad-api-structs.json'), 'utf8'),
-) as {
+const nomad = JSON.parse(readFileSync(sharedPath('docs/nomad-api-structs.json'), 'utf8')) as {
   structs: Record<string, { name: string }[]>;
 };
 

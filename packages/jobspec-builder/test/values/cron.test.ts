@@ -1,10 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cronWarnings, validateCron } from '../../src/values';
-
-/** `../shared/conformance` from the repository root, as in CI. */
-const CONFORMANCE = resolve(__dirname, '../../../../../shared/conformance');
+import { sharedPath } from '../support/shared';
 
 /** Specs `cronexpr.Parse` accepts, so Nomad registers them. */
 const VALID_SPECS: readonly (readonly [string, string])[] = [
@@ -147,8 +145,8 @@ describe('validateCron', () => {
     expect(validateCron('*/5 * * *')).toContain('received 4');
   });
 
-  it.skipIf(!existsSync(CONFORMANCE))('accepts every cron spec in the conformance jobspecs', () => {
-    const dir = join(CONFORMANCE, 'jobspecs');
+  it('accepts every cron spec in the conformance jobspecs', () => {
+    const dir = sharedPath('conformance/jobspecs');
     const specs = readdirSync(dir).flatMap((file) =>
       [...readFileSync(join(dir, file), 'utf8').matchAll(/^\s*cron\s*=\s*"([^"]*)"/gm)].map((match) => match[1] ?? ''),
     );
