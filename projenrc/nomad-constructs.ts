@@ -41,7 +41,7 @@ export function nomadConstructs(
       'esbuild@0.28.2',
       'aws-sdk-client-mock@4.1.0',
     ],
-    bin: { 'nomad-constructs': 'lib/cli/main.js' },
+    bin: { 'nomad-constructs': { module: 'lib/cli/main.js', run: 'main' } },
     // The instance scripts are read at synth time, relative to the compiled module: they ship in the tarball.
     extraFiles: ['assets'],
     testTimeoutMs: 60_000,

@@ -1,4 +1,4 @@
-import { javascript, typescript } from 'projen';
+import { javascript, TextFile, typescript } from 'projen';
 import type { Root } from './root';
 import { VitestConfig } from './vitest-config';
 import { workspaceDependency } from './workspace-deps';
@@ -44,8 +44,12 @@ export interface WorkspacePackageOptions {
   readonly peerDeps?: string[];
   /** Workspace packages this one depends on at runtime. */
   readonly workspaceDeps?: typescript.TypeScriptProject[];
-  /** Executables shipped by the package: bin name -> path under `lib/`. */
-  readonly bin?: Record<string, string>;
+  /**
+   * Executables shipped by the package: bin name -> the compiled module under `lib/` that runs the
+   * command when loaded, or `{ module, run }` for a module that exports a `run(argv)` function
+   * resolving to the exit code. Each gets a committed launcher `bin/<name>` (see {@link addBinLaunchers}).
+   */
+  readonly bin?: Record<string, string | BinEntry>;
   /** Extra paths (relative to the package) shipped in the npm tarball besides `lib`. */
   readonly extraFiles?: string[];
   /** Entry points besides the main one: subpath (`./hcl`) -> module under `src/` without extension (`hcl/index`). */
@@ -83,7 +87,7 @@ export function createWorkspacePackage(root: Root, options: WorkspacePackageOpti
     peerDeps: options.peerDeps,
     // Peer ranges stay ranges; the exact versions we build with are listed in devDeps.
     peerDependencyOptions: { pinnedDevDependency: false },
-    bin: options.bin,
+    bin: Object.fromEntries(Object.keys(options.bin ?? {}).map((name) => [name, `bin/${name}`])),
     // Everything below is done once for the whole workspace, or by our own tasks.
     jest: false,
     eslint: false,
@@ -133,7 +137,13 @@ export function createWorkspacePackage(root: Root, options: WorkspacePackageOpti
     ),
     './package.json': './package.json',
   });
-  project.package.addField('files', ['lib', '!lib/**/*.tsbuildinfo', ...(options.extraFiles ?? [])]);
+  addBinLaunchers(project, options.bin ?? {});
+  project.package.addField('files', [
+    'lib',
+    '!lib/**/*.tsbuildinfo',
+    ...(options.bin ? ['bin'] : []),
+    ...(options.extraFiles ?? []),
+  ]);
   project.gitignore.exclude('/coverage/', '*.tsbuildinfo', '/cdk.out/', '/.nx/');
 
   new VitestConfig(project, { testTimeoutMs: options.testTimeoutMs ?? 10_000 });
@@ -150,4 +160,69 @@ export function createWorkspacePackage(root: Root, options: WorkspacePackageOpti
     });
   }
   return project;
+}
+
+/** A command whose compiled module exports a function that runs it. */
+export interface BinEntry {
+  /** The compiled module under `lib/`, e.g. `lib/cli/main.js`. */
+  readonly module: string;
+  /** The exported function taking the command-line arguments and resolving to the exit code. */
+  readonly run: string;
+}
+
+/**
+ * Writes `bin/<name>` for every executable: a small launcher that loads the compiled module.
+ * npm links a workspace's `bin` only if its target exists when it installs, and `lib/` is built
+ * after `npm ci`: a committed launcher is there at install time, so `npx --no-install <name>` finds
+ * the local command and never looks the unscoped name up in the public registry. When `lib/` is
+ * not built yet it says how to build it instead of failing with a stack trace.
+ */
+function addBinLaunchers(project: typescript.TypeScriptProject, bins: Record<string, string | BinEntry>): void {
+  for (const [name, entry] of Object.entries(bins)) {
+    const { module, run } = typeof entry === 'string' ? { module: entry, run: undefined } : entry;
+    if (!module.startsWith('lib/') || !module.endsWith('.js')) {
+      throw new Error(`bin ${name}: expected a compiled module under lib/ ending in .js, received "${module}"`);
+    }
+    const file = new TextFile(project, `bin/${name}`, { executable: true, committed: true, readonly: true });
+    const pathParts = module
+      .split('/')
+      .map((part) => `'${part}'`)
+      .join(', ');
+    const lines = [
+      '#!/usr/bin/env node',
+      `// ${file.marker}`,
+      `// The \`${name}\` command: loads the compiled ${module} (npm links this file at install time, before lib/ is built).`,
+      "const { existsSync } = require('node:fs');",
+      "const { join } = require('node:path');",
+      '',
+      `const target = join(__dirname, '..', ${pathParts});`,
+      'if (!existsSync(target)) {',
+      '  process.stderr.write(',
+      `    '${name}: ${project.package.packageName} is not built yet (${module} is missing): ' +`,
+      `      'run \`npm run compile\` at the repository root, or \`npx nx run ${project.package.packageName}:compile\`.\\n',`,
+      '  );',
+      '  process.exit(1);',
+      '}',
+    ];
+    if (run) {
+      lines.push(
+        `require(target)`,
+        `  .${run}(process.argv.slice(2))`,
+        '  .then(',
+        '    (code) => {',
+        '      process.exitCode = code;',
+        '    },',
+        '    (error) => {',
+        '      const message = error instanceof Error ? (error.stack ?? error.message) : String(error);',
+        `      process.stderr.write(\`${name}: \${message}\\n\`);`,
+        '      process.exitCode = 1;',
+        '    },',
+        '  );',
+      );
+    } else {
+      lines.push('require(target);');
+    }
+    // A final newline, as the formatter wants it.
+    for (const line of [...lines, '']) file.addLine(line);
+  }
 }

@@ -3,7 +3,7 @@ import manifest from '../package.json';
 
 describe('@org/hello-world-app package', () => {
   it('ships the hello-world-app command', () => {
-    expect(manifest.bin).toEqual({ 'hello-world-app': 'lib/bin.js' });
+    expect(manifest.bin).toEqual({ 'hello-world-app': 'bin/hello-world-app' });
   });
 
   it('exports the server and, separately, the Nomad job', () => {

@@ -16,7 +16,7 @@ describe('@org/nomad-constructs package', () => {
   });
 
   it('installs the nomad-constructs command, with the AWS clients it needs (and no bundler or handler library)', () => {
-    expect(manifest.bin).toEqual({ 'nomad-constructs': 'lib/cli/main.js' });
+    expect(manifest.bin).toEqual({ 'nomad-constructs': 'bin/nomad-constructs' });
     expect(Object.keys(manifest.dependencies).sort()).toEqual([
       '@aws-sdk/client-cloudformation',
       '@aws-sdk/client-secrets-manager',
@@ -44,6 +44,7 @@ describe('the packed tarball', () => {
     expect(files).toContain('lib/lambda/cluster-secrets/index.js');
     expect(files).toContain('lib/lambda/acl-bootstrap/index.js');
     expect(files).toContain('README.md');
+    expect(files).toContain('bin/nomad-constructs');
     expect(
       files.filter((file) => file.startsWith('test/') || file.startsWith('src/') || file.startsWith('examples/')),
     ).toEqual([]);
