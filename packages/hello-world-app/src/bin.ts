@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { startApp } from './app';
+import { readCommandLine } from './command-line';
 import { ConfigError, loadConfig } from './config';
 import { EXIT_CONFIG_ERROR } from './defaults';
 
@@ -8,6 +9,13 @@ import { EXIT_CONFIG_ERROR } from './defaults';
  * server until SIGTERM (Nomad, Docker) or SIGINT (Ctrl-C) drains and stops it.
  */
 async function main(): Promise<void> {
+  const answer = readCommandLine(process.argv.slice(2));
+  if (answer !== undefined) {
+    if (answer.stdout !== undefined) process.stdout.write(answer.stdout);
+    if (answer.stderr !== undefined) process.stderr.write(answer.stderr);
+    process.exitCode = answer.code;
+    return;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.env);

@@ -92,6 +92,9 @@ const environmentSchema = z
     }
   });
 
+/** The environment variables the service reads, in the order the README documents them. */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(environmentSchema.shape);
+
 /**
  * Reads and validates the configuration from environment variables.
  *
