@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -12,7 +14,7 @@ NOMAD_ADDR and NOMAD_TOKEN (from the stack's outputs and Secrets Manager), and N
 NOMAD_TLS_SERVER_NAME when the address serves the cluster CA's certificate (a server inside the VPC,
 or a Session Manager port forward), the CA written to --ca-file. Uses the standard AWS credential chain.
 
-  eval "$(npx nomad-constructs env --stack NomadReference)"
+  eval "$(npx -p @org/nomad-constructs nomad-constructs env --stack NomadReference)"
 
 Options:
   --stack     the CloudFormation stack of the cluster (required)
@@ -20,6 +22,8 @@ Options:
   --region    the stack's region (default: from the AWS configuration)
   --addr      another address of the API, inside the VPC (https://10.0.1.23:4646)
   --ca-file   where to write the CA certificate (default: ~/.nomad-constructs/<stack>-<cluster>-ca.pem)
+  --help      this text
+  --version   the version of @org/nomad-constructs
 `;
 
 /** Where the CLI writes (process.stdout and process.stderr, or a test's buffers). */
@@ -43,6 +47,10 @@ export async function main(
   const { positionals, values } = parsed;
   if (values.help === true) {
     out.write(USAGE);
+    return 0;
+  }
+  if (values.version === true) {
+    out.write(`${packageVersion()}\n`);
     return 0;
   }
   if (positionals[0] !== 'env' || positionals.length !== 1 || values.stack === undefined) {
@@ -71,6 +79,12 @@ export async function main(
   }
 }
 
+/** The version of this package, from the package.json beside the compiled code. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
 function parse(argv: readonly string[]) {
   return parseArgs({
     args: [...argv],
@@ -82,6 +96,7 @@ function parse(argv: readonly string[]) {
       addr: { type: 'string' },
       'ca-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
     },
   });
 }

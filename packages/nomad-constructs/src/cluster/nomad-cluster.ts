@@ -525,7 +525,7 @@ export class NomadCluster extends NomadClusterBase {
   }
 
   private addOutputs(): void {
-    const cliEnv = `eval "$(npx nomad-constructs env --stack ${Aws.STACK_NAME} --cluster ${this.clusterName})"`;
+    const cliEnv = `eval "$(npx -p @org/nomad-constructs nomad-constructs env --stack ${Aws.STACK_NAME} --cluster ${this.clusterName})"`;
     new CfnOutput(this, 'ManagementTokenSecretArn', {
       description:
         'Secrets Manager secret holding the Nomad management token (NOMAD_TOKEN); readable after cluster.grantManagementToken()',

@@ -225,6 +225,15 @@ describe('nomad-constructs env', () => {
       expect(err.text()).toContain("Unknown option '--nope'");
     });
 
+    it("prints the package's version for --version", async () => {
+      const out = capture();
+      const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+        version: string;
+      };
+      expect(await main(['--version'], out.stream, capture().stream)).toBe(0);
+      expect(out.text()).toBe(`${version}\n`);
+    });
+
     it('prints the exports, or the problem and exit code 1', async () => {
       cloudFormation.on(DescribeStacksCommand).resolves({
         Stacks: [

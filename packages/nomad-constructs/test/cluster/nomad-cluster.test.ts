@@ -448,7 +448,7 @@ describe('NomadCluster: logs, metrics and outputs', () => {
     );
     expect(cli).toMatch(
       new RegExp(
-        `&& eval "\\$\\(npx nomad-constructs env --stack \\$\\{AWS::StackName\\} --cluster ${cluster.clusterName}\\)"$`,
+        `&& eval "\\$\\(npx -p @org/nomad-constructs nomad-constructs env --stack \\$\\{AWS::StackName\\} --cluster ${cluster.clusterName}\\)"$`,
       ),
     );
   });
