@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { JobspecError, type JobspecIssue } from '../errors';
@@ -27,7 +28,7 @@ Commands:
   plan <file> [--var name=value]...                       Show what 'run' would change (NOMAD_ADDR)
   run <file> [--detach] [--var name=value]...             Register the job and follow its deployment
 
-Input files are HCL jobspecs (.hcl, .nomad) or API JSON (.json).
+Input files are HCL jobspecs (.hcl, .nomad) or API JSON (.json). --help prints this text, --version the version.
 Nomad connection: NOMAD_ADDR, NOMAD_TOKEN, NOMAD_NAMESPACE, NOMAD_REGION, NOMAD_CACERT,
 NOMAD_CLIENT_CERT, NOMAD_CLIENT_KEY, NOMAD_TLS_SERVER_NAME, NOMAD_SKIP_VERIFY.
 `;
@@ -50,6 +51,10 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   }
   const { values, positionals } = parsed;
   const [command, ...args] = positionals;
+  if (values.version) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
   if (values.help || command === undefined || command === 'help') {
     io.stdout(USAGE);
     return command === undefined && !values.help ? 2 : 0;
@@ -132,8 +137,15 @@ function parse(argv: readonly string[]) {
       out: { type: 'string' },
       detach: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
     },
   });
+}
+
+/** The version of this package, from the package.json beside the compiled code. */
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+  return manifest.version;
 }
 
 function renderJob(job: Job, to: 'hcl' | 'api-json', validate = true): string {
