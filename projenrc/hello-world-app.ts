@@ -27,8 +27,6 @@ export function helloWorldApp(root: Root, jobspecBuilder: typescript.TypeScriptP
     bin: { 'hello-world-app': 'lib/bin.js' },
     subpathExports: { './job': 'job/index' },
     extraFiles: RENDERED_JOB_FILES,
-    // The runtime-image test packs and installs the package; the shutdown tests wait for real drains.
-    testTimeoutMs: 60_000,
   });
 
   // Only the job (the `./job` entry point) uses @org/jobspec-builder; the server never loads it. As an optional

@@ -13,9 +13,6 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
     devDeps: ['@cdktn/hcl-tools@0.24.0', 'fast-check@4.10.2'],
     bin: { jobspec: 'lib/cli/main.js' },
     subpathExports: { './hcl': 'hcl/index' },
-    // Some tests compile TypeScript programs over the package sources (README examples, `jobspec import`
-    // output): seconds each on a busy 2-core CI machine.
-    testTimeoutMs: 60_000,
   });
   project.addTask('bench', {
     description:

@@ -44,7 +44,6 @@ export function nomadConstructs(
     bin: { 'nomad-constructs': { module: 'lib/cli/main.js', run: 'main' } },
     // The instance scripts are read at synth time, relative to the compiled module: they ship in the tarball.
     extraFiles: ['assets'],
-    testTimeoutMs: 60_000,
   });
   // The README examples are complete CDK apps: type-check them with the tests (the README embeds them).
   project.tsconfigDev.addInclude('../examples/**/*.ts');

@@ -54,7 +54,11 @@ export interface WorkspacePackageOptions {
   readonly extraFiles?: string[];
   /** Entry points besides the main one: subpath (`./hcl`) -> module under `src/` without extension (`hcl/index`). */
   readonly subpathExports?: Record<string, string>;
-  /** Per-test timeout for vitest. @default 10_000 */
+  /**
+   * Per-test (and per-hook) timeout for vitest: a guard against a hung test, never a speed check, so it is
+   * generous enough for a busy 2-core CI machine with its CPUs saturated.
+   * @default 300_000
+   */
   readonly testTimeoutMs?: number;
 }
 
@@ -146,7 +150,7 @@ export function createWorkspacePackage(root: Root, options: WorkspacePackageOpti
   ]);
   project.gitignore.exclude('/coverage/', '*.tsbuildinfo', '/cdk.out/', '/.nx/');
 
-  new VitestConfig(project, { testTimeoutMs: options.testTimeoutMs ?? 10_000 });
+  new VitestConfig(project, { testTimeoutMs: options.testTimeoutMs ?? 300_000 });
   project.testTask.reset('vitest run');
   project.addTask('test:watch', { exec: 'vitest' });
   project.addTask('lint', {
