@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60000,
-    hookTimeout: 60000,
+    testTimeout: 300000,
+    hookTimeout: 300000,
   },
 });
