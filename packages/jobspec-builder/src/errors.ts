@@ -35,11 +35,12 @@ export class JobspecError extends Error {
   }
 }
 
-function formatIssues(issues: readonly JobspecIssue[]): string {
-  const lines = issues.map(
-    (issue) =>
-      `  ${issue.location ? `${issue.location}: ` : ''}${issue.path || '(job)'}: ${issue.message} [${issue.code}]`,
-  );
+/** Every issue on its own line: where (file location, then path), what, and the code. */
+export function formatIssues(issues: readonly JobspecIssue[]): string {
+  const lines = issues.map((issue) => {
+    const where = [issue.location, issue.path || (issue.location ? undefined : '(job)')].filter(Boolean).join(': ');
+    return `  ${where}: ${issue.message} [${issue.code}]`;
+  });
   return `${issues.length} problem${issues.length === 1 ? '' : 's'} in the job:\n${lines.join('\n')}`;
 }
 
@@ -48,4 +49,14 @@ export function joinPath(parent: string, segment: string | number): string {
   if (typeof segment === 'number') return `${parent}[${segment}]`;
   if (/^\[/.test(segment)) return `${parent}${segment}`;
   return parent ? `${parent}.${segment}` : segment;
+}
+
+/**
+ * The path of a list item: by its label where it has one (`groups[web].tasks[server]`), else by its index
+ * (`checks[0]`); a label that is an HCL expression has no name yet, so the index stands for it.
+ *
+ * @internal
+ */
+export function itemPath(list: string, label: unknown, index: number | string): string {
+  return joinPath(list, typeof label === 'string' ? `[${label}]` : typeof index === 'number' ? index : `[${index}]`);
 }

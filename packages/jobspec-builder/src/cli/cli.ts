@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { JobspecError, type JobspecIssue } from '../errors';
+import { formatIssues, JobspecError } from '../errors';
 import { toTypeScript } from '../import/to-typescript';
 import type { Job } from '../job';
 import { planCommand, runCommand } from './deploy';
@@ -165,12 +165,4 @@ function report(error: unknown, io: CliIo): number {
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`jobspec: ${message}\n`);
   return 1;
-}
-
-export function formatIssues(issues: readonly JobspecIssue[]): string {
-  const lines = issues.map((issue) => {
-    const where = [issue.location, issue.path || undefined].filter(Boolean).join(': ');
-    return `  ${where ? `${where}: ` : ''}${issue.message} [${issue.code}]`;
-  });
-  return `${issues.length} problem${issues.length === 1 ? '' : 's'}:\n${lines.join('\n')}`;
 }

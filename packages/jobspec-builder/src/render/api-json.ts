@@ -1,22 +1,10 @@
-import { JobspecError, joinPath } from '../errors';
+import { itemPath, JobspecError, joinPath } from '../errors';
 import { HclExpression } from '../hcl';
-import type { AnyStruct, Field, JsonValue } from '../schema/dsl';
+import { type AnyStruct, type Field, type JsonValue, labelValue } from '../schema/dsl';
 import { UNMODELED_API_FIELDS } from '../schema/read-only-fields';
 import { Duration, Size } from '../values';
 
 type ApiObject = Record<string, unknown>;
-
-/** The path of a list item: by its label where it has one (`tasks[server]`), else by index (`checks[0]`). */
-export function itemPath(
-  struct: AnyStruct,
-  item: Readonly<Record<string, unknown>> | undefined,
-  index: string | number,
-  path: string,
-): string {
-  const label = struct.label?.[0];
-  const value = label ? item?.[label] : undefined;
-  return joinPath(path, typeof value === 'string' ? `[${value}]` : typeof index === 'number' ? index : `[${index}]`);
-}
 
 /**
  * Encodes model props as the API JSON object of `struct`: Go field names,
@@ -56,7 +44,9 @@ function encodeValue(field: Field, value: unknown, path: string): unknown {
       return encodeStruct(type.struct(), value as ApiObject, path);
     case 'list': {
       const struct = type.struct();
-      return (value as ApiObject[]).map((item, i) => encodeStruct(struct, item, itemPath(struct, item, i, path)));
+      return (value as ApiObject[]).map((item, i) =>
+        encodeStruct(struct, item, itemPath(path, labelValue(struct, item), i)),
+      );
     }
     case 'map': {
       const struct = type.struct();

@@ -1,9 +1,8 @@
-import { JobspecError, joinPath } from '../errors';
+import { itemPath, JobspecError, joinPath } from '../errors';
 import type { HclAttribute, HclBlock, HclBody, HclValue } from '../hcl';
 import { isIdentifier } from '../hcl';
-import type { AnyStruct, Field } from '../schema/dsl';
+import { type AnyStruct, type Field, labelValue } from '../schema/dsl';
 import type { Duration, Size } from '../values';
-import { itemPath } from './api-json';
 
 type Props = Readonly<Record<string, unknown>>;
 
@@ -69,7 +68,7 @@ export function structBody(struct: AnyStruct, props: Props, path: string, omit: 
         const label = struct.label?.[0];
         const fieldPath = joinPath(path, prop);
         (value as Props[]).forEach((item, i) => {
-          const at = itemPath(struct, item, i, fieldPath);
+          const at = itemPath(fieldPath, labelValue(struct, item), i);
           if (field.hclLabel) {
             const { prop: labelProp, toLabel } = field.hclLabel;
             blocks.push(block(hclName, [toLabel(item[labelProp])], structBody(struct, item, at, [labelProp])));

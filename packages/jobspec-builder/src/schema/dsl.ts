@@ -96,6 +96,11 @@ export function struct<F extends Fields>(name: string, fields: F, hooks: StructH
   return { name, fields, hooks, entries, label: entries.find(([, f]) => f.label), positions };
 }
 
+/** The value of a struct's label field in `item` (`group "web"` -> `"web"`), if the struct has one. */
+export function labelValue(struct: AnyStruct, item: Readonly<Record<string, unknown>> | undefined): unknown {
+  return struct.label ? item?.[struct.label[0]] : undefined;
+}
+
 export function field<K extends Kind>(api: string, type: K, options: FieldOptions = {}): Field<K> {
   return { api, type, ...options };
 }

@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import { type JobspecIssue, joinPath } from '../errors';
-import { itemPath } from '../render/api-json';
-import type { AnyStruct, Field } from '../schema/dsl';
+import { itemPath, type JobspecIssue, joinPath } from '../errors';
+import { type AnyStruct, type Field, labelValue } from '../schema/dsl';
 
 /**
  * Turns zod issues into JobspecIssues: paths name groups and tasks
@@ -79,7 +78,7 @@ function describePath(
     const item = (value as Record<string, unknown> | null | undefined)?.[key];
     if (pending && (pending.type.kind === 'list' || pending.type.kind === 'map')) {
       struct = pending.type.struct();
-      path = itemPath(struct, item as Record<string, unknown> | undefined, key, path);
+      path = itemPath(path, labelValue(struct, item as Record<string, unknown> | undefined), key);
       pending = undefined;
       value = item;
       continue;

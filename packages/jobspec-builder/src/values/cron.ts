@@ -6,6 +6,8 @@
 // seconds), steps are capped by the field maximum (`*/7` is invalid for day-of-week), `?` is accepted in
 // every field, there is no `@every` or `@midnight`, and fields after the 7th are silently ignored.
 
+import { goToLower } from '../go/strings';
+
 /** The fields cronexpr knows, named as in its own error messages. */
 type CronFieldName = 'second' | 'minute' | 'hour' | 'day-of-month' | 'month' | 'day-of-week' | 'year';
 
@@ -387,11 +389,6 @@ function warnRange(
   if (first > last) {
     warnings.push(`Cron spec ${quoted}: ${field.name} range "${raw}" starts after it ends, so it matches nothing`);
   }
-}
-
-/** Go's `strings.ToLower` maps U+0130 (İ) to a plain `i`; JavaScript maps it to `i` plus a combining dot. */
-function goToLower(text: string): string {
-  return text.replace(/\u0130/g, 'i').toLowerCase();
 }
 
 function describeEntry(fieldText: string, entry: string): string {

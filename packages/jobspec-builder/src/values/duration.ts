@@ -298,15 +298,30 @@ function isDigit(char: string | undefined): boolean {
 }
 
 /**
+ * Why a text is not a Go duration. `kind` is the error Go's `time.ParseDuration` returns ("time: invalid duration",
+ * "time: missing unit in duration", "time: unknown unit ... in duration"), for callers that quote Go's words.
+ */
+export class GoDurationError extends RangeError {
+  constructor(
+    message: string,
+    readonly kind: 'invalid' | 'missing-unit' | 'unknown-unit',
+    /** The unit Go does not know, for `unknown-unit`. */
+    readonly unit?: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
  * A port of Go's `time.ParseDuration` (src/time/format.go) returning nanoseconds.
  *
  * It mirrors Go step by step rather than using a regular expression, because acceptance depends on
  * arithmetic: the int64 bounds, the float64 multiplication used for fractions (`"0.3333333333333333333h"`
  * is exactly 20m in Go), fraction digits beyond uint64 precision being ignored, and uint64 wrap-around.
  */
-function parseGoDuration(text: string): bigint {
-  const fail = (reason?: string): RangeError =>
-    new RangeError(`Invalid duration "${text}": ${reason ? `${reason}; ` : ''}${GO_DURATION_HELP}`);
+export function parseGoDuration(text: string): bigint {
+  const fail = (reason?: string, kind: GoDurationError['kind'] = 'invalid', unit?: string): GoDurationError =>
+    new GoDurationError(`Invalid duration "${text}": ${reason ? `${reason}; ` : ''}${GO_DURATION_HELP}`, kind, unit);
 
   let rest = text;
   let negative = false;
@@ -376,14 +391,14 @@ function parseGoDuration(text: string): bigint {
       index++;
     }
     if (index === 0) {
-      throw fail(`missing unit after a number (for seconds write "${text}s")`);
+      throw fail(`missing unit after a number (for seconds write "${text}s")`, 'missing-unit');
     }
     const unitText = rest.slice(0, index);
     rest = rest.slice(index);
     const unit = GO_UNITS.get(unitText);
     if (unit === undefined) {
       const hint = unitText === 'd' || unitText === 'w' || unitText === 'y' ? ' (Go has no day unit: use "24h")' : '';
-      throw fail(`unknown unit "${unitText}"${hint}`);
+      throw fail(`unknown unit "${unitText}"${hint}`, 'unknown-unit', unitText);
     }
 
     if (whole > TWO_POW_63 / unit) {
