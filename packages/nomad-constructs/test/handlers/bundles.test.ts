@@ -91,7 +91,7 @@ describe('bundled handlers (lib/lambda)', () => {
       };
       const bundle = join(handlerBundleDir('cluster-secrets'), 'index.js');
       await node(
-        `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 60000 })`,
+        `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(event)}, { getRemainingTimeInMillis: () => 900000 })`,
         {
           AWS_REGION: 'eu-west-1',
           AWS_ACCESS_KEY_ID: 'test',

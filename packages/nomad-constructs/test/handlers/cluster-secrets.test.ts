@@ -202,7 +202,7 @@ describe('cluster-secrets handler', () => {
       const cloudFormation = await responseCollector();
       try {
         const event = requestEvent('Create', PROPERTIES, { ResponseURL: cloudFormation.url });
-        await handler(event, { getRemainingTimeInMillis: () => 60_000 });
+        await handler(event, { getRemainingTimeInMillis: () => 900_000 });
         expect(cloudFormation.bodies).toEqual([
           {
             method: 'PUT',
@@ -231,7 +231,7 @@ describe('cluster-secrets handler', () => {
       secrets.values.set(ARNS.CaSecretArn, PLACEHOLDER);
       try {
         const event = requestEvent('Create', PROPERTIES, { ResponseURL: cloudFormation.url });
-        await handler(event, { getRemainingTimeInMillis: () => 60_000, logStreamName: '2030/01/01/[$LATEST]abc' });
+        await handler(event, { getRemainingTimeInMillis: () => 900_000, logStreamName: '2030/01/01/[$LATEST]abc' });
         expect(cloudFormation.bodies).toEqual([
           expect.objectContaining({
             body: expect.objectContaining({
