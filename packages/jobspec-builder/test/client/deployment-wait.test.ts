@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   type Deployment,
   type DeploymentProgress,
@@ -17,19 +17,31 @@ let client: NomadClient;
 
 beforeEach(async () => {
   nomad = await FakeNomad.start();
-  client = new NomadClient({ address: nomad.address, blockingWaitMs: 2000, retry: { baseDelayMs: 1 } });
+  client = new NomadClient({ address: nomad.address, blockingWaitMs: 300_000, retry: { baseDelayMs: 1 } });
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   client.close();
   await nomad.close();
 });
 
-/** Runs `steps` one after the other, `ms` apart, while a wait is in progress. */
-function later(ms: number, ...steps: (() => void)[]): void {
-  steps.forEach((step, i) => {
-    setTimeout(step, ms * (i + 1));
+/**
+ * Fake clocks for the tests about deadlines: time moves only when the test moves it, so a busy
+ * machine cannot make a deadline pass early or late. Sockets stay real (Node's own timers).
+ */
+function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+}
+
+/** Whether a promise has settled, without waiting for it. */
+function track<T>(promise: Promise<T>): { readonly settled: () => boolean; readonly result: Promise<T> } {
+  let settled = false;
+  const result = promise.finally(() => {
+    settled = true;
   });
+  result.catch(() => undefined);
+  return { settled: () => settled, result };
 }
 
 function summary(progress: DeploymentProgress): string {
@@ -41,31 +53,23 @@ describe('NomadClient.waitForDeployment', () => {
     const resource = new BlockingResource(deploymentFixture({ modifyIndex: 25 }), 25);
     nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
     const reported: string[] = [];
-    later(
-      30,
-      () =>
-        resource.set(
-          deploymentFixture({ modifyIndex: 26, groups: { cache: { desired: 3, placed: 3, healthy: 1 } } }),
-          26,
-        ),
-      () =>
-        resource.set(
-          deploymentFixture({ modifyIndex: 27, groups: { cache: { desired: 3, placed: 3, healthy: 2 } } }),
-          27,
-        ),
-      () =>
-        resource.set(
-          deploymentFixture({
-            modifyIndex: 28,
-            status: 'successful',
-            description: 'Deployment completed successfully',
-            groups: { cache: { desired: 3, placed: 3, healthy: 3 } },
-          }),
-          28,
-        ),
-    );
 
-    const final = await client.waitForDeployment(DEPLOYMENT_ID, { onProgress: (p) => reported.push(summary(p)) });
+    const waiting = client.waitForDeployment(DEPLOYMENT_ID, { onProgress: (p) => reported.push(summary(p)) });
+    await resource.held(25);
+    resource.set(deploymentFixture({ modifyIndex: 26, groups: { cache: { desired: 3, placed: 3, healthy: 1 } } }), 26);
+    await resource.held(26);
+    resource.set(deploymentFixture({ modifyIndex: 27, groups: { cache: { desired: 3, placed: 3, healthy: 2 } } }), 27);
+    await resource.held(27);
+    resource.set(
+      deploymentFixture({
+        modifyIndex: 28,
+        status: 'successful',
+        description: 'Deployment completed successfully',
+        groups: { cache: { desired: 3, placed: 3, healthy: 3 } },
+      }),
+      28,
+    );
+    const final = await waiting;
 
     expect(final.Status).toBe('successful');
     expect(reported).toEqual([
@@ -77,27 +81,27 @@ describe('NomadClient.waitForDeployment', () => {
     // The first read answers at once; each following one waits on the last X-Nomad-Index.
     expect(nomad.requests.map((r) => r.query)).toEqual([
       {},
-      { index: '25', wait: '2000ms' },
-      { index: '26', wait: '2000ms' },
-      { index: '27', wait: '2000ms' },
+      { index: '25', wait: '300000ms' },
+      { index: '26', wait: '300000ms' },
+      { index: '27', wait: '300000ms' },
     ]);
   });
 
   it('resolves with a failed deployment: the outcome is in its Status, not an exception', async () => {
     const resource = new BlockingResource(deploymentFixture(), 25);
     nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
-    later(20, () =>
-      resource.set(
-        deploymentFixture({
-          status: 'failed',
-          description: 'Failed due to progress deadline',
-          modifyIndex: 30,
-          groups: { cache: { desired: 3, placed: 3, healthy: 1, unhealthy: 2 } },
-        }),
-      ),
-    );
 
-    const final = await client.waitForDeployment(DEPLOYMENT_ID);
+    const waiting = client.waitForDeployment(DEPLOYMENT_ID);
+    await resource.held(25);
+    resource.set(
+      deploymentFixture({
+        status: 'failed',
+        description: 'Failed due to progress deadline',
+        modifyIndex: 30,
+        groups: { cache: { desired: 3, placed: 3, healthy: 1, unhealthy: 2 } },
+      }),
+    );
+    const final = await waiting;
 
     expect(final.Status).toBe('failed');
     expect(final.StatusDescription).toBe('Failed due to progress deadline');
@@ -110,7 +114,8 @@ describe('NomadClient.waitForDeployment', () => {
     expect(nomad.requests).toHaveLength(1);
   });
 
-  it('rejects with a timeout that carries the last state seen, without waiting past the deadline', async () => {
+  it('rejects with a timeout that carries the last state seen, when the deadline passes and not before', async () => {
+    useFakeClock();
     const resource = new BlockingResource(
       deploymentFixture({
         groups: { api: { desired: 2, placed: 2, healthy: 1 }, cache: { desired: 3, placed: 1, healthy: 0 } },
@@ -118,14 +123,19 @@ describe('NomadClient.waitForDeployment', () => {
       25,
     );
     nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
-    const started = Date.now();
 
-    const error = await client.waitForDeployment(DEPLOYMENT_ID, { timeoutMs: 150 }).then(
-      () => new Error('expected a timeout'),
-      (caught: unknown) => caught,
+    const waiting = track(
+      client.waitForDeployment(DEPLOYMENT_ID, { timeoutMs: 150 }).then(
+        () => new Error('expected a timeout'),
+        (caught: unknown) => caught,
+      ),
     );
+    await resource.held(25);
+    await vi.advanceTimersByTimeAsync(149);
+    expect(waiting.settled()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const error = await waiting.result;
 
-    expect(Date.now() - started).toBeLessThan(1000);
     if (!(error instanceof NomadApiError)) throw error;
     expect(error.code).toBe('timeout');
     expect((error.deployment as Deployment).ID).toBe(DEPLOYMENT_ID);
@@ -139,19 +149,19 @@ describe('NomadClient.waitForDeployment', () => {
       ].join('\n'),
     );
     // The blocking query's wait was cut to what was left of the timeout.
-    expect(Number.parseInt(nomad.requests[1]?.query.wait ?? '', 10)).toBeLessThanOrEqual(150);
+    expect(nomad.requests[1]?.query.wait).toBe('150ms');
   });
 
   it('starts over at index 0 when X-Nomad-Index goes backwards (a restored server)', async () => {
     const resource = new BlockingResource(deploymentFixture(), 50);
     nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
-    later(
-      20,
-      () => resource.set(deploymentFixture({ modifyIndex: 26 }), 5),
-      () => resource.set(deploymentFixture({ modifyIndex: 27, status: 'successful' }), 6),
-    );
 
-    await client.waitForDeployment(DEPLOYMENT_ID);
+    const waiting = client.waitForDeployment(DEPLOYMENT_ID);
+    await resource.held(50);
+    resource.set(deploymentFixture({ modifyIndex: 26 }), 5);
+    await resource.held(5);
+    resource.set(deploymentFixture({ modifyIndex: 27, status: 'successful' }), 6);
+    await waiting;
 
     expect(nomad.requests.map((r) => r.query.index)).toEqual([undefined, '50', undefined, '5']);
   });
@@ -163,17 +173,25 @@ describe('NomadClient.waitForDeployment', () => {
       if (request.query.index === '25' && failures-- > 0) return { status: 500, text: 'rpc error: No cluster leader' };
       return resource.handler(request);
     });
-    later(20, () => resource.set(deploymentFixture({ status: 'successful', modifyIndex: 26 })));
 
-    expect((await client.waitForDeployment(DEPLOYMENT_ID)).Status).toBe('successful');
+    const waiting = client.waitForDeployment(DEPLOYMENT_ID);
+    await resource.held(25);
+    resource.set(deploymentFixture({ status: 'successful', modifyIndex: 26 }));
+
+    expect((await waiting).Status).toBe('successful');
+    expect(nomad.requests.map((r) => r.query.index)).toEqual([undefined, '25', '25']);
   });
 
   it('stops waiting when the signal aborts', async () => {
-    nomad.on('GET', DEPLOYMENT_PATH, new BlockingResource(deploymentFixture(), 25).handler);
+    const resource = new BlockingResource(deploymentFixture(), 25);
+    nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
     const controller = new AbortController();
-    later(30, () => controller.abort(new Error('interrupted')));
 
-    await expect(client.waitForDeployment(DEPLOYMENT_ID, { signal: controller.signal })).rejects.toThrow('interrupted');
+    const waiting = client.waitForDeployment(DEPLOYMENT_ID, { signal: controller.signal });
+    await resource.held(25);
+    controller.abort(new Error('interrupted'));
+
+    await expect(waiting).rejects.toThrow('interrupted');
   });
 
   it('rejects a deployment that does not exist with the 404 Nomad answers', async () => {
@@ -193,37 +211,41 @@ describe('NomadClient.waitForJobDeployment', () => {
     );
     const current = new BlockingResource(deploymentFixture({ jobModifyIndex: 34, jobVersion: 2 }), 36);
     nomad.on('GET', '/v1/job/my-job/deployment', latest.handler).on('GET', DEPLOYMENT_PATH, current.handler);
-    later(
-      20,
-      () => latest.set(deploymentFixture({ jobModifyIndex: 34, jobVersion: 2 }), 36),
-      () =>
-        current.set(
-          deploymentFixture({ status: 'successful', jobModifyIndex: 34, jobVersion: 2, modifyIndex: 40 }),
-          40,
-        ),
-    );
     const versions: number[] = [];
 
-    const final = await client.waitForJobDeployment('my-job', {
+    const waiting = client.waitForJobDeployment('my-job', {
       jobModifyIndex: 34,
       namespace: 'prod',
       onProgress: (p) => versions.push(p.jobVersion),
     });
+    await latest.held(30);
+    latest.set(deploymentFixture({ jobModifyIndex: 34, jobVersion: 2 }), 36);
+    await current.held(36);
+    current.set(deploymentFixture({ status: 'successful', jobModifyIndex: 34, jobVersion: 2, modifyIndex: 40 }), 40);
+    const final = await waiting;
 
     expect(final).toMatchObject({ ID: DEPLOYMENT_ID, Status: 'successful', JobVersion: 2 });
     expect(versions.every((v) => v === 2)).toBe(true);
     expect(nomad.requests.map((r) => [r.path, r.query])).toEqual([
       ['/v1/job/my-job/deployment', { namespace: 'prod' }],
-      ['/v1/job/my-job/deployment', { namespace: 'prod', index: '30', wait: '2000ms' }],
+      ['/v1/job/my-job/deployment', { namespace: 'prod', index: '30', wait: '300000ms' }],
       [DEPLOYMENT_PATH, { namespace: 'prod' }],
-      [DEPLOYMENT_PATH, { namespace: 'prod', index: '36', wait: '2000ms' }],
+      [DEPLOYMENT_PATH, { namespace: 'prod', index: '36', wait: '300000ms' }],
     ]);
   });
 
   it('times out when no deployment appears, saying which jobs never get one', async () => {
-    nomad.on('GET', '/v1/job/nightly/deployment', new BlockingResource<unknown>(null, 12).handler);
+    useFakeClock();
+    const resource = new BlockingResource<unknown>(null, 12);
+    nomad.on('GET', '/v1/job/nightly/deployment', resource.handler);
 
-    await expect(client.waitForJobDeployment('nightly', { timeoutMs: 100 })).rejects.toThrow(
+    const waiting = track(client.waitForJobDeployment('nightly', { timeoutMs: 100 }));
+    await resource.held(12);
+    await vi.advanceTimersByTimeAsync(99);
+    expect(waiting.settled()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+
+    await expect(waiting.result).rejects.toThrow(
       'Nomad API error: gave up waiting after 100 ms: no deployment appeared (batch and sysbatch jobs never get one)',
     );
   });

@@ -50,6 +50,7 @@ export class FakeNomad {
 
   readonly requests: RecordedRequest[] = [];
   private readonly routes = new Map<string, Handler>();
+  private readonly arrivals: { readonly count: number; readonly resolve: () => void }[] = [];
   private readonly server: http.Server;
 
   private constructor(private readonly tls: https.ServerOptions | undefined) {
@@ -82,6 +83,15 @@ export class FakeNomad {
     return this;
   }
 
+  /**
+   * Resolves once `count` requests have arrived (at once if they already have): tests wait on
+   * this instead of on time, so a busy machine only makes them slower, never wrong.
+   */
+  received(count: number): Promise<void> {
+    if (this.requests.length >= count) return Promise.resolve();
+    return new Promise((resolve) => this.arrivals.push({ count, resolve }));
+  }
+
   requestsTo(method: string, path: string): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && r.path === path);
   }
@@ -108,6 +118,10 @@ export class FakeNomad {
       servername: this.tls ? (socket.servername as string | false | undefined) || undefined : undefined,
     };
     this.requests.push(recorded);
+    for (const arrival of this.arrivals.filter((a) => this.requests.length >= a.count)) {
+      this.arrivals.splice(this.arrivals.indexOf(arrival), 1);
+      arrival.resolve();
+    }
     const handler = this.routes.get(`${recorded.method} ${recorded.path}`);
     const answer: FakeResponse = handler
       ? await handler(recorded)
@@ -144,7 +158,9 @@ export class FakeNomad {
  * change or until its `?wait=` runs out, then answered with the current value and index.
  */
 export class BlockingResource<T> {
-  private waiters: (() => void)[] = [];
+  /** The requests held now, each with the `?index=` it waits on. */
+  private holding: { readonly index: number; readonly wake: () => void }[] = [];
+  private holdListeners: { readonly index: number; readonly resolve: () => void }[] = [];
 
   constructor(
     public value: T,
@@ -155,20 +171,42 @@ export class BlockingResource<T> {
   set(value: T, index = this.index + 1): void {
     this.value = value;
     this.index = index;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (const wake of waiters) wake();
+    const holding = this.holding;
+    this.holding = [];
+    for (const request of holding) request.wake();
+  }
+
+  /**
+   * Resolves once a request with `?index=<index>` is held (at once if one is): the moment a
+   * test can change the value and know the client is waiting for exactly that change.
+   */
+  held(index: number): Promise<void> {
+    if (this.holding.some((request) => request.index === index)) return Promise.resolve();
+    return new Promise((resolve) => this.holdListeners.push({ index, resolve }));
   }
 
   readonly handler: Handler = async (request) => {
     const index = Number(request.query.index ?? '0');
     if (index > 0 && index >= this.index) {
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, parseWaitMs(request.query.wait));
-        this.waiters.push(() => {
-          clearTimeout(timer);
+        // The server's own `wait`: a timer, so tests with fake timers control it too.
+        const timer = setTimeout(() => {
+          this.holding = this.holding.filter((r) => r !== entry);
           resolve();
-        });
+        }, parseWaitMs(request.query.wait));
+        // A hold left when a test ends must not keep the process alive.
+        timer.unref();
+        const entry = {
+          index,
+          wake: () => {
+            clearTimeout(timer);
+            resolve();
+          },
+        };
+        this.holding.push(entry);
+        const listeners = this.holdListeners.filter((l) => l.index === index);
+        this.holdListeners = this.holdListeners.filter((l) => l.index !== index);
+        for (const listener of listeners) listener.resolve();
       });
     }
     return { json: this.value, index: this.index };

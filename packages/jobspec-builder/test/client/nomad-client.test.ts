@@ -369,7 +369,9 @@ describe('NomadClient', () => {
       nomad.on('GET', '/v1/job/slow', { hang: true });
       const controller = new AbortController();
       const call = client.readJob('slow', { signal: controller.signal });
-      setTimeout(() => controller.abort(new Error('user pressed Ctrl-C')), 20);
+      // Abort while the request is at the server, never answered.
+      await nomad.received(1);
+      controller.abort(new Error('user pressed Ctrl-C'));
 
       await expect(call).rejects.toThrow('user pressed Ctrl-C');
     });

@@ -1,5 +1,5 @@
 import * as net from 'node:net';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NomadApiError, NomadClient, type NomadRetryEvent } from '../../src/client';
 import { backoffDelayMs, DEFAULT_RETRY } from '../../src/client/retry';
 import { FakeNomad } from './fake-nomad';
@@ -19,9 +19,35 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   client.close();
   await nomad.close();
 });
+
+/**
+ * Fake clocks where a test is about how long the client waits: time moves only when the test
+ * moves it, so a busy machine cannot change the outcome. Sockets stay real (Node's own timers).
+ */
+function useFakeClock(): void {
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+}
+
+/** The retry events of a client, one at a time, as they happen. */
+class RetryEvents {
+  private readonly seen: NomadRetryEvent[] = [];
+  private readonly waiting: ((event: NomadRetryEvent) => void)[] = [];
+
+  readonly push = (event: NomadRetryEvent): void => {
+    const next = this.waiting.shift();
+    if (next) next(event);
+    else this.seen.push(event);
+  };
+
+  next(): Promise<NomadRetryEvent> {
+    const event = this.seen.shift();
+    return event ? Promise.resolve(event) : new Promise((resolve) => this.waiting.push(resolve));
+  }
+}
 
 const job = { Job: { ID: 'web', TaskGroups: [] } };
 const unavailable = { status: 503, text: 'No cluster leader' };
@@ -90,28 +116,26 @@ describe('NomadClient retries', () => {
     });
 
     it('retries a GET refused by an agent that is not up yet, until it is', async () => {
+      useFakeClock();
       const port = await closedPort();
-      let agent: FakeNomad | undefined;
+      const events = new RetryEvents();
       const starting = new NomadClient({
         address: `http://127.0.0.1:${port}`,
         retry: { maxAttempts: 5, baseDelayMs: 5, maxDelayMs: 20 },
-        onRetry: (event) => {
-          retries.push(event);
-          // The agent comes up after the first refusal.
-          if (event.attempt === 1) {
-            void FakeNomad.start({ port }).then((started) => {
-              agent = started.on('GET', '/v1/job/web', { json: { ID: 'web' } });
-            });
-          }
-        },
+        onRetry: events.push,
       });
 
-      const read = starting.readJob('web');
-      const result = await read.finally(() => starting.close());
+      const read = starting.readJob('web').finally(() => starting.close());
+      // The agent comes up after the first refusal, before the client's backoff delay ends.
+      const refused = await events.next();
+      const agent = (await FakeNomad.start({ port })).on('GET', '/v1/job/web', { json: { ID: 'web' } });
+      await vi.advanceTimersByTimeAsync(refused.delayMs);
+      const result = await read;
 
       expect(result.ID).toBe('web');
-      expect(retries[0]?.reason).toBe('ECONNREFUSED');
-      await agent?.close();
+      expect(refused).toMatchObject({ attempt: 1, reason: 'ECONNREFUSED' });
+      expect(agent.requests).toHaveLength(1);
+      await agent.close();
     });
 
     it('says where it could not connect after the last refused attempt', async () => {
@@ -137,16 +161,27 @@ describe('NomadClient retries', () => {
     });
 
     it('abandons a request that gets no answer within requestTimeoutMs, and retries it', async () => {
+      useFakeClock();
+      const events = new RetryEvents();
       const impatient = new NomadClient({
         address: nomad.address,
         requestTimeoutMs: 50,
         retry: { maxAttempts: 2, baseDelayMs: 1 },
+        onRetry: events.push,
       });
       nomad.on('GET', '/v1/job/web', [{ hang: true }, { json: { ID: 'web' } }]);
 
-      expect((await impatient.readJob('web')).ID).toBe('web');
-      impatient.close();
+      const read = impatient.readJob('web').finally(() => impatient.close());
+      await nomad.received(1);
+      await vi.advanceTimersByTimeAsync(49);
+      expect(nomad.requests).toHaveLength(1);
+      await vi.advanceTimersByTimeAsync(1);
+      const timedOut = await events.next();
+      // The backoff delay (0 ms here) is the only timer left: let it pass.
+      await vi.runOnlyPendingTimersAsync();
 
+      expect((await read).ID).toBe('web');
+      expect(timedOut).toMatchObject({ attempt: 1, reason: 'REQUEST_TIMEOUT' });
       expect(nomad.requests).toHaveLength(2);
     });
   });
@@ -228,17 +263,38 @@ describe('NomadClient retries', () => {
       expect(total).toBeLessThanOrEqual(200 + 400 + 800);
     });
 
-    it('waits between attempts no longer than the configured bounds allow', async () => {
+    it('waits between attempts the delays it reports, within the configured bounds', async () => {
+      useFakeClock();
+      const events = new RetryEvents();
+      const paced = new NomadClient({
+        address: nomad.address,
+        retry: { maxAttempts: 4, baseDelayMs: 5, maxDelayMs: 20 },
+        onRetry: events.push,
+      });
       nomad.on('GET', '/v1/job/web', unavailable);
       const started = Date.now();
 
-      await rejection(client.readJob('web'));
+      const read = rejection(paced.readJob('web').finally(() => paced.close()));
+      const delays: number[] = [];
+      for (let retry = 1; retry < 4; retry++) {
+        const event = await events.next();
+        delays.push(event.delayMs);
+        // The next attempt goes out when the reported delay has passed, not a millisecond later.
+        if (event.delayMs > 0) {
+          await vi.advanceTimersByTimeAsync(event.delayMs - 1);
+          expect(nomad.requests).toHaveLength(retry);
+          await vi.advanceTimersByTimeAsync(1);
+        } else {
+          await vi.advanceTimersByTimeAsync(0);
+        }
+        await nomad.received(retry + 1);
+      }
+      await read;
 
-      // 3 retries, each delay at most min(20, 5 * 2^(n-1)): 5 + 10 + 20 ms, plus the requests.
-      expect(retries.map((r) => r.delayMs).every((delay, i) => delay >= 0 && delay <= Math.min(20, 5 * 2 ** i))).toBe(
-        true,
-      );
-      expect(Date.now() - started).toBeLessThan(1000);
+      // 3 retries, each delay at most min(20, 5 * 2^(n-1)) - 1: full jitter below 5, 10, 20 ms.
+      expect(delays.every((delay, i) => delay >= 0 && delay < Math.min(20, 5 * 2 ** i))).toBe(true);
+      // Requests take no time on the fake clock: the whole call took the delays and nothing more.
+      expect(Date.now() - started).toBe(delays.reduce((a, b) => a + b, 0));
     });
 
     it('rejects retry options that cannot work', () => {
