@@ -6,8 +6,15 @@
  *   a CloudFormation token, whose value is only known at deploy time.
  * - `INVALID_AGENT_CONFIG`: the Nomad agent configuration does not pass validation.
  * - `INVALID_STATE`: a method was called when it cannot work (e.g. after synthesis).
+ * - `INVALID_JOB`: a `NomadJob`'s job is not valid, or cannot run on its cluster (the message names
+ *   the job field and the fix).
  */
-export type NomadErrorCode = 'INVALID_PROP' | 'UNRESOLVED_TOKEN' | 'INVALID_AGENT_CONFIG' | 'INVALID_STATE';
+export type NomadErrorCode =
+  | 'INVALID_PROP'
+  | 'UNRESOLVED_TOKEN'
+  | 'INVALID_AGENT_CONFIG'
+  | 'INVALID_STATE'
+  | 'INVALID_JOB';
 
 /**
  * The error thrown by `@org/nomad-constructs`.
@@ -39,4 +46,5 @@ const summaries: Record<NomadErrorCode, string> = {
   UNRESOLVED_TOKEN: 'Unresolved token',
   INVALID_AGENT_CONFIG: 'Invalid Nomad agent configuration',
   INVALID_STATE: 'Invalid call',
+  INVALID_JOB: 'Invalid Nomad job',
 };

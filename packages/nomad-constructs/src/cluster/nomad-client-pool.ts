@@ -187,6 +187,10 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
   public readonly grantPrincipal: iam.IPrincipal;
   /** Whether the pool runs GPU instances with the NVIDIA device plugin. */
   public readonly gpu: boolean;
+  /** The CPU architecture of every instance type of the pool (images for it must be built for it). */
+  public readonly architecture: ec2.InstanceArchitecture;
+  /** The host volumes jobs can mount on these clients. */
+  public readonly hostVolumes: readonly NomadHostVolume[];
 
   private readonly cluster: NomadCluster;
 
@@ -201,6 +205,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
 
     const instanceTypes = props.instanceTypes ?? [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)];
     const architecture = validateInstanceTypes(instanceTypes, path);
+    this.architecture = architecture;
     if (this.gpu) {
       const notGpu = instanceTypes.filter((type) => !NVIDIA_GPU_FAMILIES.has(type.toString().split('.')[0] ?? ''));
       if (notGpu.length > 0) {
@@ -212,6 +217,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
     }
     const capacity = validateCapacity(props, path);
     const hostVolumes = validateHostVolumes(props.hostVolumes ?? [], path);
+    this.hostVolumes = hostVolumes;
     validateMeta(props.meta ?? {}, path);
     const onDemandPercentage = props.onDemandPercentageAboveBaseCapacity ?? 100;
     const spot = onDemandPercentage < 100;

@@ -200,6 +200,8 @@ export class NomadCluster extends NomadClusterBase {
   public readonly nomadRegion: string;
   /** The Nomad datacenter name. */
   public readonly datacenter: string;
+  /** How long the cluster's log groups keep events. */
+  public readonly logRetention: logs.RetentionDays;
   /** The servers. */
   public readonly servers: NomadServers;
   /** The HTTPS load balancer, when `ui` is set. */
@@ -234,11 +236,13 @@ export class NomadCluster extends NomadClusterBase {
   public readonly _serverJoin: string;
   /** @internal Bumped to replace every node with new certificates. */
   public readonly _tlsGeneration: number;
+  /** @internal Where the custom resources' functions run: the servers' private subnets. */
+  public readonly _functionSubnets: ec2.SubnetSelection;
 
   private readonly clientPools: NomadClientPool[] = [];
   /** The launch templates of the servers and every pool: their user data decides when certificates are re-issued. */
   private readonly launchTemplates: ec2.LaunchTemplate[] = [];
-  private readonly imageRepositories: ecr.IRepository[] = [];
+  private readonly pullRepositories: ecr.IRepository[] = [];
   private readonly dataBucket?: s3.IBucket;
 
   public constructor(scope: Construct, id: string, props: NomadClusterProps = {}) {
@@ -253,6 +257,7 @@ export class NomadCluster extends NomadClusterBase {
     checkName(this.datacenter, `${path}.datacenter`, 128);
     this.version = props.version ?? NomadVersion.DEFAULT;
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.logRetention = logRetention;
     const caValidity = props.caValidity ?? Duration.days(3650);
     const certificateValidity = props.certificateValidity ?? Duration.days(365);
     validateValidity(caValidity, certificateValidity, path);
@@ -294,11 +299,12 @@ export class NomadCluster extends NomadClusterBase {
     this.metricsLogGroup = logGroup('MetricsEvents');
     this._bootstrapScript = new s3assets.Asset(this, 'BootstrapScript', { path: bootstrapScriptPath() });
     this._serverJoin = `provider=aws tag_key=${SERVER_JOIN_TAG} tag_value=${this.clusterName} addr_type=private_v4`;
-    this.imageRepositories.push(...(props.imageRepositories ?? []));
+    this.pullRepositories.push(...(props.imageRepositories ?? []));
     this.dataBucket = props.dataBucket;
 
     const serverSubnets = props.serverSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     checkPrivateSubnets(this.vpc, serverSubnets, `${path}.serverSubnets`);
+    this._functionSubnets = serverSubnets;
     this.secrets = new NomadClusterSecrets(this, 'Secrets', {
       vpc: this.vpc,
       subnets: serverSubnets,
@@ -351,6 +357,11 @@ export class NomadCluster extends NomadClusterBase {
     this.addOutputs();
   }
 
+  /** The ECR repositories the client pools may pull from. */
+  public get imageRepositories(): readonly ecr.IRepository[] {
+    return [...this.pullRepositories];
+  }
+
   /** The client pools, in the order they were added. */
   public get pools(): readonly NomadClientPool[] {
     return [...this.clientPools];
@@ -367,7 +378,7 @@ export class NomadCluster extends NomadClusterBase {
 
   /** Lets every client pool (present and future) pull images from an ECR repository. */
   public addImageRepository(repository: ecr.IRepository): void {
-    this.imageRepositories.push(repository);
+    this.pullRepositories.push(repository);
     for (const pool of this.clientPools) {
       repository.grantPull(pool);
     }
@@ -440,7 +451,8 @@ export class NomadCluster extends NomadClusterBase {
   public _registerClientPool(pool: NomadClientPool): void {
     this.clientPools.push(pool);
     this.launchTemplates.push(pool.launchTemplate);
-    for (const repository of this.imageRepositories) {
+    this.acl.addNodePool(pool.nodePool);
+    for (const repository of this.pullRepositories) {
       repository.grantPull(pool);
     }
     if (this.dataBucket !== undefined) {

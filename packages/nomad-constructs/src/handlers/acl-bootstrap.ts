@@ -57,8 +57,9 @@ interface NomadToken {
  *    stored in Secrets Manager before the call (`BootstrapSecret`). Nomad accepts a bootstrap once
  *    per cluster: "already bootstrapped" plus a stored secret that `/v1/acl/token/self` accepts as
  *    a management token is success (a re-run, or a lost response); any other token is an error;
- * 2. writes the ACL policies (among them `anonymous`, which denies everything) and checks that an
- *    anonymous request is denied;
+ * 2. creates the namespaces and node pools the jobs need when they are missing, writes the ACL
+ *    policies (among them `anonymous`, which denies everything) and checks that an anonymous
+ *    request is denied;
  * 3. keeps one client token per entry of `Tokens` (the nodes' readiness checks, the read-only UI)
  *    and stores it in its secret, finding a token created by an earlier attempt whose answer was
  *    lost instead of creating another;
@@ -103,6 +104,25 @@ export async function aclBootstrap(
   const management = await managementSecret(clients.secrets, managementArn);
   await bootstrap(api, retry, management, managementArn);
 
+  for (const namespace of specs<string>(event.ResourceProperties.Namespaces, 'Namespaces')) {
+    await ensureExists(api, retry, management, {
+      what: `the namespace ${namespace}`,
+      readPath: `/v1/namespace/${encodeURIComponent(namespace)}`,
+      createPath: `/v1/namespace/${encodeURIComponent(namespace)}`,
+      body: { Name: namespace, Description: 'Jobs deployed by NomadJob (created by @org/nomad-constructs)' },
+    });
+  }
+  for (const pool of specs<string>(event.ResourceProperties.NodePools, 'NodePools')) {
+    if (BUILT_IN_NODE_POOLS.has(pool)) {
+      continue;
+    }
+    await ensureExists(api, retry, management, {
+      what: `the node pool ${pool}`,
+      readPath: `/v1/node/pool/${encodeURIComponent(pool)}`,
+      createPath: '/v1/node/pools',
+      body: { Name: pool, Description: 'A client pool of the cluster (created by @org/nomad-constructs)' },
+    });
+  }
   for (const policy of policies) {
     await ensurePolicy(api, retry, management, policy);
   }
@@ -236,6 +256,37 @@ async function ensurePolicy(api: NomadApi, retry: Retry, management: string, pol
     [200],
   );
   log('info', current.status === 200 ? 'updated a policy' : 'created a policy', { policy: policy.Name });
+}
+
+/** Nomad's own node pools: they always exist and cannot be written. */
+const BUILT_IN_NODE_POOLS = new Set(['default', 'all']);
+
+/**
+ * Creates a namespace or node pool unless it exists (an existing one, with its description and
+ * metadata, is left as it is). Jobs are refused for a namespace or node pool that does not exist,
+ * and Nomad creates a node pool only when its first client registers.
+ */
+async function ensureExists(
+  api: NomadApi,
+  retry: Retry,
+  management: string,
+  target: { what: string; readPath: string; createPath: string; body: Record<string, string> },
+): Promise<void> {
+  const current = await retry.call(
+    `read ${target.what}`,
+    () => api.request('GET', target.readPath, { token: management }),
+    [200, 404],
+  );
+  if (current.status === 200) {
+    log('info', 'exists', { what: target.what });
+    return;
+  }
+  await retry.call(
+    `create ${target.what}`,
+    () => api.request('POST', target.createPath, { token: management, body: target.body }),
+    [200],
+  );
+  log('info', 'created', { what: target.what });
 }
 
 /** An anonymous request must be denied: the `anonymous` policy denies everything. */

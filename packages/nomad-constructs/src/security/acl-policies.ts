@@ -73,3 +73,43 @@ export const UI_READ_ONLY_POLICY: AclPolicy = {
     quota: 'read',
   }),
 };
+
+/** A host volume a deployer's jobs mount, and whether they only read it. */
+export interface DeployerHostVolume {
+  readonly name: string;
+  readonly readOnly: boolean;
+}
+
+/** The name of the deployer policy (and token) of a namespace. */
+export function deployerPolicyName(namespace: string): string {
+  return `nomad-constructs-deployer-${namespace}`;
+}
+
+/**
+ * What the `NomadJob` custom resource may do in one namespace, and nothing more: register, plan
+ * and stop jobs (`submit-job`), follow their evaluations, deployments and allocations
+ * (`read-job`), and mount the host volumes the namespace's jobs ask for (Nomad checks
+ * `mount-readonly` / `mount-readwrite` when a job is registered).
+ *
+ * @see https://developer.hashicorp.com/nomad/api-docs/jobs (the ACL each endpoint requires)
+ */
+export function deployerPolicy(namespace: string, hostVolumes: readonly DeployerHostVolume[] = []): AclPolicy {
+  const volumes = new Map<string, boolean>();
+  for (const volume of hostVolumes) {
+    // A volume one job reads and another writes needs write.
+    volumes.set(volume.name, (volumes.get(volume.name) ?? true) && volume.readOnly);
+  }
+  const blocks: HclBlock[] = [
+    block('namespace', [namespace], [attribute('capabilities', ['submit-job', 'read-job'])]),
+    ...[...volumes.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, readOnly]) =>
+        block('host_volume', [name], [attribute('capabilities', [readOnly ? 'mount-readonly' : 'mount-readwrite'])]),
+      ),
+  ];
+  return {
+    name: deployerPolicyName(namespace),
+    description: `NomadJob deployments in the namespace ${namespace}: submit and read jobs (managed by @org/nomad-constructs)`,
+    rules: renderHcl(blocks),
+  };
+}

@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { NomadError } from '../errors';
 
 /** The handlers bundled at build time (see `projenrc/nomad-constructs.ts`). */
-export type HandlerName = 'cluster-secrets' | 'acl-bootstrap';
+export type HandlerName = 'cluster-secrets' | 'acl-bootstrap' | 'nomad-job' | 'nomad-image';
 
 /**
  * Where the bundled handlers live: `lib/lambda/<name>/`, relative to this module (`src/security`
@@ -36,6 +36,8 @@ export interface HandlerFunctionProps {
   readonly timeout: Duration;
   readonly logRetention: logs.RetentionDays;
   readonly encryptionKey: kms.IKey;
+  /** @default 256 */
+  readonly memorySize?: number;
 }
 
 /**
@@ -73,7 +75,7 @@ export class HandlerFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       code: lambda.Code.fromAsset(handlerBundleDir(props.handler)),
       handler: 'index.handler',
-      memorySize: 256,
+      memorySize: props.memorySize ?? 256,
       timeout: props.timeout,
       role: this.role,
       vpc: props.vpc,

@@ -1,7 +1,8 @@
-import { CustomResource, Duration } from 'aws-cdk-lib';
+import { CustomResource, Duration, Lazy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SERVER_JOIN_TAG } from '../cluster/node-group';
 import { NomadPorts } from '../cluster/nomad-ports';
@@ -10,6 +11,9 @@ import {
   type AclPolicy,
   ANONYMOUS_POLICY,
   CLIENT_READINESS_POLICY,
+  type DeployerHostVolume,
+  deployerPolicy,
+  deployerPolicyName,
   SERVER_READINESS_POLICY,
   UI_READ_ONLY_POLICY,
 } from './acl-policies';
@@ -51,14 +55,16 @@ export class NomadAcl extends Construct {
   public readonly resource: CustomResource;
   /** Its function. */
   public readonly handler: HandlerFunction;
-  /** The policies written into the cluster. */
-  public readonly policies: readonly AclPolicy[];
-  /** The tokens kept in the cluster and stored in secrets. */
-  public readonly tokens: readonly NomadAclToken[];
+  private readonly secrets: NomadClusterSecrets;
+  private readonly baseTokens: { token: NomadAclToken; secretArn: string }[];
+  /** Host volumes the jobs of each namespace mount (the deployer policies allow exactly these). */
+  private readonly deployers = new Map<string, DeployerHostVolume[]>();
+  private readonly nodePools = new Set<string>();
 
   public constructor(scope: Construct, id: string, props: NomadAclProps) {
     super(scope, id);
     const { secrets } = props;
+    this.secrets = secrets;
     const key = secrets.encryptionKey;
     this.handler = new HandlerFunction(this, 'Function', {
       handler: 'acl-bootstrap',
@@ -105,8 +111,7 @@ export class NomadAcl extends Construct {
       grantSecretRead(secret, key, role);
       grantSecretWrite(secret, key, role);
     }
-    this.tokens = tokens.map(({ token }) => token);
-    this.policies = [ANONYMOUS_POLICY, ...this.tokens.flatMap((token) => token.policies)];
+    this.baseTokens = tokens;
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.handler.function.functionArn,
@@ -119,16 +124,25 @@ export class NomadAcl extends Construct {
         HttpPort: NomadPorts.HTTP,
         CaCertificateSecretArn: secrets.caCertificate.secretArn,
         ManagementTokenSecretArn: secrets.managementToken.secretArn,
-        Policies: this.policies.map((policy) => ({
-          Name: policy.name,
-          Description: policy.description,
-          Rules: policy.rules,
-        })),
-        Tokens: tokens.map(({ token, secretArn }) => ({
-          Name: token.name,
-          Policies: token.policies.map((policy) => policy.name),
-          SecretArn: secretArn,
-        })),
+        // Lazy: NomadJobs and client pools added after the cluster add deployers, namespaces and pools.
+        Policies: Lazy.any({
+          produce: () =>
+            this.policies.map((policy) => ({
+              Name: policy.name,
+              Description: policy.description,
+              Rules: policy.rules,
+            })),
+        }),
+        Tokens: Lazy.any({
+          produce: () =>
+            this.tokenSecrets().map(({ token, secretArn }) => ({
+              Name: token.name,
+              Policies: token.policies.map((policy) => policy.name),
+              SecretArn: secretArn,
+            })),
+        }),
+        Namespaces: Lazy.list({ produce: () => this.namespaces }, { omitEmpty: true }),
+        NodePools: Lazy.list({ produce: () => [...this.nodePools].sort() }, { omitEmpty: true }),
       },
     });
     // Once every server has signalled (a leader exists), with the CA in place and the function allowed in.
@@ -138,5 +152,53 @@ export class NomadAcl extends Construct {
       secrets.keyMaterial,
       this.handler,
     );
+  }
+
+  /** The policies written into the cluster. */
+  public get policies(): readonly AclPolicy[] {
+    return [ANONYMOUS_POLICY, ...this.tokens.flatMap((token) => token.policies)];
+  }
+
+  /** The tokens kept in the cluster and stored in secrets. */
+  public get tokens(): readonly NomadAclToken[] {
+    return this.tokenSecrets().map(({ token }) => token);
+  }
+
+  /** The namespaces (other than `default`, which always exists) that the resource creates when missing. */
+  public get namespaces(): string[] {
+    return [...this.deployers.keys()].filter((namespace) => namespace !== 'default').sort();
+  }
+
+  /**
+   * A deployer token for a namespace: a policy that lets it submit and read jobs there and mount
+   * `hostVolumes`, and its token in a secret (`secrets.deployerToken(namespace)`). Called by every
+   * `NomadJob`; the namespace is created when missing. Returns the token's secret.
+   */
+  public addDeployer(namespace: string, hostVolumes: readonly DeployerHostVolume[] = []): secretsmanager.ISecret {
+    const volumes = this.deployers.get(namespace) ?? [];
+    volumes.push(...hostVolumes);
+    this.deployers.set(namespace, volumes);
+    const secret = this.secrets.deployerToken(namespace);
+    grantSecretRead(secret, this.secrets.encryptionKey, this.handler.role);
+    grantSecretWrite(secret, this.secrets.encryptionKey, this.handler.role);
+    return secret;
+  }
+
+  /**
+   * A node pool the resource creates when missing: Nomad creates a pool only when its first client
+   * registers, and refuses jobs for a pool that does not exist (a pool scaled to zero).
+   */
+  public addNodePool(name: string): void {
+    this.nodePools.add(name);
+  }
+
+  private tokenSecrets(): { token: NomadAclToken; secretArn: string }[] {
+    const deployers = [...this.deployers.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([namespace, volumes]) => ({
+        token: { name: deployerPolicyName(namespace), policies: [deployerPolicy(namespace, volumes)] },
+        secretArn: this.secrets.deployerToken(namespace).secretArn,
+      }));
+    return [...this.baseTokens, ...deployers];
   }
 }

@@ -78,23 +78,26 @@ export class NomadClusterSecrets extends Construct {
   /** Its function. */
   public readonly keyMaterialFunction: HandlerFunction;
 
+  private readonly secretProps: (description: string) => secretsmanager.SecretProps;
+  private readonly deployerTokens = new Map<string, secretsmanager.Secret>();
+
   public constructor(scope: Construct, id: string, props: NomadClusterSecretsProps) {
     super(scope, id);
     this.encryptionKey = props.encryptionKey;
     const cluster = props.clusterName;
+    this.secretProps = (description) => ({
+      description: `Nomad cluster ${cluster}: ${description} (written by @org/nomad-constructs)`,
+      encryptionKey: props.encryptionKey,
+      // A placeholder until a custom resource writes the value: nothing secret is in the template.
+      generateSecretString: {
+        secretStringTemplate: PLACEHOLDER_TEMPLATE,
+        generateStringKey: 'nonce',
+        excludePunctuation: true,
+        passwordLength: 16,
+      },
+    });
     const secret = (secretId: string, description: string, removalPolicy: RemovalPolicy) =>
-      new secretsmanager.Secret(this, secretId, {
-        description: `Nomad cluster ${cluster}: ${description} (written by @org/nomad-constructs)`,
-        encryptionKey: props.encryptionKey,
-        // A placeholder until a custom resource writes the value: nothing secret is in the template.
-        generateSecretString: {
-          secretStringTemplate: PLACEHOLDER_TEMPLATE,
-          generateStringKey: 'nonce',
-          excludePunctuation: true,
-          passwordLength: 16,
-        },
-        removalPolicy,
-      });
+      new secretsmanager.Secret(this, secretId, { ...this.secretProps(description), removalPolicy });
     // Losing the CA, the gossip key or the management token would lose the cluster: retained.
     this.certificateAuthority = secret('CertificateAuthority', 'CA certificate and private key', RemovalPolicy.RETAIN);
     this.caCertificate = secret('CaCertificate', 'CA certificate bundle (NOMAD_CACERT)', RemovalPolicy.DESTROY);
@@ -146,6 +149,28 @@ export class NomadClusterSecrets extends Construct {
     });
     // The function needs its permissions before CloudFormation calls it.
     this.keyMaterial.node.addDependency(this.keyMaterialFunction);
+  }
+
+  /**
+   * The secret of a namespace's deployer token (JSON: `accessorId`, `secretId`), created on first
+   * use: the ACL custom resource fills it in, the `NomadJob` function reads it. Not retained: the
+   * ACL resource creates a new token when the secret is new.
+   */
+  public deployerToken(namespace: string): secretsmanager.Secret {
+    let token = this.deployerTokens.get(namespace);
+    if (token === undefined) {
+      token = new secretsmanager.Secret(this, `DeployerToken-${namespace}`, {
+        ...this.secretProps(`NomadJob deployer ACL token of the namespace ${namespace}`),
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      this.deployerTokens.set(namespace, token);
+    }
+    return token;
+  }
+
+  /** The deployer token secrets created so far, by namespace. */
+  public get deployerTokenSecrets(): ReadonlyMap<string, secretsmanager.Secret> {
+    return new Map(this.deployerTokens);
   }
 
   /** What a server reads at boot: the server TLS material, the gossip key and the servers' readiness token. */

@@ -6,6 +6,7 @@ import type { CustomResourceEvent } from '../../src/handlers/custom-resource';
 import {
   ANONYMOUS_POLICY,
   CLIENT_READINESS_POLICY,
+  deployerPolicy,
   SERVER_READINESS_POLICY,
   UI_READ_ONLY_POLICY,
 } from '../../src/security/acl-policies';
@@ -139,6 +140,52 @@ describe('acl-bootstrap handler', () => {
         }),
       ]);
     }
+  });
+
+  it('creates the namespaces and node pools jobs need when missing, and leaves existing ones as they are', async () => {
+    nomad.nodePools.set('general', { Name: 'general', Description: 'made by its first client' });
+    await run(
+      requestEvent('Create', {
+        ...properties(nomad.port),
+        Namespaces: ['ml'],
+        NodePools: ['default', 'general', 'spot'],
+      }),
+    );
+    expect(nomad.namespaces.get('ml')).toEqual({
+      Name: 'ml',
+      Description: 'Jobs deployed by NomadJob (created by @org/nomad-constructs)',
+    });
+    expect([...nomad.nodePools.keys()].sort()).toEqual(['all', 'default', 'general', 'spot']);
+    expect(nomad.nodePools.get('general')?.Description).toBe('made by its first client');
+    const writes = nomad.requests.map((request) => request.line).filter((line) => /namespace|node\/pool/.test(line));
+    expect(writes).toEqual([
+      'GET /v1/namespace/ml',
+      'POST /v1/namespace/ml',
+      'GET /v1/node/pool/general',
+      'GET /v1/node/pool/spot',
+      'POST /v1/node/pools',
+    ]);
+  });
+
+  it('keeps a deployer token of a namespace with exactly its deployer policy', async () => {
+    const DEPLOYER = ARN('DeployerToken-default');
+    secrets.values.set(DEPLOYER, PLACEHOLDER);
+    const policy = deployerPolicy('default', [{ name: 'models', readOnly: true }]);
+    const base = properties(nomad.port);
+    await run(
+      requestEvent('Create', {
+        ...base,
+        Policies: [...(base.Policies as unknown[]), spec(policy)],
+        Tokens: [...(base.Tokens as unknown[]), { Name: policy.name, Policies: [policy.name], SecretArn: DEPLOYER }],
+      }),
+    );
+    expect(nomad.policies.get(policy.name)?.Rules).toBe(
+      'namespace "default" {\n  capabilities = ["submit-job", "read-job"]\n}\n\nhost_volume "models" {\n  capabilities = ["mount-readonly"]\n}\n',
+    );
+    const stored = token(DEPLOYER);
+    expect(nomad.tokensNamed(policy.name)).toEqual([
+      expect.objectContaining({ SecretID: stored.secretId, Type: 'client', Policies: [policy.name] }),
+    ]);
   });
 
   it('does nothing the second time: no new token, policy or secret write', async () => {

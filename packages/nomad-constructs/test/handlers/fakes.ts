@@ -137,6 +137,15 @@ interface Policy {
 export class FakeNomad {
   public readonly tokens = new Map<string, Token>();
   public readonly policies = new Map<string, Policy>();
+  /** Namespaces (Nomad's `default` always exists). */
+  public readonly namespaces = new Map<string, { Name: string; Description: string }>([
+    ['default', { Name: 'default', Description: 'Default shared namespace' }],
+  ]);
+  /** Node pools (Nomad's built-in `default` and `all` always exist). */
+  public readonly nodePools = new Map<string, { Name: string; Description: string }>([
+    ['all', { Name: 'all', Description: 'Node pool with all nodes in the cluster.' }],
+    ['default', { Name: 'default', Description: 'Default node pool.' }],
+  ]);
   /** Every request, as "METHOD /path" plus whether it carried a token. */
   public readonly requests: { line: string; token: boolean }[] = [];
   /** Requests ("METHOD /path") whose effect happens but whose answer is lost (the connection drops). */
@@ -253,6 +262,32 @@ export class FakeNomad {
     }
     if (!management) {
       return [403, caller === undefined && secret !== undefined ? 'ACL token not found' : 'Permission denied'];
+    }
+    // command/agent/namespace_endpoint.go, node_pool_endpoint.go: upserts for management tokens.
+    const namespace = /^\/v1\/namespace\/([^/]+)$/.exec(path);
+    if (namespace) {
+      const name = decodeURIComponent(namespace[1] ?? '');
+      if (method === 'GET') {
+        const found = this.namespaces.get(name);
+        return found === undefined ? [404, 'namespace not found'] : [200, found];
+      }
+      if (method === 'POST' || method === 'PUT') {
+        this.namespaces.set(name, { Name: String(body.Name ?? name), Description: String(body.Description ?? '') });
+        return [200, ''];
+      }
+    }
+    const pool = /^\/v1\/node\/pool\/([^/]+)$/.exec(path);
+    if (pool && method === 'GET') {
+      const found = this.nodePools.get(decodeURIComponent(pool[1] ?? ''));
+      return found === undefined ? [404, 'node pool not found'] : [200, found];
+    }
+    if (path === '/v1/node/pools' && (method === 'POST' || method === 'PUT')) {
+      const name = String(body.Name ?? '');
+      if (name === 'all' || name === 'default') {
+        return [400, `modifying node pool "${name}" is not allowed`];
+      }
+      this.nodePools.set(name, { Name: name, Description: String(body.Description ?? '') });
+      return [200, ''];
     }
     const policy = /^\/v1\/acl\/policy\/([^/]+)$/.exec(path);
     if (policy) {
