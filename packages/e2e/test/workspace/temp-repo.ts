@@ -1,5 +1,5 @@
 import { type ExecFileSyncOptions, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { findWorkspaceRoot } from '../../src/workspace';
@@ -23,7 +23,8 @@ export class TempRepo {
     const dir = mkdtempSync(join(tmpdir(), 'org-workspace-'));
     const files = git(source, ['ls-files', '-z', '--cached', '--others', '--exclude-standard'])
       .split('\0')
-      .filter((f) => f.length > 0);
+      // Tracked files deleted in the working tree are not part of what is being tested.
+      .filter((f) => f.length > 0 && existsSync(join(source, f)));
     for (const file of files) {
       mkdirSync(dirname(join(dir, file)), { recursive: true });
       cpSync(join(source, file), join(dir, file), { dereference: false, force: true, errorOnExist: false });
