@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import type { Lifecycle } from './lifecycle';
 
 /** How often a draining server closes the keep-alive connections that have gone idle since the last look. */

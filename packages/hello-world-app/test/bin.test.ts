@@ -15,6 +15,9 @@ function get(port: number, agent: Agent): Promise<number | string> {
   });
 }
 
+/** The longest drain timeout the configuration accepts: a drain that ends sooner ended because it was done. */
+const LONGEST_DRAIN_TIMEOUT_MS = '600000';
+
 describe('hello-world-app command', () => {
   it('stops with exit code 78 and one line naming the bad variable', async () => {
     const result = await AppProcess.run({ PORT: 'eighty' });
@@ -26,35 +29,30 @@ describe('hello-world-app command', () => {
   });
 
   it('on SIGTERM after steady traffic: answers every request in flight, then exits 0 before the drain deadline', async () => {
-    const drainTimeoutMs = 4000;
-    const app = await AppProcess.start({ DRAIN_TIMEOUT_MS: String(drainTimeoutMs) });
+    const app = await AppProcess.start({ DRAIN_TIMEOUT_MS: LONGEST_DRAIN_TIMEOUT_MS });
     const inFlight = await Promise.all(Array.from({ length: 10 }, () => SlowRequest.open(app.port)));
-    // Steady traffic from 10 keep-alive clients, as a load balancer sends it, until the signal.
+    // Steady traffic from 10 keep-alive clients, as a load balancer sends it, 10 requests each, until the signal.
     const agent = new Agent({ keepAlive: true, maxSockets: 10 });
-    let sending = true;
     const statuses: (number | string)[] = [];
-    const clients = Array.from({ length: 10 }, async () => {
-      while (sending) statuses.push(await get(app.port, agent));
-    });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        for (let i = 0; i < 10; i++) statuses.push(await get(app.port, agent));
+      }),
+    );
 
-    sending = false;
-    await Promise.all(clients);
-    const signalledAt = performance.now();
     app.child.kill('SIGTERM');
-    await expect.poll(() => app.logs.some((l) => l.msg === 'draining')).toBe(true);
+    expect(await app.log.message('draining')).toMatchObject({ level: 'info', signal: 'SIGTERM' });
     for (const request of inFlight) request.finish();
     const answers = await Promise.all(inFlight.map((r) => r.closed));
     const exit = await app.exited;
     agent.destroy();
 
-    expect(statuses.length).toBeGreaterThan(50);
-    expect(statuses.every((s) => s === 200)).toBe(true);
+    expect(statuses).toEqual(Array.from({ length: 100 }, () => 200));
     for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    // Exit code 0 and the log say the drain ended because every connection did; the deadline (10 minutes) never came.
     expect(exit.code).toBe(0);
-    expect(exit.atMs - signalledAt).toBeLessThan(drainTimeoutMs);
     expect(app.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['draining', 'drained, exiting']));
-    expect(app.logs.find((l) => l.msg === 'draining')).toMatchObject({ level: 'info', signal: 'SIGTERM' });
+    expect(app.logs.map((l) => l.msg)).not.toContain('drain deadline reached, closed the remaining connections');
   });
 
   it('drains on SIGINT too (Ctrl-C)', async () => {
@@ -64,19 +62,23 @@ describe('hello-world-app command', () => {
     expect(app.logs.find((l) => l.msg === 'draining')).toMatchObject({ signal: 'SIGINT' });
   });
 
-  it('exits 1 at the drain deadline when a request never finishes, well within the kill timeout', async () => {
+  it('exits 1 at the drain deadline when a request never finishes, cutting it', async () => {
     const app = await AppProcess.start({ DRAIN_TIMEOUT_MS: '500' });
     const stuck = await SlowRequest.open(app.port);
-    const signalledAt = performance.now();
     app.child.kill('SIGTERM');
     const exit = await app.exited;
+
+    // The exit came from the deadline: the log says so, after the drain began, and the stuck request got no answer.
     expect(exit.code).toBe(1);
-    expect(exit.atMs - signalledAt).toBeGreaterThanOrEqual(495);
-    expect(exit.atMs - signalledAt).toBeLessThan(3000);
+    const messages = app.logs.map((l) => l.msg);
+    expect(messages.indexOf('drain deadline reached, closed the remaining connections')).toBeGreaterThan(
+      messages.indexOf('draining'),
+    );
     expect(app.logs.find((l) => l.msg === 'drain deadline reached, closed the remaining connections')).toMatchObject({
       level: 'warn',
       connections: 1,
     });
+    expect(messages).not.toContain('drained, exiting');
     expect(await stuck.closed).toBe('');
   });
 });

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { Lifecycle } from '../src/lifecycle';
 import { createLogger } from '../src/logger';
@@ -166,33 +166,30 @@ describe('hello-world server', () => {
 
     it('logs failed requests at info level with their request id', async () => {
       const answer = await call(app.port, { path: '/missing-for-logs' });
-      await vi.waitFor(() => {
-        expect(app.logs.find((l) => l.url === '/missing-for-logs')).toMatchObject({
-          level: 'info',
-          msg: 'request completed',
-          reqId: answer.headers['x-request-id'],
-          method: 'GET',
-          status: 404,
-        });
+      expect(await app.log.next((l) => l.url === '/missing-for-logs')).toMatchObject({
+        level: 'info',
+        msg: 'request completed',
+        reqId: answer.headers['x-request-id'],
+        method: 'GET',
+        status: 404,
       });
     });
 
     it('does not log successful requests at info level (the metrics count them)', async () => {
       const answer = await call(app.port, { path: '/?for=logs' });
       await call(app.port, { path: '/missing-after' });
-      await vi.waitFor(() => expect(app.logs.some((l) => l.url === '/missing-after')).toBe(true));
+      // Lines are written in order: once the later failure is logged, the success would have been.
+      await app.log.next((l) => l.url === '/missing-after');
       expect(app.logs.some((l) => l.reqId === answer.headers['x-request-id'])).toBe(false);
     });
 
     it('logs rejected malformed requests', async () => {
       await rawExchange(app.port, 'NONSENSE\r\n\r\n');
-      await vi.waitFor(() =>
-        expect(app.logs.find((l) => l.code === 'HPE_INVALID_METHOD')).toMatchObject({
-          level: 'info',
-          msg: 'rejected a request the HTTP parser could not accept',
-          status: 400,
-        }),
-      );
+      expect(await app.log.next((l) => l.code === 'HPE_INVALID_METHOD')).toMatchObject({
+        level: 'info',
+        msg: 'rejected a request the HTTP parser could not accept',
+        status: 400,
+      });
     });
   });
 });
@@ -202,13 +199,11 @@ describe('hello-world server at debug level', () => {
     const app = await startTestApp({ LOG_LEVEL: 'debug' });
     try {
       const answer = await call(app.port, { path: '/health' });
-      await vi.waitFor(() =>
-        expect(app.logs.find((l) => l.reqId === answer.headers['x-request-id'])).toMatchObject({
-          level: 'debug',
-          status: 200,
-          url: '/health',
-        }),
-      );
+      expect(await app.log.next((l) => l.reqId === answer.headers['x-request-id'])).toMatchObject({
+        level: 'debug',
+        status: 200,
+        url: '/health',
+      });
     } finally {
       await app.stop();
     }

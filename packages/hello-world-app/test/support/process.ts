@@ -1,15 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import type { LogLine } from './app';
+import { LogLines } from './log-lines';
 
 const PACKAGE_DIR = join(__dirname, '..', '..');
 
+export interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 /** The `hello-world-app` command run from its TypeScript sources, as a separate process. */
 export class AppProcess {
-  readonly logs: LogLine[] = [];
+  readonly log = new LogLines();
   stderr = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; atMs: number }>;
+  readonly exited: Promise<Exit>;
 
+  /** Starts the command and resolves once it logs that it serves (rejects if it exits first). */
   static async start(env: Record<string, string> = {}): Promise<AppProcess & { port: number }> {
     const app = new AppProcess(
       spawn(process.execPath, ['--import', 'tsx', 'src/bin.ts'], {
@@ -18,8 +24,8 @@ export class AppProcess {
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );
-    const port = await app.readyPort();
-    return Object.assign(app, { port });
+    const ready = await app.log.message('ready to serve');
+    return Object.assign(app, { port: Number(ready.port) });
   }
 
   /** Runs the command to its end, for configuration errors. */
@@ -37,29 +43,21 @@ export class AppProcess {
   }
 
   private constructor(readonly child: ChildProcess) {
-    let pending = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      pending += chunk.toString('utf8');
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines.filter(Boolean)) this.logs.push(JSON.parse(line) as LogLine);
-    });
+    child.stdout?.on('data', (chunk: Buffer) => this.log.write(chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr += chunk.toString('utf8');
     });
-    this.exited = new Promise((resolve) =>
-      child.on('exit', (code, signal) => resolve({ code, signal, atMs: performance.now() })),
-    );
+    this.exited = new Promise((resolve) => {
+      // 'close' comes after the last output has been read, so every log line is in by then.
+      child.on('close', (code, signal) => {
+        this.log.end(new Error(`the app exited (code ${code}, signal ${signal}); stderr: ${this.stderr}`));
+        resolve({ code, signal });
+      });
+    });
   }
 
-  private async readyPort(): Promise<number> {
-    const deadline = Date.now() + 20_000;
-    while (Date.now() < deadline) {
-      const ready = this.logs.find((line) => line.msg === 'ready to serve');
-      if (ready) return Number(ready.port);
-      if (this.child.exitCode !== null) throw new Error(`exited with ${this.child.exitCode}: ${this.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    throw new Error(`not ready after 20 s: ${this.stderr}`);
+  /** Every log line so far. */
+  get logs() {
+    return this.log.lines;
   }
 }
