@@ -1,3 +1,4 @@
+import { constants as bufferConstants } from 'node:buffer';
 import { readFileSync } from 'node:fs';
 import { NomadApiError } from './errors';
 import type { RetryOptions } from './retry';
@@ -85,6 +86,15 @@ export interface NomadClientProps {
    * @default 30000
    */
   readonly blockingWaitMs?: number;
+  /**
+   * Largest response body accepted, in bytes, both as received and once gunzipped. A larger
+   * answer fails the call with a NomadApiError of code `response-too-large` instead of filling
+   * the memory of the process: a broken proxy or a hostile server (an endless body, a gzip
+   * bomb) cannot bring it down. Nomad's largest answers (a job list, a big job) are a few MiB.
+   * At most `buffer.constants.MAX_STRING_LENGTH` (about 512 MiB, the longest string Node.js can hold).
+   * @default 67108864 (64 MiB)
+   */
+  readonly maxResponseBytes?: number;
   /** Called before each retry. @default - nothing is reported */
   readonly onRetry?: (event: NomadRetryEvent) => void;
 }
@@ -103,6 +113,9 @@ export const NOMAD_ENV_VARS = [
 ] as const;
 
 export const DEFAULT_ADDRESS = 'http://127.0.0.1:4646';
+
+/** The default of {@link NomadClientProps.maxResponseBytes}: 64 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /**
  * `props` with every undefined option taken from `NOMAD_*` variables, as the Nomad CLI does.
@@ -166,6 +179,7 @@ export interface ResolvedConfig {
   readonly tls: ResolvedTls;
   readonly requestTimeoutMs: number;
   readonly blockingWaitMs: number;
+  readonly maxResponseBytes: number;
 }
 
 export function resolveConfig(props: NomadClientProps): ResolvedConfig {
@@ -178,6 +192,7 @@ export function resolveConfig(props: NomadClientProps): ResolvedConfig {
     tls: resolveTls(props),
     requestTimeoutMs: positiveMs('requestTimeoutMs', props.requestTimeoutMs, 60_000),
     blockingWaitMs: positiveMs('blockingWaitMs', props.blockingWaitMs, 30_000),
+    maxResponseBytes: byteLimit(props.maxResponseBytes),
   };
 }
 
@@ -237,6 +252,18 @@ function positiveMs(name: string, value: number | undefined, fallback: number): 
   if (value === undefined) return fallback;
   if (!Number.isFinite(value) || value <= 0) {
     throw configError(`${name}: expected a number of milliseconds > 0, received ${value}`);
+  }
+  return value;
+}
+
+function byteLimit(value: number | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
+  // The body becomes one string: a limit above the longest string could still crash on decoding.
+  const highest = bufferConstants.MAX_STRING_LENGTH;
+  if (!Number.isSafeInteger(value) || value < 1 || value > highest) {
+    throw configError(
+      `maxResponseBytes: expected an integer from 1 to ${highest} (about 512 MiB, the longest string Node.js can hold), received ${value}`,
+    );
   }
   return value;
 }

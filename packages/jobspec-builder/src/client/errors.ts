@@ -4,7 +4,8 @@
  * - `http-status`: Nomad answered with a status other than 200; `status` and `body` say what it said.
  * - `connection`: no HTTP answer at all (refused, reset, TLS handshake, request timeout).
  * - `timeout`: a wait (for a deployment) ran out of time; the last state seen is in `deployment`.
- * - `invalid-response`: a 200 whose body is not the JSON Nomad documents.
+ * - `invalid-response`: a 200 whose body is not the JSON Nomad documents, or a body that cannot be gunzipped.
+ * - `response-too-large`: the body (as received or once gunzipped) is larger than the client's `maxResponseBytes`.
  * - `invalid-config`: the client options or `NOMAD_*` variables cannot work (bad address, unreadable certificate).
  * - `invalid-argument`: a call got an argument it cannot send (empty job ID, negative index); nothing was sent.
  */
@@ -13,6 +14,7 @@ export type NomadApiErrorCode =
   | 'connection'
   | 'timeout'
   | 'invalid-response'
+  | 'response-too-large'
   | 'invalid-config'
   | 'invalid-argument';
 

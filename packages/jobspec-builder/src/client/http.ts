@@ -120,8 +120,11 @@ export class Transport {
         : {}),
     };
     const timeoutMs = this.config.requestTimeoutMs + (request.extraTimeoutMs ?? 0);
+    const limit = this.config.maxResponseBytes;
     const describe = { method: request.method, path: request.path, attempt, url };
 
+    // Every way the exchange can end goes through `finish` once: a socket, stream or gunzip
+    // error rejects the promise and can never surface as an uncaught exception.
     return new Promise<HttpResponse<T>>((resolve, reject) => {
       let settled = false;
       const finish = (action: () => void): void => {
@@ -131,18 +134,40 @@ export class Transport {
         request.signal?.removeEventListener('abort', onAbort);
         action();
       };
+      const fail = (error: unknown): void => finish(() => reject(error));
       const req = (this.secure ? https : http).request(url, options, (res) => {
+        const status = res.statusCode ?? 0;
+        const tooLarge = (stage: 'received' | 'gunzipped'): void => {
+          fail(responseTooLarge(describe, status, limit, stage));
+          req.destroy();
+        };
+        const declared = Number(res.headers['content-length']);
+        if (Number.isFinite(declared) && declared > limit) {
+          tooLarge('received');
+          return;
+        }
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('error', (error) => finish(() => reject(connectionError(describe, error))));
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limit) {
+            tooLarge('received');
+            return;
+          }
+          chunks.push(chunk);
+        });
+        res.on('error', (error) => fail(connectionError(describe, error)));
+        res.on('close', () => {
+          if (!res.complete) fail(connectionError(describe, truncated()));
+        });
         res.on('end', () => {
-          decode(Buffer.concat(chunks), res.headers['content-encoding'])
-            .then((text) => finish(() => resolveResponse(res, text)))
-            .catch((error: unknown) =>
-              finish(() =>
-                reject(invalidResponse(describe, res.statusCode ?? 0, `cannot gunzip the body: ${String(error)}`)),
-              ),
-            );
+          decode(Buffer.concat(chunks), res.headers['content-encoding'], limit).then(
+            (text) => finish(() => resolveResponse(res, text)),
+            (error: unknown) =>
+              (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
+                ? fail(responseTooLarge(describe, status, limit, 'gunzipped'))
+                : fail(invalidResponse(describe, status, `cannot gunzip the body: ${String(error)}`)),
+          );
         });
       });
       const resolveResponse = (res: http.IncomingMessage, text: string): void => {
@@ -164,15 +189,16 @@ export class Transport {
       };
       const onAbort = (): void => {
         req.destroy();
-        finish(() => reject(request.signal?.reason));
+        fail(request.signal?.reason);
       };
       // One deadline for the whole exchange: a socket timeout alone would let a server that
       // trickles bytes hold the call forever.
       const timer = setTimeout(() => {
         const error = Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'REQUEST_TIMEOUT' });
+        fail(connectionError(describe, error));
         req.destroy(error);
       }, timeoutMs);
-      req.on('error', (error) => finish(() => reject(connectionError(describe, error))));
+      req.on('error', (error) => fail(connectionError(describe, error)));
       if (request.signal?.aborted) {
         onAbort();
         return;
@@ -190,11 +216,23 @@ interface RequestDescription {
   readonly url: URL;
 }
 
-function decode(raw: Buffer, encoding: string | undefined): Promise<string> {
+/**
+ * The body as text. A gzip body is inflated up to `limit` bytes only (zlib stops there with
+ * ERR_BUFFER_TOO_LARGE), so a small compressed body cannot expand into gigabytes.
+ */
+function decode(raw: Buffer, encoding: string | undefined, limit: number): Promise<string> {
   if (encoding !== 'gzip' || raw.length === 0) return Promise.resolve(raw.toString('utf8'));
   return new Promise((resolve, reject) => {
-    gunzip(raw, (error, out) => (error ? reject(error) : resolve(out.toString('utf8'))));
+    gunzip(raw, { maxOutputLength: limit }, (error, out) => {
+      if (error) reject(error);
+      else resolve(out.toString('utf8'));
+    });
   });
+}
+
+/** The error of an answer whose connection closed before its last byte. */
+function truncated(): Error {
+  return Object.assign(new Error('the connection closed before the whole answer arrived'), { code: 'ECONNRESET' });
 }
 
 function parseIndex(header: string | string[] | undefined): number | undefined {
@@ -242,6 +280,37 @@ function invalidResponse(request: RequestDescription, status: number, detail: st
     status,
     attempts: request.attempt,
   });
+}
+
+function responseTooLarge(
+  request: RequestDescription,
+  status: number,
+  limit: number,
+  stage: 'received' | 'gunzipped',
+): NomadApiError {
+  const what = stage === 'received' ? 'a body larger than' : 'a gzip body that expands to more than';
+  return new NomadApiError({
+    code: 'response-too-large',
+    message: `Nomad API error: ${request.method} ${request.path} returned ${status} with ${what} maxResponseBytes (${formatBytes(
+      limit,
+    )}); nothing was kept. Raise maxResponseBytes if the agent really sends answers this large`,
+    method: request.method,
+    path: request.path,
+    status,
+    attempts: request.attempt,
+  });
+}
+
+/** `67108864` as `64 MiB`, `1500` as `1500 bytes`: whole binary units only, so the figure is exact. */
+function formatBytes(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
+    if (bytes % size === 0) return `${bytes / size} ${unit}`;
+  }
+  return `${bytes} bytes`;
 }
 
 function connectionError(request: RequestDescription, error: Error): NomadApiError {

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NomadApiError, NomadClient } from '../../src/client';
-import { propsFromEnv } from '../../src/client/config';
+import { DEFAULT_MAX_RESPONSE_BYTES, propsFromEnv, resolveConfig } from '../../src/client/config';
 import { FakeNomad } from './fake-nomad';
 
 let nomad: FakeNomad;
@@ -154,5 +156,22 @@ describe('NomadClient configuration', () => {
     expect(() => new NomadClient({ requestTimeoutMs: 0 })).toThrow(
       'Nomad client configuration: requestTimeoutMs: expected a number of milliseconds > 0, received 0',
     );
+  });
+
+  it('accepts response bodies up to 64 MiB by default, as the README and the option docs say', () => {
+    expect(resolveConfig({}).maxResponseBytes).toBe(64 * 1024 * 1024);
+    expect(DEFAULT_MAX_RESPONSE_BYTES).toBe(64 * 1024 * 1024);
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    expect(readme).toContain('`maxResponseBytes` (default 64 MiB)');
+    const docs = readFileSync(join(__dirname, '../../src/client/config.ts'), 'utf8');
+    expect(docs).toContain('@default 67108864 (64 MiB)');
+  });
+
+  it('rejects a maxResponseBytes that is not a whole number of bytes a string can hold', () => {
+    expect(configError(() => new NomadClient({ maxResponseBytes: 0 })).message).toBe(
+      'Nomad client configuration: maxResponseBytes: expected an integer from 1 to 536870888 (about 512 MiB, the longest string Node.js can hold), received 0',
+    );
+    configError(() => new NomadClient({ maxResponseBytes: 1.5 }));
+    configError(() => new NomadClient({ maxResponseBytes: 1024 ** 3 }));
   });
 });

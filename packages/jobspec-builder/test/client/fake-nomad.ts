@@ -26,6 +26,14 @@ export interface FakeResponse {
   /** `X-Nomad-Index` header. */
   readonly index?: number;
   readonly gzip?: boolean;
+  /** Sent as these bytes, exactly (with `headers` to say what they are). */
+  readonly raw?: Buffer;
+  /** More response headers. */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Sends `chunk` again and again without a Content-Length, `times` times or until the client hangs up. */
+  readonly repeat?: { readonly chunk: Buffer; readonly times?: number };
+  /** Declares the whole body's Content-Length, sends half of it, then drops the connection. */
+  readonly truncate?: boolean;
   /** Drop the connection without answering: the client sees ECONNRESET. */
   readonly destroy?: boolean;
   /** Never answer (until the server closes). */
@@ -131,10 +139,17 @@ export class FakeNomad {
       return;
     }
     if (answer.hang) return;
-    const headers: http.OutgoingHttpHeaders = {};
+    const headers: http.OutgoingHttpHeaders = { ...answer.headers };
     if (answer.index !== undefined) headers['X-Nomad-Index'] = String(answer.index);
+    if (answer.repeat) {
+      res.writeHead(answer.status ?? 200, headers);
+      await repeat(res, answer.repeat.chunk, answer.repeat.times ?? Number.POSITIVE_INFINITY);
+      return;
+    }
     let body: Buffer;
-    if (answer.text !== undefined) {
+    if (answer.raw !== undefined) {
+      body = answer.raw;
+    } else if (answer.text !== undefined) {
       headers['Content-Type'] = 'text/plain';
       body = Buffer.from(answer.text);
     } else if (answer.json !== undefined) {
@@ -147,9 +162,27 @@ export class FakeNomad {
       headers['Content-Encoding'] = 'gzip';
       body = gzipSync(body);
     }
+    if (answer.truncate) {
+      res.writeHead(answer.status ?? 200, { ...headers, 'Content-Length': body.length });
+      res.write(body.subarray(0, body.length >> 1), () => req.socket.destroy());
+      return;
+    }
     res.writeHead(answer.status ?? 200, headers);
     res.end(body);
   }
+}
+
+/** Writes `chunk` `times` times, as fast as the client reads, stopping when it hangs up. */
+async function repeat(res: http.ServerResponse, chunk: Buffer, times: number): Promise<void> {
+  for (let sent = 0; sent < times && !res.destroyed; sent++) {
+    if (!res.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        res.once('drain', resolve);
+        res.once('close', resolve);
+      });
+    }
+  }
+  if (!res.destroyed) res.end();
 }
 
 /**

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Job, JobspecError } from '../../src';
 import { NomadApiError, NomadClient } from '../../src/client';
@@ -322,6 +323,77 @@ describe('NomadClient', () => {
       anonymous.close();
 
       expect(nomad.requests[0]?.headers['x-nomad-token']).toBeUndefined();
+    });
+  });
+
+  describe('response bodies', () => {
+    const KiB = 1024;
+    let small: NomadClient;
+    beforeEach(() => {
+      small = new NomadClient({ address: nomad.address, maxResponseBytes: 64 * KiB, retry: { baseDelayMs: 1 } });
+    });
+    afterEach(() => small.close());
+
+    it('rejects a body larger than maxResponseBytes, naming the limit', async () => {
+      nomad.on('GET', '/v1/job/web', { json: { ID: 'web', Meta: { big: 'x'.repeat(100 * KiB) } } });
+
+      const error = await rejection(small.readJob('web'));
+
+      expect(error).toMatchObject({ code: 'response-too-large', status: 200, method: 'GET', path: '/v1/job/web' });
+      expect(error.message).toBe(
+        'Nomad API error: GET /v1/job/web returned 200 with a body larger than maxResponseBytes (64 KiB); nothing was kept. Raise maxResponseBytes if the agent really sends answers this large',
+      );
+      expect(nomad.requests).toHaveLength(1);
+    });
+
+    it('stops reading a body that never ends (no Content-Length) at the limit', async () => {
+      nomad.on('GET', '/v1/job/web', { repeat: { chunk: Buffer.alloc(16 * KiB, 'a') } });
+
+      const error = await rejection(small.readJob('web'));
+
+      expect(error.code).toBe('response-too-large');
+      expect(error.message).toContain('with a body larger than maxResponseBytes (64 KiB)');
+    });
+
+    it('accepts a body of exactly maxResponseBytes', async () => {
+      const body = Buffer.from(JSON.stringify({ ID: 'web', Meta: { fill: '' } }));
+      const filled = { ID: 'web', Meta: { fill: 'x'.repeat(64 * KiB - body.length) } };
+      nomad.on('GET', '/v1/job/web', { json: filled });
+
+      expect((await small.readJob('web')).Meta).toEqual(filled.Meta);
+    });
+
+    it('rejects a gzip bomb once it expands past the limit, without inflating the rest', async () => {
+      // 4 MiB of zeros compress to about 4 KiB: far below the limit as received.
+      const bomb = gzipSync(Buffer.alloc(4 * 1024 * KiB));
+      expect(bomb.length).toBeLessThan(64 * KiB);
+      nomad.on('GET', '/v1/job/web', { raw: bomb, headers: { 'Content-Encoding': 'gzip' } });
+
+      const error = await rejection(small.readJob('web'));
+
+      expect(error.code).toBe('response-too-large');
+      expect(error.message).toBe(
+        'Nomad API error: GET /v1/job/web returned 200 with a gzip body that expands to more than maxResponseBytes (64 KiB); nothing was kept. Raise maxResponseBytes if the agent really sends answers this large',
+      );
+    });
+
+    it('rejects a body that is not gzip although it says so, as an invalid response', async () => {
+      nomad.on('GET', '/v1/job/web', { raw: Buffer.from('not gzip'), headers: { 'Content-Encoding': 'gzip' } });
+
+      const error = await rejection(small.readJob('web'));
+
+      expect(error.code).toBe('invalid-response');
+      expect(error.message).toMatch(/^Nomad API error: GET \/v1\/job\/web returned 200 but cannot gunzip the body: /);
+    });
+
+    it('rejects an answer cut off before its last byte as a connection error (and retries a read)', async () => {
+      nomad.on('GET', '/v1/job/web', { json: { ID: 'web', Meta: { fill: 'x'.repeat(4 * KiB) } }, truncate: true });
+      const once = new NomadClient({ address: nomad.address, retry: { maxAttempts: 2, baseDelayMs: 1 } });
+
+      const error = await rejection(once.readJob('web').finally(() => once.close()));
+
+      expect(error).toMatchObject({ code: 'connection', attempts: 2 });
+      expect(nomad.requests).toHaveLength(2);
     });
   });
 
