@@ -3,15 +3,22 @@ import { readFileSync } from 'node:fs';
 import { NomadApiError } from './errors';
 import type { RetryOptions } from './retry';
 
-/** One retry about to happen, for logging ("retrying in 400 ms"). */
+/**
+ * One retry about to happen, for logging ("retrying in 400 ms"): a request that failed and is
+ * sent again, or a blocking query (in `waitForDeployment`) that came back at once with nothing
+ * new and is sent again after a pause, so that a server that does not block is not flooded.
+ */
 export interface NomadRetryEvent {
   readonly method: string;
   readonly path: string;
-  /** The attempt that failed, 1 for the first. */
+  /** The attempt that failed, 1 for the first; for a paced blocking query, how many such answers came in a row. */
   readonly attempt: number;
   /** How long the client waits before the next attempt. */
   readonly delayMs: number;
-  /** What went wrong: `HTTP 503` or a connection error code such as `ECONNREFUSED`. */
+  /**
+   * What went wrong: `HTTP 503` or a connection error code such as `ECONNREFUSED`; for a paced
+   * blocking query, a sentence saying why the answer did not count as blocking.
+   */
   readonly reason: string;
 }
 
@@ -95,7 +102,7 @@ export interface NomadClientProps {
    * @default 67108864 (64 MiB)
    */
   readonly maxResponseBytes?: number;
-  /** Called before each retry. @default - nothing is reported */
+  /** Called before each retry and each pause of a blocking query (see {@link NomadRetryEvent}). @default - nothing is reported */
   readonly onRetry?: (event: NomadRetryEvent) => void;
 }
 

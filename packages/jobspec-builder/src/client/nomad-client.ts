@@ -1,10 +1,17 @@
 import { JobspecError } from '../errors';
 import { Job } from '../job';
-import { type NomadClientProps, propsFromEnv, type ResolvedConfig, resolveConfig } from './config';
+import { watch } from './blocking-query';
+import {
+  type NomadClientProps,
+  type NomadRetryEvent,
+  propsFromEnv,
+  type ResolvedConfig,
+  resolveConfig,
+} from './config';
 import { type DeploymentProgress, deploymentProgress, formatDeploymentProgress } from './deployment-progress';
 import { NomadApiError } from './errors';
 import { type HttpMethod, type HttpResponse, Transport } from './http';
-import { resolveRetryOptions, sleep } from './retry';
+import { resolveRetryOptions } from './retry';
 import type {
   AllocationListStub,
   Deployment,
@@ -143,9 +150,6 @@ export interface WaitForJobDeploymentOptions extends WaitForDeploymentOptions {
   readonly jobModifyIndex?: number;
 }
 
-/** How long to pause when a server answers a blocking query at once without an index (it does not block). */
-const NON_BLOCKING_POLL_MS = 1000;
-
 /**
  * A typed client of the Nomad HTTP API, configured like the Nomad CLI.
  *
@@ -184,10 +188,12 @@ export class NomadClient {
 
   private readonly config: ResolvedConfig;
   private readonly transport: Transport;
+  private readonly onRetry: ((event: NomadRetryEvent) => void) | undefined;
 
   /** A client with exactly these options; the environment is not read (see {@link NomadClient.fromEnv}). */
   constructor(props: NomadClientProps = {}) {
     this.config = resolveConfig(props);
+    this.onRetry = props.onRetry;
     this.transport = new Transport(this.config, resolveRetryOptions(props.retry), props.onRetry);
   }
 
@@ -359,6 +365,10 @@ export class NomadClient {
    * Waits until a deployment is over, with blocking queries on `GET /v1/deployment/:id`
    * (`?index=` from the last `X-Nomad-Index`), reporting each change to `onProgress`.
    *
+   * A server that answers without blocking (no index, an index that does not move or goes
+   * backwards) is queried again only after a pause of 1-2 s that doubles each time, up to
+   * 10-20 s, as Nomad's own client paces its retries; each pause is reported to `onRetry`.
+   *
    * Resolves with the final deployment whatever the outcome: check `Status` (`successful`,
    * `failed` or `cancelled`). Rejects only when the API fails or `timeoutMs` runs out.
    */
@@ -370,7 +380,7 @@ export class NomadClient {
   /**
    * Waits for a job's deployment to be over: first, with blocking queries on
    * `GET /v1/job/:job_id/deployment`, for the deployment of the registration whose
-   * `jobModifyIndex` is given to appear, then as {@link waitForDeployment}.
+   * `jobModifyIndex` is given to appear, then as {@link waitForDeployment} (paced the same way).
    *
    * Batch and sysbatch jobs never get a deployment: give a `timeoutMs`, or do not wait for them.
    */
@@ -378,16 +388,10 @@ export class NomadClient {
     const path = `${jobPath(jobId)}/deployment`;
     const minimum = options.jobModifyIndex ?? 0;
     return this.withDeadline(options, async (wait) => {
-      let index = 0;
-      for (;;) {
-        const started = Date.now();
-        const response = await this.query<Deployment | null>(path, wait.queryOptions(index));
-        const deployment = response.data;
-        if (deployment && deployment.JobModifyIndex >= minimum) {
-          return this.followDeployment(deployment.ID, options, wait);
-        }
-        index = await nextIndex(index, response, started, wait.signal);
-      }
+      const deployment = await watch(this.watchOptions<Deployment | null>(path, wait), (latest) =>
+        latest && latest.JobModifyIndex >= minimum ? latest : undefined,
+      );
+      return this.followDeployment(deployment.ID, options, wait);
     });
   }
 
@@ -402,12 +406,8 @@ export class NomadClient {
     wait: DeadlineContext,
   ): Promise<Deployment> {
     const path = `/v1/deployment/${encodeURIComponent(deploymentId)}`;
-    let index = 0;
     let reported: number | undefined;
-    for (;;) {
-      const started = Date.now();
-      const response = await this.query<Deployment>(path, wait.queryOptions(index));
-      const deployment = response.data;
+    return watch(this.watchOptions<Deployment>(path, wait), (deployment) => {
       if (!deployment || typeof deployment !== 'object' || typeof deployment.Status !== 'string') {
         throw new NomadApiError({
           code: 'invalid-response',
@@ -423,9 +423,18 @@ export class NomadClient {
         reported = deployment.ModifyIndex;
         options.onProgress?.(progress);
       }
-      if (progress.terminal) return deployment;
-      index = await nextIndex(index, response, started, wait.signal);
-    }
+      return progress.terminal ? deployment : undefined;
+    });
+  }
+
+  /** A blocking-query loop on `path` within one wait: its deadline, signal and scope. */
+  private watchOptions<T>(path: string, wait: DeadlineContext) {
+    return {
+      path,
+      query: (index: number) => this.query<T>(path, wait.queryOptions(index)),
+      signal: wait.signal,
+      onPause: this.onRetry,
+    };
   }
 
   /** Runs `body` with the call's signal and an overall deadline merged into one signal. */
@@ -442,7 +451,7 @@ export class NomadClient {
     const onAbort = (): void => controller.abort(options.signal?.reason);
     if (options.signal?.aborted) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    const deadline = timeoutMs === undefined ? undefined : performance.now() + timeoutMs;
     const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(timedOut), timeoutMs);
     const context = new DeadlineContext(
       controller.signal,
@@ -498,7 +507,7 @@ class DeadlineContext {
 
   /** Options of the next blocking query: its `wait` never runs past the deadline. */
   queryOptions(index: number): QueryOptions {
-    const remaining = this.deadline === undefined ? this.blockingWaitMs : this.deadline - Date.now();
+    const remaining = this.deadline === undefined ? this.blockingWaitMs : this.deadline - performance.now();
     return {
       ...this.callOptions,
       index,
@@ -506,26 +515,6 @@ class DeadlineContext {
       signal: this.signal,
     };
   }
-}
-
-/**
- * The index for the next blocking query, per Nomad's blocking-query rules: take
- * `X-Nomad-Index`; if it went backwards (a server restored from a snapshot), start over at 0.
- * When the server does not block (no index, or an instant answer with the same index), pause
- * so the loop does not spin.
- */
-async function nextIndex(
-  previous: number,
-  response: QueryResult<unknown>,
-  started: number,
-  signal: AbortSignal,
-): Promise<number> {
-  const index = response.index;
-  if (index === undefined || (index === previous && Date.now() - started < 50)) {
-    await sleep(NON_BLOCKING_POLL_MS, signal);
-  }
-  if (index === undefined) return previous;
-  return index < previous ? 0 : index;
 }
 
 function timeoutError(timeoutMs: number, deployment: Deployment | undefined): NomadApiError {

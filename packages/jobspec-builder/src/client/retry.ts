@@ -55,8 +55,27 @@ export function backoffDelayMs(
   options: ResolvedRetryOptions,
   random: () => number = Math.random,
 ): number {
-  const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  return Math.floor(random() * ceiling);
+  return Math.floor(random() * exponentialMs(retry, options));
+}
+
+/**
+ * The pause number `pause` (1 for the first) of a loop that must not spin: at least the
+ * exponential step, plus up to as much again at random. This is Nomad's own retry interval
+ * (`base + helper.RandomStagger(base)` in its client), with the base doubling each time: unlike
+ * full jitter it never comes out near 0, so a loop paced by it cannot degrade into a busy loop.
+ */
+export function staggeredDelayMs(
+  pause: number,
+  options: Pick<ResolvedRetryOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random: () => number = Math.random,
+): number {
+  const step = exponentialMs(pause, options);
+  return step + Math.floor(random() * step);
+}
+
+/** min(maxDelayMs, baseDelayMs * 2^(n-1)): the step both kinds of delay grow by. */
+function exponentialMs(n: number, options: Pick<ResolvedRetryOptions, 'baseDelayMs' | 'maxDelayMs'>): number {
+  return Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** Math.max(0, n - 1));
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   NomadApiError,
   NomadClient,
 } from '../../src/client';
+import { RetryEvents, track, useFakeClock } from './clock';
 import { BlockingResource, deploymentFixture, FakeNomad } from './fake-nomad';
 
 const DEPLOYMENT_ID = '85ee4a9a-339f-a921-a9ef-0550d20b2c61';
@@ -14,10 +15,17 @@ const DEPLOYMENT_PATH = `/v1/deployment/${DEPLOYMENT_ID}`;
 
 let nomad: FakeNomad;
 let client: NomadClient;
+let events: RetryEvents;
 
 beforeEach(async () => {
   nomad = await FakeNomad.start();
-  client = new NomadClient({ address: nomad.address, blockingWaitMs: 300_000, retry: { baseDelayMs: 1 } });
+  events = new RetryEvents();
+  client = new NomadClient({
+    address: nomad.address,
+    blockingWaitMs: 300_000,
+    retry: { baseDelayMs: 1 },
+    onRetry: events.push,
+  });
 });
 
 afterEach(async () => {
@@ -25,24 +33,6 @@ afterEach(async () => {
   client.close();
   await nomad.close();
 });
-
-/**
- * Fake clocks for the tests about deadlines: time moves only when the test moves it, so a busy
- * machine cannot make a deadline pass early or late. Sockets stay real (Node's own timers).
- */
-function useFakeClock(): void {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
-}
-
-/** Whether a promise has settled, without waiting for it. */
-function track<T>(promise: Promise<T>): { readonly settled: () => boolean; readonly result: Promise<T> } {
-  let settled = false;
-  const result = promise.finally(() => {
-    settled = true;
-  });
-  result.catch(() => undefined);
-  return { settled: () => settled, result };
-}
 
 function summary(progress: DeploymentProgress): string {
   return `${progress.status} ${progress.groups.map((g) => `${g.name} ${g.healthy}/${g.placed}/${g.desired}`).join(' ')}`;
@@ -152,13 +142,22 @@ describe('NomadClient.waitForDeployment', () => {
     expect(nomad.requests[1]?.query.wait).toBe('150ms');
   });
 
-  it('starts over at index 0 when X-Nomad-Index goes backwards (a restored server)', async () => {
+  it('starts over at index 0, after a pause, when X-Nomad-Index goes backwards (a restored server)', async () => {
+    useFakeClock();
     const resource = new BlockingResource(deploymentFixture(), 50);
     nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
 
     const waiting = client.waitForDeployment(DEPLOYMENT_ID);
     await resource.held(50);
     resource.set(deploymentFixture({ modifyIndex: 26 }), 5);
+    const pause = await events.next();
+    expect(pause).toMatchObject({
+      method: 'GET',
+      path: DEPLOYMENT_PATH,
+      attempt: 1,
+      reason: 'X-Nomad-Index went backwards from 50 to 5 (a restored server?): starting over',
+    });
+    await vi.advanceTimersByTimeAsync(pause.delayMs);
     await resource.held(5);
     resource.set(deploymentFixture({ modifyIndex: 27, status: 'successful' }), 6);
     await waiting;
@@ -200,6 +199,120 @@ describe('NomadClient.waitForDeployment', () => {
     await expect(client.waitForDeployment('nope')).rejects.toThrow(
       'Nomad API error: GET /v1/deployment/nope returned 404 Not Found: deployment not found',
     );
+  });
+});
+
+describe('NomadClient blocking-query loops against a server that does not block', () => {
+  /** Lets the client's pauses pass on the fake clock until `totalMs` would be exceeded, then aborts it. */
+  async function runFor(totalMs: number, controller: AbortController): Promise<void> {
+    const started = Date.now();
+    for (;;) {
+      const pause = await events.next();
+      if (Date.now() - started + pause.delayMs > totalMs) break;
+      await vi.advanceTimersByTimeAsync(pause.delayMs);
+    }
+    controller.abort(new Error('stopped by the test'));
+  }
+
+  /** When each request arrived, in fake milliseconds since the first. */
+  function arrivals(): number[] {
+    const first = nomad.requests[0]?.at ?? 0;
+    return nomad.requests.map((r) => r.at - first);
+  }
+
+  it('pauses 1-2 s, then twice as long each time, when the server answers at once with the same index', async () => {
+    useFakeClock();
+    nomad.on('GET', DEPLOYMENT_PATH, { json: deploymentFixture(), index: 25 });
+    const controller = new AbortController();
+
+    const waiting = client.waitForDeployment(DEPLOYMENT_ID, { signal: controller.signal });
+    await runFor(60_000, controller);
+    await expect(waiting).rejects.toThrow('stopped by the test');
+
+    // Before: 32,604 requests in 3 s. Now: the read, the first blocking query, and one per pause.
+    expect(arrivals().filter((at) => at < 3000).length).toBeLessThanOrEqual(4);
+    expect(nomad.requests.length).toBeGreaterThanOrEqual(7);
+    expect(nomad.requests.length).toBeLessThanOrEqual(10);
+    const pauses = events.all.map((e) => e.delayMs);
+    pauses.forEach((delay, i) => {
+      const step = Math.min(1000 * 2 ** i, 10_000);
+      expect(delay).toBeGreaterThanOrEqual(step);
+      expect(delay).toBeLessThan(2 * step);
+    });
+    expect(events.all[0]).toMatchObject({
+      attempt: 1,
+      reason: 'the server answered at once with X-Nomad-Index 25 unchanged: it did not block',
+    });
+    expect(nomad.requests.slice(1).every((r) => r.query.index === '25')).toBe(true);
+  });
+
+  it('paces a server that sends no X-Nomad-Index at all', async () => {
+    useFakeClock();
+    nomad.on('GET', DEPLOYMENT_PATH, { json: deploymentFixture() });
+    const controller = new AbortController();
+
+    const waiting = client.waitForDeployment(DEPLOYMENT_ID, { signal: controller.signal });
+    await runFor(60_000, controller);
+    await expect(waiting).rejects.toThrow('stopped by the test');
+
+    expect(events.all[0]?.reason).toBe('the answer has no X-Nomad-Index: the server does not block');
+    expect(arrivals().filter((at) => at < 3000).length).toBeLessThanOrEqual(3);
+    expect(nomad.requests.length).toBeLessThanOrEqual(9);
+  });
+
+  it('paces a server whose index goes backwards on every blocking query', async () => {
+    useFakeClock();
+    nomad.on('GET', DEPLOYMENT_PATH, (request) => ({
+      json: deploymentFixture(),
+      index: request.query.index === '50' ? 5 : 50,
+    }));
+    const controller = new AbortController();
+
+    const waiting = client.waitForDeployment(DEPLOYMENT_ID, { signal: controller.signal });
+    await runFor(60_000, controller);
+    await expect(waiting).rejects.toThrow('stopped by the test');
+
+    // Each pause is followed by a plain read and a blocking query that goes backwards again:
+    // two requests per pause, the pauses growing as on a server that does not block.
+    expect(events.all.every((e) => e.reason.startsWith('X-Nomad-Index went backwards from 50 to 5'))).toBe(true);
+    expect(events.all.map((e) => e.attempt).slice(0, 4)).toEqual([1, 2, 3, 4]);
+    expect(arrivals().filter((at) => at < 3000).length).toBeLessThanOrEqual(6);
+    expect(nomad.requests.length).toBeLessThanOrEqual(20);
+  });
+
+  it('needs no pause when the server held the query for its whole wait', async () => {
+    useFakeClock();
+    const resource = new BlockingResource(deploymentFixture(), 25);
+    nomad.on('GET', DEPLOYMENT_PATH, resource.handler);
+
+    const waiting = client.waitForDeployment(DEPLOYMENT_ID);
+    await resource.held(25);
+    // The wait runs out with nothing new, as it does on a quiet cluster: ask again at once.
+    await vi.advanceTimersByTimeAsync(300_000);
+    await nomad.received(3);
+    await resource.held(25);
+    resource.set(deploymentFixture({ status: 'successful', modifyIndex: 26 }));
+
+    expect((await waiting).Status).toBe('successful');
+    expect(events.all).toEqual([]);
+    expect(nomad.requests.map((r) => r.query.index)).toEqual([undefined, '25', '25']);
+  });
+
+  it('paces the wait for a job deployment to appear, too', async () => {
+    useFakeClock();
+    nomad.on('GET', '/v1/job/nightly/deployment', { json: null, index: 12 });
+
+    const waiting = track(client.waitForJobDeployment('nightly', { timeoutMs: 10_000 }));
+    while (Date.now() - (nomad.requests[0]?.at ?? Date.now()) < 10_000 && !waiting.settled()) {
+      const pause = await events.next();
+      await vi.advanceTimersByTimeAsync(pause.delayMs);
+    }
+
+    await expect(waiting.result).rejects.toThrow(
+      'Nomad API error: gave up waiting after 10000 ms: no deployment appeared',
+    );
+    // 0 s, 0 s, then after pauses of at least 1, 2 and 4 s: at most 5 queries in 10 s.
+    expect(nomad.requests.length).toBeLessThanOrEqual(5);
   });
 });
 

@@ -11,6 +11,8 @@ export interface RecordedRequest {
   readonly headers: http.IncomingHttpHeaders;
   /** The JSON body, parsed; undefined when there was none. */
   readonly body: unknown;
+  /** `Date.now()` when it arrived: the fake clock's time in tests that use one. */
+  readonly at: number;
   /** Set on HTTPS: the subject CN of the client certificate and the SNI name the client sent. */
   readonly clientCertCn?: string | undefined;
   readonly servername?: string | undefined;
@@ -122,6 +124,7 @@ export class FakeNomad {
       query: Object.fromEntries(url.searchParams),
       headers: req.headers,
       body: raw === '' ? undefined : JSON.parse(raw),
+      at: Date.now(),
       clientCertCn: peer && 'subject' in peer ? [peer.subject?.CN].flat()[0] : undefined,
       servername: this.tls ? (socket.servername as string | false | undefined) || undefined : undefined,
     };

@@ -1,7 +1,9 @@
 import * as net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NomadApiError, NomadClient, type NomadRetryEvent } from '../../src/client';
-import { backoffDelayMs, DEFAULT_RETRY } from '../../src/client/retry';
+import { BLOCKING_PACE } from '../../src/client/blocking-query';
+import { backoffDelayMs, DEFAULT_RETRY, staggeredDelayMs } from '../../src/client/retry';
+import { RetryEvents, useFakeClock } from './clock';
 import { FakeNomad } from './fake-nomad';
 
 let nomad: FakeNomad;
@@ -23,31 +25,6 @@ afterEach(async () => {
   client.close();
   await nomad.close();
 });
-
-/**
- * Fake clocks where a test is about how long the client waits: time moves only when the test
- * moves it, so a busy machine cannot change the outcome. Sockets stay real (Node's own timers).
- */
-function useFakeClock(): void {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
-}
-
-/** The retry events of a client, one at a time, as they happen. */
-class RetryEvents {
-  private readonly seen: NomadRetryEvent[] = [];
-  private readonly waiting: ((event: NomadRetryEvent) => void)[] = [];
-
-  readonly push = (event: NomadRetryEvent): void => {
-    const next = this.waiting.shift();
-    if (next) next(event);
-    else this.seen.push(event);
-  };
-
-  next(): Promise<NomadRetryEvent> {
-    const event = this.seen.shift();
-    return event ? Promise.resolve(event) : new Promise((resolve) => this.waiting.push(resolve));
-  }
-}
 
 const job = { Job: { ID: 'web', TaskGroups: [] } };
 const unavailable = { status: 503, text: 'No cluster leader' };
@@ -252,6 +229,13 @@ describe('NomadClient retries', () => {
       expect([1, 2, 3, 4, 5, 6].map(highest)).toEqual([99, 199, 399, 799, 999, 999]);
       expect(backoffDelayMs(3, options, () => 0)).toBe(0);
       expect(backoffDelayMs(50, options)).toBeLessThan(1000);
+    });
+
+    it("paces blocking queries as Nomad's client paces retries: base + random stagger, doubling from 1 s", () => {
+      const pause = (n: number, random: number) => staggeredDelayMs(n, BLOCKING_PACE, () => random);
+
+      expect([1, 2, 3, 4, 5, 6].map((n) => pause(n, 0))).toEqual([1000, 2000, 4000, 8000, 10_000, 10_000]);
+      expect([1, 2, 3, 4, 5, 6].map((n) => pause(n, 0.999999))).toEqual([1999, 3999, 7999, 15_999, 19_999, 19_999]);
     });
 
     it('keeps the defaults within a few seconds in total', () => {
