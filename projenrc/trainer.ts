@@ -30,7 +30,8 @@ export function trainer(root: Root, jobspecBuilder: typescript.TypeScriptProject
     ],
     bin: { trainer: 'lib/cli/main.js' },
     extraFiles: ['job'],
-    testTimeoutMs: 60_000,
+    // Generous: the bound of event-driven waits on a busy 2-core CI machine, never a speed check.
+    testTimeoutMs: 300_000,
   });
   // Benchmark and render scripts are type-checked with the tests.
   project.tsconfigDev.addInclude('../bench/**/*.ts');

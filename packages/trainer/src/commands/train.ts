@@ -9,6 +9,7 @@ import { type RunManifest, RunStore } from '../storage/run-store';
 import { storeAt } from '../storage/stores';
 import { decodeCheckpoint, encodeCheckpoint, type RunFingerprint } from '../training/checkpoint';
 import { type ClassificationMetrics, evaluateRows } from '../training/classification-metrics';
+import { HOLD_AT_VARIABLE, parseHoldPoint, waitForAbort } from '../training/hold-point';
 import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../training/hyperparameters';
 import { SPLIT_SEED } from '../training/split';
 import { type EpochMetrics, initialTrainingState, type TrainingState, trainLoop } from '../training/train-loop';
@@ -97,6 +98,7 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
   const { logger } = context;
   const out = parseLocation(options.out);
   const runs = new RunStore(storeAt(out, context.storage));
+  const holdAt = parseHoldPoint((context.env ?? process.env)[HOLD_AT_VARIABLE]);
   const hyperparameters = await resolveHyperparameters(options, context);
   const testSplit = options.testSplit ?? 0.2;
   const { runId, checkpoint } = await chooseRun(options, runs, context);
@@ -179,6 +181,13 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
         metrics.onEpoch(epoch);
         logger.info('epoch', { ...epoch, epochs: hyperparameters.epochs });
         await context.onEpoch?.(epoch, { runId, metricsPort: server?.port });
+      },
+      hold: holdAt && {
+        at: holdAt,
+        wait: async (current) => {
+          logger.info('holding', { runId, epoch: current.epoch, batch: current.batch, until: 'SIGTERM or SIGINT' });
+          await waitForAbort(context.signal);
+        },
       },
     });
     const trainSeconds = (performance.now() - trainStarted) / 1000;

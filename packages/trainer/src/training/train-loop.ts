@@ -3,6 +3,7 @@ import type { DenseNetwork, Rows } from '../model/dense-network';
 import { Random } from '../random';
 import { type AdamState, adamStep, newAdamState } from './adam';
 import { evaluateRows } from './classification-metrics';
+import type { HoldPoint } from './hold-point';
 import type { Hyperparameters } from './hyperparameters';
 
 /** Figures of one finished epoch. */
@@ -65,6 +66,8 @@ export interface TrainLoopOptions {
   readonly checkpoint: (state: TrainingState) => Promise<void>;
   readonly onBatch?: (progress: BatchProgress) => void;
   readonly onEpoch?: (metrics: EpochMetrics, state: TrainingState) => void | Promise<void>;
+  /** Waits at a point of the run (see {@link HoldPoint}), e.g. until a stop signal. @default - never waits */
+  readonly hold?: { readonly at: HoldPoint; wait(state: TrainingState): Promise<void> };
 }
 
 export function initialTrainingState(network: DenseNetwork, seed: number): TrainingState {
@@ -89,7 +92,7 @@ export function initialTrainingState(network: DenseNetwork, seed: number): Train
  * never interrupted, and ends with bit-identical parameters.
  */
 export async function trainLoop(options: TrainLoopOptions): Promise<TrainingState> {
-  const { network, hyperparameters, rows, trainRows, state } = options;
+  const { network, hyperparameters, rows, trainRows, state, hold } = options;
   const { epochs, batchSize, learningRate, l2, seed } = hyperparameters;
   const gradient = new Float64Array(network.parameterCount);
   const batches = Math.ceil(trainRows.length / batchSize);
@@ -120,6 +123,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainingStat
         accuracy: state.epochCorrect / state.epochRows,
         rowsPerSecond: elapsed > 0 ? (state.epochRows - rowsAtStart) / elapsed : 0,
       });
+      if (hold?.at.batch === state.batch && hold.at.epoch === state.epoch + 1) await hold.wait(state);
       if (options.signal?.aborted) {
         await options.checkpoint(state);
         throw new TrainerError('aborted', `training stopped in epoch ${state.epoch + 1} after a checkpoint`);
@@ -153,6 +157,7 @@ export async function trainLoop(options: TrainLoopOptions): Promise<TrainingStat
     await options.checkpoint(state);
     lastCheckpoint = Date.now();
     await options.onEpoch?.(metrics, state);
+    if (hold && hold.at.batch === undefined && hold.at.epoch === state.epoch) await hold.wait(state);
     if (options.signal?.aborted && state.epoch < epochs) {
       throw new TrainerError('aborted', `training stopped after epoch ${state.epoch}, checkpointed`);
     }

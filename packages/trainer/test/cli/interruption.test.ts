@@ -9,19 +9,23 @@ import { finished, logLines, runInProcess, spawnCli } from '../support/cli';
 import { blobsCsv } from '../support/synthetic';
 import { suiteTempDir, tempDir } from '../support/temp';
 
-/** Enough work per epoch (about 0.1 s) that a signal lands in the middle of training. */
 const HYPERPARAMETERS = { model: 'mlp', hiddenSize: 64, epochs: 10, batchSize: 64, seed: 5 } as const;
 const TRAINING = ['--model', 'mlp', '--hidden-size', '64', '--epochs', '10', '--batch-size', '64', '--seed', '5'];
 
-/** Resolves once the child has logged the end of epoch `epoch`. */
-function epochLogged(child: ChildProcess, epoch: number): Promise<void> {
+/**
+ * Resolves with the child's `holding` log line: with TRAINER_HOLD_AT set, the
+ * trainer stops at that point of the run, says so and waits for a signal, so the
+ * test interrupts it exactly there however fast or busy the machine is.
+ */
+function holding(child: ChildProcess): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
     let buffer = '';
     child.stderr?.on('data', (chunk: Buffer) => {
       buffer += chunk;
-      if (logLines(buffer).some((line) => line.msg === 'epoch' && (line.epoch as number) >= epoch)) resolve();
+      const line = logLines(buffer.slice(0, buffer.lastIndexOf('\n') + 1)).find((l) => l.msg === 'holding');
+      if (line) resolve(line);
     });
-    child.once('close', () => reject(new Error(`the trainer exited before epoch ${epoch}:\n${buffer}`)));
+    child.once('close', () => reject(new Error(`the trainer exited without holding:\n${buffer}`)));
   });
 }
 
@@ -35,7 +39,7 @@ describe('trainer train, interrupted', () => {
   let reference: string;
 
   beforeAll(async () => {
-    writeFileSync(data, blobsCsv({ rows: 60_000, features: 10, classes: 3, separation: 1 }));
+    writeFileSync(data, blobsCsv({ rows: 6_000, features: 10, classes: 3, separation: 1 }));
     // The uninterrupted run that every interrupted one must match, byte for byte.
     const out = join(shared, 'reference');
     await train({ data, out, runId: 'whole', hyperparameters: HYPERPARAMETERS }, { logger: silentLogger, env: {} });
@@ -46,9 +50,12 @@ describe('trainer train, interrupted', () => {
     const out = tempDir();
     expect((await runInProcess(['train', '--out', out, '--run-id', 'previous', '--epochs', '2'])).code).toBe(0);
 
-    const child = spawnCli(['train', '--data', data, '--out', out, '--run-id', 'killed', ...TRAINING]);
+    // Held after epoch 1 and its checkpoint: the SIGKILL lands between two epochs of a run with eight to go.
+    const child = spawnCli(['train', '--data', data, '--out', out, '--run-id', 'killed', ...TRAINING], {
+      TRAINER_HOLD_AT: '1',
+    });
     const exit = finished(child);
-    await epochLogged(child, 1);
+    expect(await holding(child)).toMatchObject({ runId: 'killed', epoch: 1, batch: 0 });
     child.kill('SIGKILL');
     expect((await exit).signal).toBe('SIGKILL');
 
@@ -65,26 +72,20 @@ describe('trainer train, interrupted', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     const resumedFrom = logLines(resumed.stderr).find((line) => line.msg === 'resuming training');
     expect(resumedFrom?.epoch).toBeGreaterThanOrEqual(1);
+    expect(resumedFrom).toMatchObject({ epoch: 1, batch: 0 });
     expect(modelWithoutRunId(out, 'killed')).toBe(reference);
     expect((await loadModel(out)).run.manifest.runId).toBe('killed');
   });
 
   it('stopped with SIGTERM (Nomad stopping the task), checkpoints, exits 130, and resumes to the same model', async () => {
     const out = tempDir();
-    const child = spawnCli([
-      'train',
-      '--data',
-      data,
-      '--out',
-      out,
-      '--run-id',
-      'stopped',
-      '--checkpoint-interval',
-      '0.05',
-      ...TRAINING,
-    ]);
+    const child = spawnCli(
+      ['train', '--data', data, '--out', out, '--run-id', 'stopped', '--checkpoint-interval', '0.05', ...TRAINING],
+      { TRAINER_HOLD_AT: '2:5' },
+    );
     const exit = finished(child);
-    await epochLogged(child, 1);
+    // Held after the fifth batch of epoch 2: SIGTERM must checkpoint there, mid-epoch, and stop.
+    expect(await holding(child)).toMatchObject({ runId: 'stopped', epoch: 1, batch: 5 });
     child.kill('SIGTERM');
     const stopped = await exit;
     expect(stopped.code).toBe(130);
@@ -103,6 +104,10 @@ describe('trainer train, interrupted', () => {
       ...TRAINING,
     ]);
     expect(resumed.code, resumed.stderr).toBe(0);
+    expect(logLines(resumed.stderr).find((line) => line.msg === 'resuming training')).toMatchObject({
+      epoch: 1,
+      batch: 5,
+    });
     expect(modelWithoutRunId(out, 'stopped')).toBe(reference);
   });
 });

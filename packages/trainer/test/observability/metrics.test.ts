@@ -18,6 +18,26 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/**
+ * Resolves with the address the Pushgateway logs once its socket listens; rejects
+ * with its output if it exits first. No deadline: the test timeout bounds the wait.
+ */
+function listeningAddress(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => {
+      output += chunk;
+      const address = /msg="Listening on" address=(\S+)/.exec(output)?.[1];
+      if (address) resolve(address);
+    });
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      reject(new Error(`${PUSHGATEWAY} exited (${signal ?? code}) before listening:\n${output}`)),
+    );
+  });
+}
+
 /** The value of a sample line `name{labels} value` in Prometheus text format. */
 function sample(text: string, name: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
@@ -63,22 +83,13 @@ describe('Pushgateway', () => {
   let url: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
     if (!existsSync(PUSHGATEWAY)) {
       throw new Error(`${PUSHGATEWAY} is missing: apt-get install prometheus-pushgateway (.ci/run installs it)`);
     }
-    pushgateway = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
-    // Bounded wait for it to listen: 50 tries, 100 ms apart.
-    for (let attempt = 0; attempt < 50; attempt++) {
-      const ready = await fetch(`${url}/-/ready`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ready) return;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`${PUSHGATEWAY} did not become ready at ${url}`);
+    // Port 0: the Pushgateway binds a free port itself and logs it once it listens ("Listening on" address=...).
+    pushgateway = spawn(PUSHGATEWAY, ['--web.listen-address=127.0.0.1:0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    url = `http://${await listeningAddress(pushgateway)}`;
+    expect((await fetch(`${url}/-/ready`)).ok).toBe(true);
   });
 
   afterAll(() => {

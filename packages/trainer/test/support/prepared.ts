@@ -5,7 +5,12 @@ import { DenseNetwork } from '../../src/model/dense-network';
 import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../../src/training/hyperparameters';
 import { type Split, stratifiedSplit } from '../../src/training/split';
 import { applyStandardization, fitStandardization } from '../../src/training/standardizer';
-import { initialTrainingState, type TrainingState, trainLoop } from '../../src/training/train-loop';
+import {
+  initialTrainingState,
+  type TrainingState,
+  type TrainLoopOptions,
+  trainLoop,
+} from '../../src/training/train-loop';
 
 /** A CSV read, split 80/20 and standardized, as `train` prepares it. */
 export async function prepare(csv: string): Promise<{ table: Table; split: Split }> {
@@ -24,6 +29,7 @@ export async function trainInMemory(
     state?: TrainingState;
     checkpointIntervalMs?: number;
     onCheckpoint?: (state: TrainingState) => void;
+    hold?: TrainLoopOptions['hold'];
   } = {},
 ): Promise<{ network: DenseNetwork; state: TrainingState }> {
   const hyperparameters = { ...DEFAULT_HYPERPARAMETERS, ...overrides };
@@ -46,6 +52,7 @@ export async function trainInMemory(
     signal: options.signal,
     checkpointIntervalMs: options.checkpointIntervalMs,
     checkpoint: async (current) => options.onCheckpoint?.(current),
+    hold: options.hold,
   });
   return { network, state };
 }
