@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { formatIssues, JobspecError } from '../errors';
 import { toTypeScript } from '../import/to-typescript';
 import type { Job } from '../job';
-import { planCommand, runCommand } from './deploy';
+import { planCommand, resolveTimeout, runCommand } from './deploy';
 import { parseVars, readJobFile, UsageError } from './input';
 import { loadJobs } from './load-module';
 import { writeFileAtomic } from './write-file';
@@ -25,12 +25,15 @@ Commands:
   render <module> [--export name] --to hcl|api-json [--out dir]
                                                           Render the jobs a JS/TS module exports
   import <file.hcl> [--var name=value]...                 Print TypeScript that builds the job
-  plan <file> [--var name=value]...                       Show what 'run' would change (NOMAD_ADDR)
-  run <file> [--detach] [--var name=value]...             Register the job and follow its deployment
+  plan <file> [--timeout 5m] [--var name=value]...        Show what 'run' would change (NOMAD_ADDR)
+  run <file> [--detach] [--timeout 5m] [--var name=value]...
+                                                          Register the job and follow its deployment
 
 Input files are HCL jobspecs (.hcl, .nomad) or API JSON (.json). --help prints this text, --version the version.
 Nomad connection: NOMAD_ADDR, NOMAD_TOKEN, NOMAD_NAMESPACE, NOMAD_REGION, NOMAD_CACERT,
 NOMAD_CLIENT_CERT, NOMAD_CLIENT_KEY, NOMAD_TLS_SERVER_NAME, NOMAD_SKIP_VERIFY.
+plan and run give up after --timeout (or JOBSPEC_TIMEOUT), a duration such as 90s or 10m: every request,
+retry and the deployment wait included (default: no limit, 60 s per request). Progress goes to stderr.
 `;
 
 /** Runs one command; returns the exit code (0 ok, 1 problems found or failed, 2 usage error). Never throws. */
@@ -116,10 +119,18 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       io.stdout(toTypeScript(job));
       return 0;
     }
-    case 'plan':
-      return planCommand(await readJobFile(file(), { vars, env: io.env }), io);
-    case 'run':
-      return runCommand(await readJobFile(file(), { vars, env: io.env }), { detach: values.detach ?? false }, io);
+    case 'plan': {
+      const timeout = resolveTimeout(values.timeout, io.env);
+      return planCommand(await readJobFile(file(), { vars, env: io.env }), { timeout }, io);
+    }
+    case 'run': {
+      const timeout = resolveTimeout(values.timeout, io.env);
+      return runCommand(
+        await readJobFile(file(), { vars, env: io.env }),
+        { detach: values.detach ?? false, timeout },
+        io,
+      );
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -136,6 +147,7 @@ function parse(argv: readonly string[]) {
       export: { type: 'string' },
       out: { type: 'string' },
       detach: { type: 'boolean' },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean' },
     },
