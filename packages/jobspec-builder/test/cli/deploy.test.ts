@@ -7,6 +7,12 @@ import { runCli } from '../../src/cli/cli';
 import { track, useFakeClock } from '../client/clock';
 import { BlockingResource, deploymentFixture, FakeNomad } from '../client/fake-nomad';
 
+// The client sleeps with node:timers/promises, which vitest's fake clock does not reach by itself.
+vi.mock('node:timers/promises', async (importOriginal) => {
+  const { timersOnGlobalClock } = await vi.importActual<typeof import('../client/clock')>('../client/clock');
+  return timersOnGlobalClock(await importOriginal());
+});
+
 // The job is given as API JSON: reading it needs no HCL parser, whose Go runtime would run on
 // the fake clock of the tests below.
 const WEB = new Job({

@@ -1,3 +1,4 @@
+import type * as timersPromises from 'node:timers/promises';
 import { vi } from 'vitest';
 import type { NomadRetryEvent } from '../../src/client';
 
@@ -8,6 +9,44 @@ import type { NomadRetryEvent } from '../../src/client';
  */
 export function useFakeClock(): void {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date', 'performance'] });
+}
+
+/**
+ * `node:timers/promises` with a `setTimeout` that waits on the global `setTimeout`, for
+ * `vi.mock('node:timers/promises', ...)` in test files that use {@link useFakeClock}.
+ *
+ * vitest's fake timers replace the global `setTimeout` but not the one of `node:timers/promises`
+ * that modules import (vitest patches only the CommonJS copy, and only if its fake-timer library
+ * loads after vitest's own setup, which it does not here). The client sleeps with the latter; with
+ * this mock the fake clock drives its sleeps too, and with real timers nothing changes.
+ */
+export function timersOnGlobalClock(original: typeof timersPromises): typeof timersPromises {
+  return {
+    ...original,
+    setTimeout: <T = void>(ms?: number, value?: T, options?: { signal?: AbortSignal }): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        const signal = options?.signal;
+        const aborted = (): Error =>
+          Object.assign(new Error('The operation was aborted'), {
+            name: 'AbortError',
+            code: 'ABORT_ERR',
+            cause: signal?.reason,
+          });
+        if (signal?.aborted) {
+          reject(aborted());
+          return;
+        }
+        const onAbort = (): void => {
+          clearTimeout(timer);
+          reject(aborted());
+        };
+        const timer = setTimeout(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(value as T);
+        }, ms);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      }),
+  } as typeof timersPromises;
 }
 
 /** The retry events of a client (`onRetry: events.push`), one at a time, as they happen. */

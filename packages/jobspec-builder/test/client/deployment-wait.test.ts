@@ -10,6 +10,12 @@ import {
 import { RetryEvents, track, useFakeClock } from './clock';
 import { BlockingResource, deploymentFixture, FakeNomad } from './fake-nomad';
 
+// The client sleeps with node:timers/promises, which vitest's fake clock does not reach by itself.
+vi.mock('node:timers/promises', async (importOriginal) => {
+  const { timersOnGlobalClock } = await vi.importActual<typeof import('./clock')>('./clock');
+  return timersOnGlobalClock(await importOriginal());
+});
+
 const DEPLOYMENT_ID = '85ee4a9a-339f-a921-a9ef-0550d20b2c61';
 const DEPLOYMENT_PATH = `/v1/deployment/${DEPLOYMENT_ID}`;
 

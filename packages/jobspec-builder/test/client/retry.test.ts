@@ -6,6 +6,12 @@ import { backoffDelayMs, DEFAULT_RETRY, staggeredDelayMs } from '../../src/clien
 import { RetryEvents, useFakeClock } from './clock';
 import { FakeNomad } from './fake-nomad';
 
+// The client sleeps with node:timers/promises, which vitest's fake clock does not reach by itself.
+vi.mock('node:timers/promises', async (importOriginal) => {
+  const { timersOnGlobalClock } = await vi.importActual<typeof import('./clock')>('./clock');
+  return timersOnGlobalClock(await importOriginal());
+});
+
 let nomad: FakeNomad;
 let client: NomadClient;
 let retries: NomadRetryEvent[];
@@ -279,6 +285,25 @@ describe('NomadClient retries', () => {
       expect(delays.every((delay, i) => delay >= 0 && delay < Math.min(20, 5 * 2 ** i))).toBe(true);
       // Requests take no time on the fake clock: the whole call took the delays and nothing more.
       expect(Date.now() - started).toBe(delays.reduce((a, b) => a + b, 0));
+    });
+
+    it("stops waiting for the next attempt when the call's signal aborts, with the signal's reason", async () => {
+      useFakeClock();
+      const events = new RetryEvents();
+      const patient = new NomadClient({
+        address: nomad.address,
+        retry: { maxAttempts: 4, baseDelayMs: 1000, maxDelayMs: 1000 },
+        onRetry: events.push,
+      });
+      nomad.on('GET', '/v1/job/web', unavailable);
+      const controller = new AbortController();
+
+      const read = patient.readJob('web', { signal: controller.signal }).finally(() => patient.close());
+      await events.next();
+      controller.abort(new Error('user pressed Ctrl-C'));
+
+      await expect(read).rejects.toThrow('user pressed Ctrl-C');
+      expect(nomad.requests).toHaveLength(1);
     });
 
     it('rejects retry options that cannot work', () => {
