@@ -7,7 +7,7 @@ import { createWorkspacePackage, VERSIONS } from './workspace';
  * when the library is built: consumers synthesize with `lambda.Code.fromAsset` and need neither
  * esbuild nor Docker nor our TypeScript sources.
  */
-const LAMBDA_HANDLERS = ['cluster-secrets', 'acl-bootstrap'];
+const LAMBDA_HANDLERS = ['cluster-secrets', 'acl-bootstrap', 'nomad-job', 'nomad-image'];
 
 /** `@org/nomad-constructs`: AWS CDK constructs for a production Nomad cluster. */
 export function nomadConstructs(
@@ -38,8 +38,16 @@ export function nomadConstructs(
       // @peculiar/x509 resolves its ASN.1 providers through tsyringe, which needs a Reflect polyfill.
       'reflect-metadata@0.2.2',
       '@aws-sdk/client-ec2@3.1169.0',
+      // The NomadJob handler reads large job specs from S3; the NomadImage handler is our ECR client
+      // (copies images into the app's repositories, waits for their scans).
+      '@aws-sdk/client-s3@3.1169.0',
+      '@aws-sdk/client-ecr@3.1169.0',
       'esbuild@0.28.2',
       'aws-sdk-client-mock@4.1.0',
+      // The tests run CDK's provider framework (custom_resources.Provider) in process: its runtime
+      // requires these two clients, which Lambda's Node.js runtime provides.
+      '@aws-sdk/client-lambda@3.1164.0',
+      '@aws-sdk/client-sfn@3.1164.0',
     ],
     bin: { 'nomad-constructs': { module: 'lib/cli/main.js', run: 'main' } },
     // The instance scripts are read at synth time, relative to the compiled module: they ship in the tarball.
@@ -57,6 +65,9 @@ export function nomadConstructs(
       exec: [
         `esbuild src/handlers/${name}.ts --bundle --platform=node --target=node20 --format=cjs`,
         `--main-fields=module,main --minify --keep-names --legal-comments=none --log-level=warning --outfile=lib/lambda/${name}/index.js`,
+        // @org/jobspec-builder's HCL importer loads a WASM file beside its module: no handler imports
+        // HCL, and a stub stands in for the parser (src/handlers/bundling/hcl-parser-stub.ts).
+        '--alias:@cdktn/hcl2json=./src/handlers/bundling/hcl-parser-stub.ts',
       ].join(' '),
     })),
   });

@@ -16,10 +16,18 @@ export { ALLOWED_SERVER_COUNTS, NomadServers, type NomadServersProps } from './c
 export { NomadUi, type NomadUiAccessLogs, type NomadUiOptions, type NomadUiProps } from './cluster/nomad-ui';
 export { NomadVersion } from './cluster/nomad-version';
 export { NomadError, type NomadErrorCode } from './errors';
+export { ImageScanSeverity, NomadImage, type NomadImageProps } from './image/nomad-image';
+export type { NomadJobAttributes } from './job/job-contract';
+export { NomadJob, type NomadJobProps } from './job/nomad-job';
+export { NomadJobDeployer } from './job/nomad-job-deployer';
+export { AsyncProvider, type AsyncProviderProps } from './provider/async-provider';
 export {
   type AclPolicy,
   ANONYMOUS_POLICY,
   CLIENT_READINESS_POLICY,
+  type DeployerHostVolume,
+  deployerPolicy,
+  deployerPolicyName,
   SERVER_READINESS_POLICY,
   UI_READ_ONLY_POLICY,
 } from './security/acl-policies';

@@ -24,7 +24,14 @@ describe('@org/nomad-constructs package', () => {
       'zod',
     ]);
     // Bundled into the handlers at build time: consumers never install them.
-    for (const bundled of ['esbuild', '@peculiar/x509', '@aws-sdk/client-ec2', 'reflect-metadata']) {
+    for (const bundled of [
+      'esbuild',
+      '@peculiar/x509',
+      '@aws-sdk/client-ec2',
+      '@aws-sdk/client-s3',
+      '@aws-sdk/client-ecr',
+      'reflect-metadata',
+    ]) {
       expect(manifest.devDependencies).toHaveProperty([bundled]);
     }
   });
@@ -43,6 +50,8 @@ describe('the packed tarball', () => {
     expect(files).toContain('assets/scripts/nomad-bootstrap.sh');
     expect(files).toContain('lib/lambda/cluster-secrets/index.js');
     expect(files).toContain('lib/lambda/acl-bootstrap/index.js');
+    expect(files).toContain('lib/lambda/nomad-job/index.js');
+    expect(files).toContain('lib/lambda/nomad-image/index.js');
     expect(files).toContain('README.md');
     expect(files).toContain('bin/nomad-constructs');
     expect(

@@ -56,10 +56,13 @@ describe('bundled handlers (lib/lambda)', () => {
       );
     });
 
-  it.each(['cluster-secrets', 'acl-bootstrap'] as const)('%s loads on its own and exports handler', async (name) => {
-    const bundle = join(handlerBundleDir(name), 'index.js');
-    expect(await node(`console.log(typeof require(${JSON.stringify(bundle)}).handler)`)).toBe('function\n');
-  });
+  it.each(['cluster-secrets', 'acl-bootstrap', 'nomad-job', 'nomad-image'] as const)(
+    '%s loads on its own and exports handler',
+    async (name) => {
+      const bundle = join(handlerBundleDir(name), 'index.js');
+      expect(await node(`console.log(typeof require(${JSON.stringify(bundle)}).handler)`)).toBe('function\n');
+    },
+  );
 
   it('cluster-secrets creates the key material through the Secrets Manager API and answers CloudFormation', async () => {
     const arns = ['ca', 'ca-cert', 'server', 'client', 'gossip'].map(
@@ -112,4 +115,68 @@ describe('bundled handlers (lib/lambda)', () => {
       await cloudFormation.close();
     }
   });
+
+  it.each([
+    ['nomad-job', 'Custom::NomadJob', 'failed-request-1', { Stage: 'delete', EvaluationId: '' }],
+    ['nomad-image', 'Custom::NomadImage', 'repo:tag', { Stage: 'delete' }],
+  ] as const)(
+    '%s answers the provider framework from the bundle (a Delete with nothing to do)',
+    async (name, type, physicalId, state) => {
+      const properties =
+        name === 'nomad-job'
+          ? {
+              ServerTagKey: 'NomadServerJoin',
+              ServerTagValue: 'prod',
+              NomadRegion: 'global',
+              HttpPort: '4646',
+              CaCertificateSecretArn: 'arn:ca',
+              TokenSecretArn: 'arn:token',
+              JobId: 'web',
+              Namespace: 'default',
+              JobType: 'service',
+              Periodic: 'false',
+              Parameterized: 'false',
+              Job: '{"Job":{"ID":"web"}}',
+              Purge: 'false',
+              TimeoutSeconds: '1800',
+            }
+          : {
+              SourceRepositoryName: 'assets',
+              Tag: 'tag',
+              TargetRepositoryName: 'repo',
+              Platform: 'linux/amd64',
+              ScanGate: 'true',
+              FailOnSeverity: 'CRITICAL',
+              TimeoutSeconds: '1200',
+            };
+      const event = {
+        RequestType: 'Delete',
+        ResponseURL: 'https://example.invalid/response',
+        StackId: 'stack',
+        RequestId: 'request',
+        LogicalResourceId: 'Resource',
+        ResourceType: type,
+        PhysicalResourceId: physicalId,
+        ResourceProperties: properties,
+      };
+      const bundle = join(handlerBundleDir(name), 'index.js');
+      // The handler logs JSON lines too: its answer is the last line.
+      const run = async (payload: unknown) =>
+        (
+          await node(
+            `require(${JSON.stringify(bundle)}).handler(${JSON.stringify(payload)}).then((r) => console.log(JSON.stringify(r)))`,
+            { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+          )
+        )
+          .trim()
+          .split('\n')
+          .at(-1) ?? '';
+      const started = JSON.parse(await run(event)) as Record<string, unknown>;
+      expect(started).toMatchObject({
+        PhysicalResourceId: physicalId,
+        [name === 'nomad-job' ? 'NomadJob' : 'NomadImage']: state,
+      });
+      expect(JSON.parse(await run({ ...event, ...started }))).toEqual({ IsComplete: true });
+    },
+  );
 });

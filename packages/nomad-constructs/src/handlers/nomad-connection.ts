@@ -1,0 +1,150 @@
+import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { NomadApiError, NomadClient } from '@org/jobspec-builder';
+import { isPlaceholder, type TokenSecretValue } from '../security/secret-formats';
+import { CustomResourceError, log } from './custom-resource';
+import { readSecret } from './secrets-manager';
+
+/** Where a cluster's servers are and how to trust and authenticate to them. */
+export interface ClusterEndpoint {
+  /** The servers' cloud auto-join tag. */
+  readonly tagKey: string;
+  readonly tagValue: string;
+  readonly port: number;
+  /** The Nomad region: the servers' certificates name `server.<region>.nomad`. */
+  readonly nomadRegion: string;
+  readonly caSecretArn: string;
+  /** An ACL token secret (JSON `accessorId`, `secretId`). */
+  readonly tokenSecretArn: string;
+}
+
+/** The AWS clients a connection needs (tests pass mocked ones). */
+export interface ConnectionClients {
+  readonly secrets: SecretsManagerClient;
+  readonly ec2: EC2Client;
+}
+
+/** Test hooks of the Nomad client. */
+export interface ConnectionOptions {
+  /** Addresses to use instead of `<private IP>:<port>` (tests point them at loopback). */
+  readonly addressOf?: (privateIp: string, port: number) => string;
+  /** Per-request timeout. @default 30 s */
+  readonly requestTimeoutMs?: number;
+}
+
+/**
+ * A connection to the cluster's HTTP API with `@org/jobspec-builder`'s `NomadClient`: the servers
+ * found by their tag, their certificates verified against the cluster CA and the name
+ * `server.<region>.nomad`, with a token read from Secrets Manager. A call that gets no answer from
+ * one server is tried on the next when it is safe to repeat.
+ *
+ * The token is only ever in the client's request header: never in a log line or an error message.
+ */
+export class NomadConnection {
+  /**
+   * Opens a connection, or returns undefined when no server runs (the cluster is gone).
+   */
+  public static async open(
+    endpoint: ClusterEndpoint,
+    clients: ConnectionClients,
+    options: ConnectionOptions = {},
+  ): Promise<NomadConnection | undefined> {
+    const addresses = await serverAddresses(clients.ec2, endpoint.tagKey, endpoint.tagValue);
+    if (addresses.length === 0) {
+      return undefined;
+    }
+    const ca = await readSecret(clients.secrets, endpoint.caSecretArn);
+    if (ca === undefined || isPlaceholder(ca)) {
+      throw new CustomResourceError(`the cluster CA certificate in ${endpoint.caSecretArn} has not been generated yet`);
+    }
+    const token = parseToken(await readSecret(clients.secrets, endpoint.tokenSecretArn));
+    if (token === undefined) {
+      throw new CustomResourceError(
+        `the deployer token in ${endpoint.tokenSecretArn} has not been created yet: the cluster's ACL resource (Custom::NomadAcl) writes it; deploy it first`,
+      );
+    }
+    const addressOf = options.addressOf ?? ((ip: string, port: number) => `https://${ip}:${port}`);
+    const nomadClients = addresses.map(
+      (ip) =>
+        new NomadClient({
+          address: addressOf(ip, endpoint.port),
+          caCertPem: ca,
+          tlsServerName: `server.${endpoint.nomadRegion}.nomad`,
+          token: token.secretId,
+          requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+          // One quick retry on the same server, then the next server: a stopped server costs little.
+          retry: { maxAttempts: 2, baseDelayMs: 100 },
+        }),
+    );
+    return new NomadConnection(nomadClients);
+  }
+
+  private current = 0;
+
+  private constructor(private readonly clients: readonly NomadClient[]) {}
+
+  /**
+   * Runs a call on the current server. With `failover` (calls safe to repeat: reads, plan,
+   * deregister) a call that gets no answer is tried on the other servers in turn.
+   */
+  public async call<T>(run: (client: NomadClient) => Promise<T>, options: { failover: boolean }): Promise<T> {
+    const attempts = options.failover ? this.clients.length : 1;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const client = this.clients[this.current] as NomadClient;
+      try {
+        return await run(client);
+      } catch (error) {
+        lastError = error;
+        if (!isNoAnswer(error) || attempt === attempts - 1) {
+          throw error;
+        }
+        log('warn', 'no answer from a server: trying the next one', { server: client.address });
+        this.current = (this.current + 1) % this.clients.length;
+      }
+    }
+    throw lastError;
+  }
+
+  public close(): void {
+    for (const client of this.clients) {
+      client.close();
+    }
+  }
+}
+
+/** Whether the call got no HTTP answer at all (the request may or may not have reached Nomad). */
+export function isNoAnswer(error: unknown): boolean {
+  return error instanceof NomadApiError && error.code === 'connection';
+}
+
+function parseToken(stored: string | undefined): TokenSecretValue | undefined {
+  if (stored === undefined || isPlaceholder(stored)) {
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(stored) as Partial<TokenSecretValue>;
+    return typeof value.accessorId === 'string' && typeof value.secretId === 'string'
+      ? { accessorId: value.accessorId, secretId: value.secretId }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The private IPs of the running servers, found by the tag cloud auto-join uses. */
+async function serverAddresses(ec2: EC2Client, tagKey: string, tagValue: string): Promise<string[]> {
+  const result = await ec2.send(
+    new DescribeInstancesCommand({
+      Filters: [
+        { Name: `tag:${tagKey}`, Values: [tagValue] },
+        { Name: 'instance-state-name', Values: ['running'] },
+      ],
+    }),
+  );
+  return (result.Reservations ?? [])
+    .flatMap((reservation) => reservation.Instances ?? [])
+    .map((instance) => instance.PrivateIpAddress)
+    .filter((address): address is string => address !== undefined)
+    .sort();
+}

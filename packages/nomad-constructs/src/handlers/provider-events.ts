@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import { CustomResourceError, type CustomResourceEvent } from './custom-resource';
+
+/**
+ * The shapes of CDK's provider framework (`custom_resources.Provider`): it invokes the `onEvent`
+ * handler with CloudFormation's request, then the `isComplete` handler with the same request plus
+ * what `onEvent` returned, every query interval, until it answers `IsComplete: true` or throws. The
+ * framework answers CloudFormation: SUCCESS with `Data`, or FAILED with the thrown message.
+ *
+ * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.custom_resources-readme.html#provider-framework
+ */
+
+/** What `onEvent` returns: the physical ID, and state for `isComplete` under `stateKey`. */
+export interface OnEventResult<S> {
+  readonly PhysicalResourceId: string;
+  readonly [stateKey: string]: S | string;
+}
+
+/** What `isComplete` returns. `Data` (the attributes) only with `IsComplete: true`. */
+export interface IsCompleteResult {
+  readonly IsComplete: boolean;
+  readonly Data?: Readonly<Record<string, string>>;
+}
+
+/** An `isComplete` request: CloudFormation's request, the physical ID and the state `onEvent` returned. */
+export type IsCompleteEvent<S> = CustomResourceEvent & { readonly PhysicalResourceId: string } & Readonly<
+    Record<string, unknown>
+  > & { readonly state: S };
+
+/**
+ * One Lambda entry point for both calls: the framework sends `isComplete` the request merged with
+ * `onEvent`'s result, so the state key tells them apart.
+ */
+export function providerHandler<S>(
+  stateKey: string,
+  onEvent: (event: CustomResourceEvent) => Promise<OnEventResult<S>>,
+  isComplete: (
+    event: CustomResourceEvent & { readonly PhysicalResourceId: string },
+    state: S,
+  ) => Promise<IsCompleteResult>,
+): (event: CustomResourceEvent & Record<string, unknown>) => Promise<OnEventResult<S> | IsCompleteResult> {
+  return async (event) => {
+    const state = event[stateKey] as S | undefined;
+    if (state === undefined) {
+      return onEvent(event);
+    }
+    return isComplete(event as CustomResourceEvent & { PhysicalResourceId: string }, state);
+  };
+}
+
+/** The resource properties, checked against the construct's contract; a clear error names each bad one. */
+export function parseProperties<T extends z.ZodType>(schema: T, event: CustomResourceEvent): z.output<T> {
+  const parsed = schema.safeParse(event.ResourceProperties);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(properties)'}: ${issue.message}`);
+    throw new CustomResourceError(
+      `the resource properties do not match what this handler reads (${problems.join('; ')}): deploy the construct and its handler from the same @org/nomad-constructs version`,
+    );
+  }
+  return parsed.data;
+}
