@@ -4,9 +4,16 @@ variable "image" {
   default     = "hello-world-app:local"
 }
 
+variable "node_pool" {
+  type        = string
+  description = "Nomad node pool the instances run in"
+  default     = "default"
+}
+
 job "hello-world" {
   type        = "service"
   datacenters = ["*"]
+  node_pool   = var.node_pool
 
   group "hello-world" {
     count          = 3

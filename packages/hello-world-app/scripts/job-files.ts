@@ -15,10 +15,19 @@ const image = new Variable('image', {
   default: LOCAL_IMAGE,
 });
 
+/** Nomad's own pool by default, so the file runs on any cluster; `-var node_pool=general` for another. */
+const nodePool = new Variable('node_pool', {
+  type: 'string',
+  description: 'Nomad node pool the instances run in',
+  default: 'default',
+});
+
 /** The committed job files (package root) and their exact content. */
 export function renderJobFiles(): Record<string, string> {
   return {
-    'hello-world.nomad.hcl': helloWorldJob({ image: image.ref }).toHcl({ variables: [image] }),
+    'hello-world.nomad.hcl': helloWorldJob({ image: image.ref, nodePool: nodePool.ref }).toHcl({
+      variables: [image, nodePool],
+    }),
     'hello-world.api.json': `${JSON.stringify(helloWorldJob({ image: LOCAL_IMAGE }).toApiJson(), null, 2)}\n`,
   };
 }

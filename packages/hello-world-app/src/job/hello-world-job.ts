@@ -15,6 +15,19 @@ export interface HelloWorldJobOptions {
   /** @default ['*'] (every datacenter) */
   readonly datacenters?: readonly string[];
   /**
+   * The node pool the instances run in (`node_pool`), or an HCL expression such as a variable's `ref`.
+   * @default - none: Nomad's `default` pool
+   * @see https://developer.hashicorp.com/nomad/docs/concepts/node-pools
+   */
+  readonly nodePool?: string | HclExpression;
+  /**
+   * Spread the instances over the cluster's availability zones first (Nomad's AWS fingerprint
+   * `${attr.platform.aws.placement.availability-zone}`), then over nodes. For clusters on AWS; off
+   * elsewhere, where nodes have no zone attribute.
+   * @default false
+   */
+  readonly spreadOverZones?: boolean;
+  /**
    * Traefik router rule for the service, read from its tags by Traefik's Nomad provider.
    * @default 'PathPrefix(`/`)'
    * @see https://doc.traefik.io/traefik/routing/routers/#rule
@@ -41,6 +54,9 @@ export const HELLO_WORLD_SHUTDOWN_DELAY = Duration.seconds(10);
  */
 export const HELLO_WORLD_KILL_TIMEOUT = Duration.millis(DEFAULT_DRAIN_TIMEOUT_MS + 5_000);
 
+/** Nomad's fingerprint of a node's availability zone on AWS. */
+export const AVAILABILITY_ZONE_ATTRIBUTE = '${attr.platform.aws.placement.availability-zone}';
+
 /**
  * Resources of one instance, sized from `npx projen bench` (README,
  * Performance): the server uses 45-65 MHz of CPU per 1,000 requests/s and
@@ -60,17 +76,24 @@ export const HELLO_WORLD_RESOURCES = { cpu: 200, memory: Size.mebibytes(128), me
 export function helloWorldJob(options: HelloWorldJobOptions): Job {
   const id = options.id ?? 'hello-world';
   const routerRule = options.routerRule ?? 'PathPrefix(`/`)';
+  const nodeSpread = { attribute: '${node.unique.id}', weight: 100 };
   return new Job({
     id,
     type: 'service',
     datacenters: options.datacenters ?? ['*'],
+    ...(options.nodePool === undefined ? {} : { nodePool: options.nodePool }),
     groups: [
       {
         name: id,
         count: options.count ?? 3,
-        // Spread instances over nodes. Not `distinct_hosts`: a hard constraint leaves the canary
-        // nowhere to go on a cluster with as many nodes as instances.
-        spreads: [{ attribute: '${node.unique.id}', weight: 100 }],
+        // Spread instances over zones (on AWS) and nodes. Not `distinct_hosts`: a hard constraint
+        // leaves the canary nowhere to go on a cluster with as many nodes as instances.
+        spreads: options.spreadOverZones
+          ? [
+              { attribute: AVAILABILITY_ZONE_ATTRIBUTE, weight: 100 },
+              { ...nodeSpread, weight: 50 },
+            ]
+          : [nodeSpread],
         networks: [{ ports: [Port.dynamic('http', { to: DEFAULT_PORT })] }],
         services: [
           {

@@ -95,6 +95,22 @@ describe('helloWorldJob', () => {
   });
 });
 
+describe('helloWorldJob on a cluster', () => {
+  it('runs in the given node pool, spread over availability zones, then nodes', () => {
+    const job = helloWorldJob({ image: 'hello:2', nodePool: 'general', count: 2, spreadOverZones: true });
+    expect(job.props.nodePool).toBe('general');
+    expect(job.props.groups?.[0]?.spreads).toEqual([
+      { attribute: '${attr.platform.aws.placement.availability-zone}', weight: 100 },
+      { attribute: '${node.unique.id}', weight: 50 },
+    ]);
+    expect(Testing.issues(job)).toEqual([]);
+  });
+
+  it("leaves the node pool to Nomad's default when none is given", () => {
+    expect(helloWorldJob({ image: 'hello:2' }).toApiJson().Job.NodePool).toBeUndefined();
+  });
+});
+
 describe('rendered job files', () => {
   const files = renderJobFiles();
 
@@ -110,6 +126,7 @@ describe('rendered job files', () => {
       job: Record<string, { group: Record<string, { count: number; task: Record<string, unknown> }[]> }[]>;
     };
     expect(parsed.variable.image?.[0]?.default).toBe('hello-world-app:local');
+    expect(parsed.variable.node_pool?.[0]?.default).toBe('default');
     const group = parsed.job['hello-world']?.[0]?.group['hello-world']?.[0];
     expect(group?.count).toBe(3);
     expect(Object.keys(group?.task ?? {})).toEqual(['hello-world']);
