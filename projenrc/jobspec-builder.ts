@@ -7,8 +7,8 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
   const project = createWorkspacePackage(root, {
     dirName: 'jobspec-builder',
     description: 'Typed Nomad job specifications for TypeScript: build, validate, and render HCL or API JSON.',
-    // HashiCorp's HCL parser (WASM build) reads jobspecs for import; yaml backs yamldecode().
-    deps: [`zod@${VERSIONS.zod}`, '@cdktn/hcl2json@0.24.0', 'yaml@2.9.1'],
+    // HashiCorp's HCL parser (WASM build) reads jobspecs for import; yaml backs yamldecode(), bcryptjs bcrypt().
+    deps: [`zod@${VERSIONS.zod}`, '@cdktn/hcl2json@0.24.0', 'yaml@2.9.1', 'bcryptjs@3.0.3'],
     // HashiCorp's formatter (WASM build) proves the rendered HCL; fast-check generates jobs.
     devDeps: ['@cdktn/hcl-tools@0.24.0', 'fast-check@4.10.2'],
     bin: { jobspec: 'lib/cli/main.js' },
@@ -23,6 +23,11 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
     description:
       "Check import and rendering against Nomad's own parser outputs in ../shared/conformance (prints a report)",
     exec: 'vitest run test/conformance',
+  });
+  project.addTask('generate', {
+    description:
+      "Regenerate the tables generated from Nomad's API structs (../shared/docs) and the schema (src/**/*.generated.ts)",
+    exec: 'tsx scripts/generate-tables.ts',
   });
   project.addTask('golden', {
     description: 'Regenerate the golden files in test/golden/ from the example jobs',

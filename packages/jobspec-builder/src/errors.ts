@@ -22,8 +22,10 @@ export interface JobspecIssue {
   readonly path: string;
   /** What was received, what is allowed, and how to fix it. */
   readonly message: string;
-  /** Where in an imported file, `file.nomad.hcl:12` or `file.nomad.hcl:12,5`, when known. */
+  /** Where in an imported file, `file.nomad.hcl:12:5` (line and column), when known. */
   readonly location?: string;
+  /** The path in HCL names when the job was read from HCL: `job["web"].group["web"].task["app"].template[0].change_signal`. */
+  readonly hclPath?: string;
 }
 
 /** The one error type of this package: every problem found, each with a code and a path. */
@@ -38,7 +40,8 @@ export class JobspecError extends Error {
 /** Every issue on its own line: where (file location, then path), what, and the code. */
 export function formatIssues(issues: readonly JobspecIssue[]): string {
   const lines = issues.map((issue) => {
-    const where = [issue.location, issue.path || (issue.location ? undefined : '(job)')].filter(Boolean).join(': ');
+    const path = issue.hclPath ?? issue.path;
+    const where = [issue.location, path || (issue.location ? undefined : '(job)')].filter(Boolean).join(': ');
     return `  ${where}: ${issue.message} [${issue.code}]`;
   });
   return `${issues.length} problem${issues.length === 1 ? '' : 's'} in the job:\n${lines.join('\n')}`;
@@ -59,4 +62,13 @@ export function joinPath(parent: string, segment: string | number): string {
  */
 export function itemPath(list: string, label: unknown, index: number | string): string {
   return joinPath(list, typeof label === 'string' ? `[${label}]` : typeof index === 'number' ? index : `[${index}]`);
+}
+
+/**
+ * Whether the issue path `path` is `parent` or below it (`groups[web].count` is within `groups[web]`).
+ *
+ * @internal
+ */
+export function pathWithin(path: string, parent: string): boolean {
+  return path === parent || path.startsWith(`${parent}.`) || path.startsWith(`${parent}[`);
 }

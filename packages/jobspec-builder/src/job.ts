@@ -1,11 +1,13 @@
-import { JobspecError, type JobspecIssue } from './errors';
+import { JobspecError, type JobspecIssue, pathWithin } from './errors';
 import { attribute, block, type HclBlock, HclError, HclExpression, type HclValue, renderHcl } from './hcl';
 import type { JobProps } from './model';
 import { decodeStruct, encodeStruct } from './render/api-json';
 import { structBody } from './render/hcl';
 import * as S from './schema/structs';
 import { toJobspecIssues } from './validate/issues';
+import { locateIssues, sourceOf } from './validate/locate';
 import { semanticIssues } from './validate/rules';
+import { withoutInvalidFields } from './validate/sanitize';
 import { structSchema } from './validate/zod-schema';
 
 /** The body of `POST /v1/jobs` (and `nomad job run -json` input). */
@@ -84,11 +86,24 @@ export class Job {
 
   constructor(readonly props: JobProps) {}
 
-  /** Every problem Nomad would reject this job for, or an empty list. */
+  /**
+   * Every problem Nomad would reject this job for, or an empty list: the fields of the wrong type or out of range,
+   * and Nomad's rules checked on the rest of the job, all in one list. A job read from HCL has each problem's
+   * `file:line:column` and its path in HCL names.
+   */
   validate(): JobspecIssue[] {
     const parsed = structSchema(S.Job).safeParse(this.props);
-    if (!parsed.success) return toJobspecIssues(parsed.error.issues, S.Job, this.props);
-    return semanticIssues(this.props);
+    let issues: JobspecIssue[];
+    if (parsed.success) {
+      issues = semanticIssues(this.props);
+    } else {
+      const schemaIssues = toJobspecIssues(parsed.error.issues, S.Job, this.props);
+      // Nomad's rules run on the job without the fields that failed, so that no problem hides another.
+      const rest = semanticIssues(withoutInvalidFields(this.props, parsed.error.issues) as JobProps);
+      const reported = schemaIssues.map((issue) => issue.path);
+      issues = [...schemaIssues, ...rest.filter((issue) => !reported.some((path) => pathWithin(issue.path, path)))];
+    }
+    return locateIssues(sourceOf(this), issues);
   }
 
   /** Throws a {@link JobspecError} listing every problem, if there is any. */

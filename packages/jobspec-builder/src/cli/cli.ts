@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatIssues, JobspecError } from '../errors';
+import { formatIssues, JobspecError, pathWithin } from '../errors';
 import { toTypeScript } from '../import/to-typescript';
 import type { Job } from '../job';
 import { planCommand, resolveTimeout, runCommand } from './deploy';
-import { parseVars, readJobFile, UsageError } from './input';
+import { InputError, parseVars, readJobFile, readJobFileLeniently, UsageError } from './input';
 import { loadJobs } from './load-module';
 import { writeFileAtomic } from './write-file';
 
@@ -21,7 +21,8 @@ export const USAGE = `Usage: jobspec <command> [options]
 
 Commands:
   convert <file> --to hcl|api-json [--var name=value]...   Convert an HCL jobspec or API JSON job
-  validate <file> [--var name=value]...                   Check a job the way Nomad's server would
+  validate <file> [--var name=value]...                   Check a job the way Nomad's server would: every
+                                                          problem, with its file:line:column
   render <module> [--export name] --to hcl|api-json [--out dir]
                                                           Render the jobs a JS/TS module exports
   import <file.hcl> [--var name=value]...                 Print TypeScript that builds the job
@@ -30,6 +31,8 @@ Commands:
                                                           Register the job and follow its deployment
 
 Input files are HCL jobspecs (.hcl, .nomad) or API JSON (.json). --help prints this text, --version the version.
+Variables, as nomad job run takes them: --var name=value, --var-file vars.hcl|vars.json (repeatable; -var and
+-var-file work too), NOMAD_VAR_<name>.
 Nomad connection: NOMAD_ADDR, NOMAD_TOKEN, NOMAD_NAMESPACE, NOMAD_REGION, NOMAD_CACERT,
 NOMAD_CLIENT_CERT, NOMAD_CLIENT_KEY, NOMAD_TLS_SERVER_NAME, NOMAD_SKIP_VERIFY.
 plan and run give up after --timeout (or JOBSPEC_TIMEOUT), a duration such as 90s or 10m: every request,
@@ -39,7 +42,7 @@ retry and the deployment wait included (default: no limit, 60 s per request). Pr
 /** Runs one command; returns the exit code (0 ok, 1 problems found or failed, 2 usage error). Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
-    return await dispatch(argv, io);
+    return await dispatch(nomadStyleFlags(argv), io);
   } catch (error) {
     return report(error, io);
   }
@@ -58,11 +61,17 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout(`${packageVersion()}\n`);
     return 0;
   }
-  if (values.help || command === undefined || command === 'help') {
+  if (command === undefined && !values.help) {
+    // Nothing asked for: the usage is an error message here, not output.
+    io.stderr(USAGE);
+    return 2;
+  }
+  if (values.help || command === 'help') {
     io.stdout(USAGE);
-    return command === undefined && !values.help ? 2 : 0;
+    return 0;
   }
   const vars = parseVars(values.var ?? []);
+  const inputs = { vars, varFiles: (values['var-file'] ?? []).map((path) => resolve(io.cwd, path)), env: io.env };
   const file = () => {
     const [path, ...extra] = args;
     if (path === undefined) throw new UsageError(`${command} needs a file`);
@@ -80,7 +89,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       // Like `nomad job run -output`: convert what the parser reads, and leave the server's
       // checks to `validate` (reported here as warnings, so nothing is hidden).
       const to = format();
-      const job = await readJobFile(file(), { vars, env: io.env });
+      const job = await readJobFile(file(), inputs);
       const output = renderJob(job, to, false);
       const issues = job.validate();
       if (issues.length > 0) io.stderr(`warning: Nomad's server would reject this job.\n${formatIssues(issues)}\n`);
@@ -88,9 +97,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return 0;
     }
     case 'validate': {
-      const job = await readJobFile(file(), { vars, env: io.env });
-      const issues = job.validate();
-      if (issues.length > 0) throw new JobspecError(issues);
+      // Every problem at once: what reading the file found, then Nomad's rules on what could be read.
+      const { job, issues } = await readJobFileLeniently(file(), inputs);
+      const read = issues.map((issue) => issue.path);
+      const rules = (job?.validate() ?? []).filter((issue) => !read.some((path) => pathWithin(issue.path, path)));
+      if (issues.length + rules.length > 0 || !job) throw new JobspecError([...issues, ...rules]);
       io.stdout(`${String(job.props.id)}: valid\n`);
       return 0;
     }
@@ -115,21 +126,17 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return 0;
     }
     case 'import': {
-      const job = await readJobFile(file(), { vars, env: io.env });
+      const job = await readJobFile(file(), inputs);
       io.stdout(toTypeScript(job));
       return 0;
     }
     case 'plan': {
       const timeout = resolveTimeout(values.timeout, io.env);
-      return planCommand(await readJobFile(file(), { vars, env: io.env }), { timeout }, io);
+      return planCommand(await readJobFile(file(), inputs), { timeout }, io);
     }
     case 'run': {
       const timeout = resolveTimeout(values.timeout, io.env);
-      return runCommand(
-        await readJobFile(file(), { vars, env: io.env }),
-        { detach: values.detach ?? false, timeout },
-        io,
-      );
+      return runCommand(await readJobFile(file(), inputs), { detach: values.detach ?? false, timeout }, io);
     }
     default:
       throw new UsageError(`unknown command "${command}"`);
@@ -144,6 +151,7 @@ function parse(argv: readonly string[]) {
     options: {
       to: { type: 'string' },
       var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
       export: { type: 'string' },
       out: { type: 'string' },
       detach: { type: 'boolean' },
@@ -170,6 +178,10 @@ function report(error: unknown, io: CliIo): number {
     io.stderr(`jobspec: ${error.message}\n\n${USAGE}`);
     return 2;
   }
+  if (error instanceof InputError) {
+    io.stderr(`jobspec: ${error.message}\n`);
+    return 2;
+  }
   if (error instanceof JobspecError) {
     io.stderr(`${formatIssues(error.issues)}\n`);
     return 1;
@@ -177,4 +189,9 @@ function report(error: unknown, io: CliIo): number {
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`jobspec: ${message}\n`);
   return 1;
+}
+
+/** Nomad's single-dash flags (`-var name=value`, `-var-file=vars.hcl`) as this CLI's double-dash ones. */
+function nomadStyleFlags(argv: readonly string[]): string[] {
+  return argv.map((arg) => (/^-(var|var-file)(=|$)/.test(arg) ? `-${arg}` : arg));
 }

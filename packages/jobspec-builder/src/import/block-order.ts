@@ -1,22 +1,35 @@
 /**
- * The blocks of an HCL file in source order, with their line numbers.
+ * The blocks of an HCL file in source order, with their positions.
  *
  * hcl2json returns labeled blocks as JSON objects keyed by label, sorted (Go
- * maps), which loses the order of groups, tasks and ports, and it gives no
- * positions. This scanner reads only the structure (block headers and
+ * maps), which loses the order of groups, tasks and ports; it gives no
+ * positions; and it cannot convert some bodies Nomad reads (a block type
+ * repeated with different numbers of labels, as in driver `config`). This
+ * scanner reads only the structure (block headers, attribute names and
  * braces), skipping attribute values, strings, heredocs and comments; HCL
- * syntax itself is checked by hcl2json before this runs.
+ * syntax itself is checked by hcl2json.
  */
-export interface SourceBlock {
+export interface SourcePosition {
+  /** 1-based line. */
+  readonly line: number;
+  /** 1-based column, in characters. */
+  readonly column: number;
+}
+
+export interface SourceBlock extends SourcePosition {
   readonly type: string;
   readonly labels: readonly string[];
-  /** 1-based line of the block header. */
-  readonly line: number;
+  /** A label unique in the file, added before the block's own labels for hcl2json (see {@link keyedSource}). */
+  readonly key: string;
+  /** Offset just after the block type, where the key label goes. */
+  readonly typeEnd: number;
   readonly body: SourceBody;
 }
 
 export interface SourceBody {
   readonly blocks: readonly SourceBlock[];
+  /** Where each attribute of the body is written (the first, if one is written twice). */
+  readonly attributes: ReadonlyMap<string, SourcePosition>;
 }
 
 export function scanBlocks(source: string): SourceBody {
@@ -24,20 +37,46 @@ export function scanBlocks(source: string): SourceBody {
   return scanner.body(false);
 }
 
+/**
+ * The source with every block given a first label unique in the file (`group "#3" "web" {`), so that
+ * hcl2json keys each block's body by it: `{"group": {"#3": {"web": [body]}}}`. hcl2json then never merges
+ * two blocks, whatever labels they have, and the importer finds each block's body by its key.
+ */
+export function keyedSource(source: string, body: SourceBody): string {
+  const inserts: SourceBlock[] = [];
+  const collect = (b: SourceBody) => {
+    for (const block of b.blocks) {
+      inserts.push(block);
+      collect(block.body);
+    }
+  };
+  collect(body);
+  inserts.sort((a, b) => a.typeEnd - b.typeEnd);
+  let out = '';
+  let at = 0;
+  for (const block of inserts) {
+    out += `${source.slice(at, block.typeEnd)} "${block.key}"`;
+    at = block.typeEnd;
+  }
+  return out + source.slice(at);
+}
+
 class Scanner {
   private pos = 0;
+  private keys = 0;
 
   constructor(private readonly src: string) {}
 
   body(nested: boolean): SourceBody {
     const blocks: SourceBlock[] = [];
+    const attributes = new Map<string, SourcePosition>();
     for (;;) {
       this.skipSpace(true);
-      if (this.pos >= this.src.length) return { blocks };
+      if (this.pos >= this.src.length) return { blocks, attributes };
       const char = this.src[this.pos] as string;
       if (char === '}') {
         if (nested) this.pos++;
-        return { blocks };
+        return { blocks, attributes };
       }
       const name = /^[A-Za-z_][A-Za-z0-9_-]*/.exec(this.src.slice(this.pos, this.pos + 256))?.[0];
       if (!name) {
@@ -45,10 +84,12 @@ class Scanner {
         this.skipLine();
         continue;
       }
-      const line = this.lineAt(this.pos);
+      const { line, column } = this.positionAt(this.pos);
       this.pos += name.length;
+      const typeEnd = this.pos;
       this.skipSpace(false);
       if (this.src[this.pos] === '=') {
+        if (!attributes.has(name)) attributes.set(name, { line, column });
         this.pos++;
         this.skipValue();
         continue;
@@ -69,7 +110,8 @@ class Scanner {
         continue;
       }
       this.pos++;
-      blocks.push({ type: name, labels, line, body: this.body(true) });
+      const key = `#${++this.keys}`;
+      blocks.push({ type: name, labels, line, column, key, typeEnd, body: this.body(true) });
     }
   }
 
@@ -172,12 +214,18 @@ class Scanner {
     }
   }
 
-  private lineAt(offset: number): number {
-    let line = 1;
-    for (let i = this.lineCache.offset; i < offset; i++) if (this.src.charCodeAt(i) === 10) line++;
-    this.lineCache = { offset, line: this.lineCache.line + line - 1 };
-    return this.lineCache.line;
+  /** Positions are asked for in increasing order, so each scan starts where the last one ended. */
+  private positionAt(offset: number): SourcePosition {
+    let { line, lineStart } = this.lineCache;
+    for (let i = this.lineCache.offset; i < offset; i++) {
+      if (this.src.charCodeAt(i) === 10) {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    this.lineCache = { offset, line, lineStart };
+    return { line, column: offset - lineStart + 1 };
   }
 
-  private lineCache = { offset: 0, line: 1 };
+  private lineCache = { offset: 0, line: 1, lineStart: 0 };
 }

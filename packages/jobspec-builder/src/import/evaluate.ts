@@ -1,5 +1,6 @@
 import type { BinaryOp, Expr, Step, TemplatePart } from './expression';
 import { type FunctionContext, HCL_FUNCTIONS, type HclData, HclFunctionError } from './functions';
+import { convert as convertValue, parseType } from './variables';
 
 /** A problem evaluating an expression; the importer adds where it is. */
 export class HclEvaluationError extends Error {
@@ -178,6 +179,7 @@ function call(expr: Expr & { kind: 'call' }, scope: Scope): HclData {
       throw error;
     }
   }
+  if (expr.name === 'convert') return convertCall(expr, scope);
   const fn = HCL_FUNCTIONS[expr.name];
   if (!fn) {
     throw new HclEvaluationError(
@@ -191,6 +193,18 @@ function call(expr: Expr & { kind: 'call' }, scope: Scope): HclData {
     args = [...args.slice(0, -1), ...last];
   }
   return fn(args, scope.functions);
+}
+
+/**
+ * hcl/ext/typeexpr ConvertFunc: `convert(value, type)`, whose second argument is a type expression
+ * (`list(string)`), read as a type rather than evaluated.
+ */
+function convertCall(expr: Expr & { kind: 'call' }, scope: Scope): HclData {
+  const [value, type] = expr.args;
+  if (expr.args.length !== 2 || value === undefined || type === undefined) {
+    throw new HclEvaluationError(`convert: expected 2 arguments (value, type), received ${expr.args.length}`);
+  }
+  return convertValue(evaluate(value, scope), parseType(type), 'convert');
 }
 
 function evaluateFor(expr: Expr & { kind: 'for' }, scope: Scope): HclData {

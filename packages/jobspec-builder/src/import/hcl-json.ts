@@ -1,7 +1,9 @@
 import { JobspecError, type JobspecIssue, joinPath } from '../errors';
 import { HclExpression } from '../hcl';
 import type { AnyStruct, Field } from '../schema/dsl';
+import { nearest } from '../validate/suggest';
 import { Duration, Size } from '../values';
+import type { SourcePosition } from './block-order';
 
 /**
  * A body as HashiCorp's HCL-to-JSON converter (`hcl2json`) returns it:
@@ -16,6 +18,19 @@ export interface EvaluatedBlock {
   readonly body: HclJsonBody;
   /** 1-based line of the block header, for error messages. */
   readonly line?: number;
+  /** 1-based column of the block header. */
+  readonly column?: number;
+  /** Where each attribute of the body is written. */
+  readonly attributes?: ReadonlyMap<string, SourcePosition>;
+}
+
+/**
+ * An attribute written as an object constructor (`labels = { a = "b" }`). In free-form bodies (driver `config`,
+ * scaling `policy`) Nomad reads it as a list of one object, as HCL1 did (jobspec2/hclutil/blockattrs.go
+ * `attrExpr`); elsewhere (`meta`, `env`) it is the map itself.
+ */
+export class HclObjectLiteral {
+  constructor(readonly value: Readonly<Record<string, unknown>>) {}
 }
 
 /**
@@ -38,6 +53,8 @@ export interface DecodeOptions {
   readonly strings?: 'hcl2json' | 'evaluated';
   /** File name for locations in errors. @default - none */
   readonly filename?: string;
+  /** Filled with where each decoded field was written, by model path. @default - not recorded */
+  readonly positions?: Map<string, SourcePosition>;
 }
 
 /**
@@ -83,11 +100,26 @@ export function hasTemplateSequence(text: string): boolean {
  * @throws JobspecError listing every field that cannot be read, with its path
  */
 export function decodeHclBody(struct: AnyStruct, body: HclJsonBody, path = '', options: DecodeOptions = {}): Props {
-  const issues: JobspecIssue[] = [];
-  const decoder = new Decoder(options, issues);
-  const props = decoder.body(struct, body, path, undefined);
+  const { props, issues } = decodeHclBodyLeniently(struct, body, path, options);
   if (issues.length > 0) throw new JobspecError(issues);
   return props;
+}
+
+/**
+ * {@link decodeHclBody} that does not stop at the first bad field: the props of every field that could be read,
+ * and an issue for each that could not (that field is left out).
+ */
+export function decodeHclBodyLeniently(
+  struct: AnyStruct,
+  body: HclJsonBody,
+  path = '',
+  options: DecodeOptions = {},
+  block?: Omit<EvaluatedBlock, 'body' | 'labels'>,
+): { props: Props; issues: JobspecIssue[] } {
+  const issues: JobspecIssue[] = [];
+  const decoder = new Decoder(options, issues);
+  const props = decoder.body(struct, body, path, block);
+  return { props, issues };
 }
 
 const byHclName = new WeakMap<AnyStruct, ReadonlyMap<string, readonly [string, Field]>>();
@@ -106,8 +138,16 @@ function fieldsByHclName(struct: AnyStruct): ReadonlyMap<string, readonly [strin
 const BLOCK_KINDS = new Set(['struct', 'list', 'map', 'freeform']);
 
 function isObject(value: unknown): value is HclJsonBody {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof HclBlocks);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    !(value instanceof HclBlocks) &&
+    !(value instanceof HclObjectLiteral)
+  );
 }
+
+type BlockSource = Omit<EvaluatedBlock, 'body' | 'labels'> | undefined;
 
 class Decoder {
   constructor(
@@ -115,26 +155,57 @@ class Decoder {
     private readonly issues: JobspecIssue[],
   ) {}
 
-  private issue(code: JobspecIssue['code'], path: string, message: string, line: number | undefined): void {
-    const location = line !== undefined && this.options.filename ? `${this.options.filename}:${line}` : undefined;
+  private issue(code: JobspecIssue['code'], path: string, message: string, at: SourcePosition | undefined): void {
+    const filename = this.options.filename;
+    const location =
+      at !== undefined && filename
+        ? `${filename}:${at.line}${at.column !== undefined ? `:${at.column}` : ''}`
+        : undefined;
     this.issues.push(location ? { code, path, message, location } : { code, path, message });
   }
 
-  body(struct: AnyStruct, input: HclJsonBody, path: string, line: number | undefined): Props {
-    const body = this.options.strings === 'evaluated' && struct.hooks.fromHcl ? struct.hooks.fromHcl(input) : input;
+  private record(path: string, position: SourcePosition | undefined): void {
+    if (position) this.options.positions?.set(path, position);
+  }
+
+  body(struct: AnyStruct, input: HclJsonBody, path: string, block: BlockSource): Props {
+    const blockAt = block?.line !== undefined ? { line: block.line, column: block.column ?? 1 } : undefined;
+    let body = input;
+    if (this.options.strings === 'evaluated' && struct.hooks.fromHcl) {
+      const read = struct.hooks.fromHcl(input);
+      body = read.body;
+      for (const problem of read.problems ?? []) {
+        this.issue(
+          'invalid-value',
+          joinPath(path, problem.attribute),
+          problem.message,
+          block?.attributes?.get(problem.attribute) ?? blockAt,
+        );
+      }
+    }
     const props: Props = {};
     const raw: Props = {};
     const fields = fieldsByHclName(struct);
     for (const [name, value] of Object.entries(body)) {
       const entry = fields.get(name);
+      const at = block?.attributes?.get(name) ?? (value instanceof HclBlocks ? positionOf(value.items[0]) : undefined);
       if (!entry) {
         if (value instanceof HclBlocks || this.isHcl2JsonBlockList(value)) {
-          const blockLine = value instanceof HclBlocks ? (value.items[0]?.line ?? line) : line;
           this.issue(
             'unknown-field',
             joinPath(path, name),
             `"${name}" is not a block of ${struct.name}; blocks allowed here: ${blockNames(struct).join(', ') || 'none'}`,
-            blockLine,
+            at ?? blockAt,
+          );
+        } else if (this.options.strings === 'evaluated') {
+          // hcl/gohcl: "Unsupported argument; An argument named %q is not expected here." (Nomad's parser rejects what
+          // its structs do not declare; a misspelled name must not silently drop the setting).
+          const suggestion = nearest(name, attributeNames(struct));
+          this.issue(
+            'unknown-field',
+            joinPath(path, name),
+            `Unsupported argument; An argument named "${name}" is not expected here.${suggestion ? ` Did you mean "${suggestion}"?` : ` Arguments allowed here: ${attributeNames(struct).join(', ') || 'none'}.`}`,
+            at ?? blockAt,
           );
         } else {
           raw[name] = this.json(value);
@@ -142,7 +213,9 @@ class Decoder {
         continue;
       }
       const [prop, field] = entry;
-      const decoded = this.field(field, value, joinPath(path, prop), line);
+      const fieldPath = joinPath(path, prop);
+      this.record(fieldPath, at ?? blockAt);
+      const decoded = this.field(field, value, fieldPath, at ?? blockAt);
       if (decoded !== undefined) props[prop] = decoded;
     }
     if (Object.keys(raw).length > 0) props.raw = { hcl: raw };
@@ -153,10 +226,10 @@ class Decoder {
     return this.options.strings !== 'evaluated' && Array.isArray(value) && value.length > 0 && value.every(isObject);
   }
 
-  private field(field: Field, value: unknown, path: string, line: number | undefined): unknown {
+  private field(field: Field, value: unknown, path: string, at: SourcePosition | undefined): unknown {
     const type = field.type;
     const wrong = (expected: string) => {
-      this.issue('invalid-type', path, `expected ${expected}, received ${describeInput(value)}`, line);
+      this.issue('invalid-type', path, `expected ${expected}, received ${describeInput(value)}`, at);
       return undefined;
     };
     switch (type.kind) {
@@ -176,12 +249,17 @@ class Decoder {
         return wrong('true or false');
       }
       case 'duration': {
+        // jobspec2/hcl_conversions.go decodeDuration: a string is time.ParseDuration'd, a number is nanoseconds.
+        if (typeof value === 'number') {
+          if (Number.isInteger(value)) return Duration.nanos(value);
+          return wrong('a whole number of nanoseconds or a duration such as "30s"');
+        }
         const text = this.scalarText(value);
         if (typeof value !== 'string' || typeof text !== 'string') return wrong('a duration such as "30s"');
         try {
           return Duration.parse(text);
         } catch (error) {
-          this.issue('invalid-value', path, (error as Error).message, line);
+          this.issue('invalid-value', path, (error as Error).message, at);
           return undefined;
         }
       }
@@ -213,12 +291,7 @@ class Decoder {
           } else {
             const text = this.scalarText(item);
             if (text === undefined) {
-              this.issue(
-                'invalid-type',
-                joinPath(path, key),
-                `expected a string, received ${describeInput(item)}`,
-                line,
-              );
+              this.issue('invalid-type', joinPath(path, key), `expected a string, received ${describeInput(item)}`, at);
               continue;
             }
             out[key] = text;
@@ -227,61 +300,63 @@ class Decoder {
         return out;
       }
       case 'freeform': {
-        const map = this.mapValue(value);
-        return map ? this.json(map) : wrong(`a ${field.hcl} block`);
+        const map = this.freeformValue(value);
+        return map ?? wrong(`a ${field.hcl} block`);
       }
       case 'struct': {
-        const blocks = this.blocks(value, path, line);
+        const blocks = this.blocks(value, path, at);
         if (blocks.length !== 1 || (blocks[0]?.labels.length ?? 0) > 0) {
           if (blocks.length > 1) {
             this.issue(
               'invalid-value',
               path,
               `expected one ${field.hcl} block, received ${blocks.length}`,
-              blocks[1]?.line ?? line,
+              positionOf(blocks[1]) ?? at,
             );
             return undefined;
           }
           return wrong(`a ${field.hcl} block`);
         }
         const [only] = blocks as [EvaluatedBlock];
-        return this.body(type.struct(), only.body, path, only.line ?? line);
+        return this.body(type.struct(), only.body, path, only);
       }
       case 'list': {
         const struct = type.struct();
-        const blocks = this.blocks(value, path, line);
+        const blocks = this.blocks(value, path, at);
         if (field.hclLabel) {
           const { prop, fromLabel } = field.hclLabel;
-          return blocks.map((block) => ({
-            ...this.body(struct, block.body, joinPath(path, `[${block.labels[0]}]`), block.line ?? line),
-            [prop]: fromLabel(block.labels[0] ?? ''),
-          }));
+          return blocks.map((block) => {
+            const itemPath = joinPath(path, `[${block.labels[0]}]`);
+            this.record(itemPath, positionOf(block) ?? at);
+            return {
+              ...this.body(struct, block.body, itemPath, block),
+              [prop]: fromLabel(block.labels[0] ?? ''),
+            };
+          });
         }
         const label = struct.label?.[0];
         return blocks.map((block, i) => {
-          if (label) {
-            return {
-              [label]: block.labels[0],
-              ...this.body(struct, block.body, joinPath(path, `[${block.labels[0]}]`), block.line ?? line),
-            };
-          }
-          return this.body(struct, block.body, joinPath(path, i), block.line ?? line);
+          const itemPath = label ? joinPath(path, `[${block.labels[0]}]`) : joinPath(path, i);
+          this.record(itemPath, positionOf(block) ?? at);
+          const props = this.body(struct, block.body, itemPath, block);
+          return label ? { [label]: block.labels[0], ...props } : props;
         });
       }
       case 'map': {
         const struct = type.struct();
         return Object.fromEntries(
-          this.blocks(value, path, line).map((block) => [
-            block.labels[0],
-            this.body(struct, block.body, joinPath(path, `[${block.labels[0]}]`), block.line ?? line),
-          ]),
+          this.blocks(value, path, at).map((block) => {
+            const itemPath = joinPath(path, `[${block.labels[0]}]`);
+            this.record(itemPath, positionOf(block) ?? at);
+            return [block.labels[0], this.body(struct, block.body, itemPath, block)];
+          }),
         );
       }
     }
   }
 
   /** The blocks in `value`, in either form; hcl2json's labeled objects are read one label deep. */
-  private blocks(value: unknown, path: string, line: number | undefined): EvaluatedBlock[] {
+  private blocks(value: unknown, path: string, at: SourcePosition | undefined): EvaluatedBlock[] {
     if (value instanceof HclBlocks) return [...value.items];
     if (Array.isArray(value) && value.every(isObject)) return value.map((body) => ({ labels: [], body }));
     if (isObject(value)) {
@@ -289,15 +364,30 @@ class Decoder {
         (Array.isArray(bodies) ? bodies : [bodies]).filter(isObject).map((body) => ({ labels: [label], body })),
       );
     }
-    this.issue('invalid-type', path, `expected blocks, received ${describeInput(value)}`, line);
+    this.issue('invalid-type', path, `expected blocks, received ${describeInput(value)}`, at);
     return [];
   }
 
   /** A map given as a block (merged) or as an attribute. */
   private mapValue(value: unknown): HclJsonBody | undefined {
     if (value instanceof HclBlocks) return Object.assign({}, ...value.items.map((item) => item.body));
+    if (value instanceof HclObjectLiteral) return value.value;
     if (Array.isArray(value) && value.every(isObject)) return Object.assign({}, ...value);
     if (isObject(value)) return value;
+    return undefined;
+  }
+
+  /**
+   * Driver `config`, scaling `policy`, proxy `config`: the body as Nomad reads a schema-less block
+   * (jobspec2/hclutil/blockattrs.go `BlocksAsAttrs`).
+   */
+  private freeformValue(value: unknown): HclJsonBody | undefined {
+    if (value instanceof HclBlocks) {
+      return Object.assign({}, ...value.items.map((item) => this.json(item.body) as HclJsonBody));
+    }
+    if (value instanceof HclObjectLiteral) return this.json(value.value) as HclJsonBody;
+    if (Array.isArray(value) && value.every(isObject)) return this.json(Object.assign({}, ...value)) as HclJsonBody;
+    if (isObject(value)) return this.json(value) as HclJsonBody;
     return undefined;
   }
 
@@ -321,24 +411,40 @@ class Decoder {
     return this.options.strings === 'evaluated' ? value : readHclJsonString(value);
   }
 
-  /** A JSON value with its strings read; blocks inside free-form config become lists of objects, as in the API. */
+  /**
+   * A value of a free-form body, as Nomad reads it (jobspec2/hclutil/blockattrs.go `blockToExpr`): the blocks of a
+   * type become a list with an object per block, each label nesting the body one level deeper
+   * (`check "cpu" { ... }` -> `"check": [{"cpu": [{...}]}]`), and an attribute written as an object constructor
+   * becomes a list of that one object (`attrExpr`).
+   */
   json(value: unknown): unknown {
     if (typeof value === 'string') return this.string(value);
     if (value instanceof HclBlocks) {
-      // A block inside driver config: Nomad's API has a list of objects (`mount { ... }` -> `"mount": [{...}]`).
-      return value.items.map((item) => this.json(item.body));
+      return value.items.map((item) =>
+        item.labels.reduceRight<unknown>((inner, label) => ({ [label]: [inner] }), this.json(item.body)),
+      );
     }
+    if (value instanceof HclObjectLiteral) return [this.json(value.value)];
     if (Array.isArray(value)) return value.map((item) => this.json(item));
     if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.json(v)]));
     return value;
   }
 }
 
+function positionOf(block: EvaluatedBlock | undefined): SourcePosition | undefined {
+  return block?.line === undefined ? undefined : { line: block.line, column: block.column ?? 1 };
+}
+
 function blockNames(struct: AnyStruct): string[] {
   return struct.entries.filter(([, f]) => f.hcl && BLOCK_KINDS.has(f.type.kind)).map(([, f]) => f.hcl as string);
 }
 
+function attributeNames(struct: AnyStruct): string[] {
+  return struct.entries.filter(([, f]) => f.hcl && !BLOCK_KINDS.has(f.type.kind)).map(([, f]) => f.hcl as string);
+}
+
 function describeInput(value: unknown): string {
   if (value instanceof HclBlocks) return `${value.items.length} block${value.items.length === 1 ? '' : 's'}`;
+  if (value instanceof HclObjectLiteral) return JSON.stringify(value.value);
   return JSON.stringify(value) ?? String(value);
 }

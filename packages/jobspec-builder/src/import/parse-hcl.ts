@@ -5,26 +5,33 @@ import { JobspecError, type JobspecIssue } from '../errors';
 import { Job } from '../job';
 import type { JobProps } from '../model';
 import * as S from '../schema/structs';
+import { attachSource, hclPathOf } from '../validate/locate';
 import { Duration } from '../values';
-import { type SourceBlock, type SourceBody, scanBlocks } from './block-order';
+import { keyedSource, type SourceBlock, type SourceBody, type SourcePosition, scanBlocks } from './block-order';
 import { entries, evaluate, HclEvaluationError, type Scope, withNames } from './evaluate';
 import { HclSyntaxError, parseTemplate } from './expression';
 import { type HclData, HclFunctionError } from './functions';
 import {
-  decodeHclBody,
+  decodeHclBodyLeniently,
   type EvaluatedBlock,
   HclBlocks,
   type HclJsonBody,
+  HclObjectLiteral,
   hasTemplateSequence,
   unescapeTemplate,
 } from './hcl-json';
-import { ANY_TYPE, convert, type HclType, parseType, readInputValue } from './variables';
+import { resolveVariables, type VarFileValues } from './input-variables';
 
 export interface ParseHclOptions {
   /** The file name shown in error locations; also the base of relative paths when `baseDir` is not set. @default 'job.nomad.hcl' */
   readonly filename?: string;
   /** Input variable values, as `nomad job run -var name=value` takes them. @default - none */
   readonly vars?: Readonly<Record<string, string>>;
+  /**
+   * Var files, as `nomad job run -var-file` takes them: HCL (`name = value` lines) or JSON (`{"name": value}`, for a
+   * `.json` file). Later files win over earlier ones; `vars` win over all. @default - none
+   */
+  readonly varFiles?: readonly string[];
   /** Where `NOMAD_VAR_<name>` values come from. @default process.env */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Directory that `file()` and other path functions resolve against. @default the file's directory, or the current directory */
@@ -36,27 +43,23 @@ export interface ParseHclOptions {
 /**
  * Imports an HCL jobspec: HashiCorp's HCL parser (hcl2json) reads the syntax,
  * then this evaluates what Nomad's parser evaluates (variables with types,
- * defaults, `-var` and `NOMAD_VAR_*` values, locals, `dynamic` blocks, string
- * templates, functions), keeps runtime interpolations such as
- * `${NOMAD_ALLOC_ID}` or `${attr.kernel.name}` as text, and reads the result
- * into the typed model.
+ * defaults, validations, `-var`, var files and `NOMAD_VAR_*` values, locals,
+ * `dynamic` blocks, string templates, functions), keeps runtime interpolations
+ * such as `${NOMAD_ALLOC_ID}` or `${attr.kernel.name}` as text, and reads the
+ * result into the typed model. Arguments Nomad does not know are errors, as in
+ * Nomad. The job remembers where each field was written, so its `validate()`
+ * issues carry `file:line:column`.
  *
- * @throws JobspecError with every problem found; syntax errors and evaluation
- *   errors carry `file:line`.
+ * @throws JobspecError with every problem found, each with `file:line:column`.
  *
  * @example
  * const job = await parseHcl(await readFile('web.nomad.hcl', 'utf8'), { filename: 'web.nomad.hcl', vars: { image: 'nginx:1.27' } });
  * job.toApiJson();
  */
 export async function parseHcl(source: string, options: ParseHclOptions = {}): Promise<Job> {
-  const filename = options.filename ?? 'job.nomad.hcl';
-  let json: Record<string, unknown>;
-  try {
-    json = (await parse(basename(filename), source)) as Record<string, unknown>;
-  } catch (error) {
-    throw new JobspecError(syntaxIssues(String((error as Error).message ?? error), filename));
-  }
-  return new Importer(source, json, filename, options).job();
+  const { job, issues } = await importHcl(source, options);
+  if (issues.length > 0 || !job) throw new JobspecError(issues);
+  return job;
 }
 
 /** {@link parseHcl} on a file; `baseDir` defaults to the file's directory. */
@@ -65,168 +68,272 @@ export async function parseHclFile(path: string, options: Omit<ParseHclOptions, 
   return parseHcl(source, { baseDir: dirname(resolve(path)), ...options, filename: path });
 }
 
-/** hcl2json's diagnostics: `parse config: [file:3,13-4,1: Summary; Detail]`. */
+/**
+ * {@link parseHcl} without throwing: the job as far as it could be read (absent when the file cannot be
+ * evaluated) and every problem found on the way. `jobspec validate` adds the job's own problems to these.
+ *
+ * @internal
+ */
+export async function importHcl(
+  source: string,
+  options: ParseHclOptions = {},
+): Promise<{ job?: Job; issues: JobspecIssue[] }> {
+  const filename = options.filename ?? 'job.nomad.hcl';
+  if (source.trim() === '') {
+    return {
+      issues: [
+        {
+          code: 'required',
+          path: '',
+          message: `${filename} is empty: a jobspec needs a job block, e.g. job "web" { ... }`,
+          location: filename,
+        },
+      ],
+    };
+  }
+  const structure = scanBlocks(source);
+  let json: Record<string, unknown>;
+  try {
+    json = (await parse(basename(filename), keyedSource(source, structure))) as Record<string, unknown>;
+  } catch (keyedError) {
+    // The keys shift columns on header lines: Nomad's own diagnostics come from the file as written.
+    let error = keyedError;
+    try {
+      await parse(basename(filename), source);
+    } catch (originalError) {
+      error = originalError;
+    }
+    return { issues: syntaxIssues(String((error as Error).message ?? error), filename) };
+  }
+  const varFiles: VarFileValues[] = [];
+  const issues: JobspecIssue[] = [];
+  for (const path of options.varFiles ?? []) {
+    const read = await readVarFile(path);
+    if ('issues' in read) issues.push(...read.issues);
+    else varFiles.push(read);
+  }
+  if (issues.length > 0) return { issues };
+  return new Importer(structure, json, filename, options, varFiles).run();
+}
+
+/** hcl2json's diagnostics: `parse config: [file:3,13-4,1: Summary; Detail]`, with a hint for HCL1 syntax. */
 function syntaxIssues(message: string, filename: string): JobspecIssue[] {
-  const diagnostics = [...message.matchAll(/([^\s[]+?):(\d+),(\d+)(?:-[\d,]+)?: ([^;\]]+);?\s*([^\]]*)/g)];
+  const diagnostics = [
+    ...message.matchAll(/([^\s[]+?):(\d+),(\d+)(?:-[\d,]+)?: ([^;\]]+);?\s*([^\]]*?)(?=\s+\S+:\d+,\d+|\]|$)/g),
+  ];
   if (diagnostics.length === 0) {
     return [{ code: 'syntax-error', path: '', message: message.replace(/^Error: /, ''), location: filename }];
   }
-  return diagnostics.map((match) => ({
-    code: 'syntax-error' as const,
-    path: '',
-    message: `${match[4]?.trim()}${match[5] ? `: ${match[5].trim()}` : ''}`,
-    location: `${filename}:${match[2]},${match[3]}`,
-  }));
+  return diagnostics.map((match) => {
+    const summary = match[4]?.trim() ?? '';
+    const detail = match[5]?.trim() ?? '';
+    return {
+      code: 'syntax-error' as const,
+      path: '',
+      message: `${summary}${detail ? `: ${detail}` : ''}${hcl1Hint(summary, detail)}`,
+      location: `${filename}:${match[2]}:${match[3]}`,
+    };
+  });
+}
+
+/** HCL1 forms Nomad 1.9 removed with its HCL1 parser, and how to write them now. */
+function hcl1Hint(summary: string, detail: string): string {
+  if (/Argument names must not be quoted/.test(detail)) {
+    return (
+      ' This is HCL1 syntax, which Nomad 1.9 no longer reads: write the name without quotes (region = "x"), and for ' +
+      'keys that are not identifiers use the map attribute form, e.g. meta = { "a.b" = "x" }'
+    );
+  }
+  if (/single-line block definition can contain only a single argument/.test(detail)) {
+    return ' (HCL1 allowed this; HCL2 needs each nested block on a line of its own)';
+  }
+  if (summary === 'Invalid character' || summary === 'Invalid multi-line string') {
+    return ' (is this an HCL file? HCL2 jobspecs are text; JSON jobs go in a .json file)';
+  }
+  return '';
+}
+
+/** A `-var-file`: HCL attributes or a JSON object, values only (Nomad evaluates them without variables). */
+async function readVarFile(path: string): Promise<VarFileValues | { issues: JobspecIssue[] }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    return { issues: [{ code: 'required', path: '', message: `cannot read the var file: ${why}`, location: path }] };
+  }
+  if (path.endsWith('.json')) {
+    try {
+      const values = JSON.parse(text) as unknown;
+      if (!values || typeof values !== 'object' || Array.isArray(values)) throw new Error('expected an object');
+      return { path, values: values as Record<string, HclData> };
+    } catch (error) {
+      return {
+        issues: [
+          {
+            code: 'syntax-error',
+            path: '',
+            message: `a JSON var file holds one object of values: ${(error as Error).message}`,
+            location: path,
+          },
+        ],
+      };
+    }
+  }
+  const structure = scanBlocks(text);
+  let json: Record<string, unknown>;
+  try {
+    json = (await parse(basename(path), text)) as Record<string, unknown>;
+  } catch (error) {
+    return { issues: syntaxIssues(String((error as Error).message ?? error), path) };
+  }
+  const declarations = structure.blocks.filter((b) => b.type === 'variable');
+  if (declarations.length > 0) {
+    // types.variables.go collectInputVariableValues: "Variable declaration in a .var file".
+    return {
+      issues: declarations.map((block) => ({
+        code: 'invalid-value' as const,
+        path: '',
+        message: `Variable declaration in a .var file: a var file sets values of variables the jobspec declares; write ${block.labels[0]} = <value> instead`,
+        location: `${path}:${block.line}:${block.column}`,
+      })),
+    };
+  }
+  const scope: Scope = {
+    variables: new Map(),
+    local: () => {
+      throw new HclEvaluationError('a var file holds values only');
+    },
+    functions: { baseDir: dirname(resolve(path)), allowFs: false },
+  };
+  const values: Record<string, HclData> = {};
+  const issues: JobspecIssue[] = [];
+  for (const [name, value] of Object.entries(json)) {
+    try {
+      values[name] = literalValue(value, scope);
+    } catch (error) {
+      const at = structure.attributes.get(name);
+      issues.push({
+        code: 'evaluation-failed',
+        path: `var.${name}`,
+        message: messageOf(error),
+        location: at ? `${path}:${at.line}:${at.column}` : path,
+      });
+    }
+  }
+  return issues.length > 0 ? { issues } : { path, values, positions: structure.attributes };
+}
+
+function literalValue(value: unknown, scope: Scope): HclData {
+  if (typeof value === 'string') {
+    return hasTemplateSequence(value) ? evaluate(parseTemplate(value), scope) : unescapeTemplate(value);
+  }
+  if (Array.isArray(value)) return value.map((item) => literalValue(item, scope));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, literalValue(v, scope)]));
+  }
+  return value as HclData;
 }
 
 const TOP_LEVEL_BLOCKS = new Set(['job', 'variable', 'variables', 'locals']);
 
 class Importer {
   private readonly issues: JobspecIssue[] = [];
-  private readonly source: SourceBody;
   private readonly scope: Scope;
   private readonly localSources = new Map<string, unknown>();
   private readonly localValues = new Map<string, HclData>();
   private readonly evaluatingLocals = new Set<string>();
 
   constructor(
-    text: string,
+    private readonly source: SourceBody,
     private readonly json: Record<string, unknown>,
     private readonly filename: string,
     private readonly options: ParseHclOptions,
+    private readonly varFiles: readonly VarFileValues[],
   ) {
-    this.source = scanBlocks(text);
     const functions = { baseDir: options.baseDir ?? dirname(resolve(filename)), allowFs: options.allowFs ?? true };
     this.scope = { variables: new Map(), local: (name) => this.local(name), functions };
   }
 
-  job(): Job {
+  run(): { job?: Job; issues: JobspecIssue[] } {
     for (const key of Object.keys(this.json)) {
       if (!TOP_LEVEL_BLOCKS.has(key)) {
+        const at = this.source.attributes.get(key) ?? this.source.blocks.find((b) => b.type === key);
         this.issue(
           'unknown-field',
           key,
           `"${key}" is not allowed at the top of a jobspec; use job, variable, variables or locals`,
-          this.lineOf(key),
+          at,
         );
       }
     }
-    const variables = this.variables();
+    const topBlocks = (type: string) => this.source.blocks.filter((b) => b.type === type);
+    const variables = resolveVariables(
+      topBlocks('variable'),
+      (block) => keyedBody(this.json.variable, block),
+      topBlocks('variables').map((block) => ({ block, body: keyedBody(this.json.variables, block) ?? {} })),
+      { vars: this.options.vars ?? {}, env: this.options.env ?? process.env, varFiles: this.varFiles },
+      this.scope,
+      (code, path, message, at) => this.issue(code, path, message, at),
+      (value, path, at) => this.evaluateValue(value, this.scope, path, at),
+    );
     // Without every variable's value, the job's expressions would only add follow-on errors.
-    if (this.issues.length > 0) throw new JobspecError(this.issues);
+    if (this.issues.length > 0) return { issues: this.issues };
     (this.scope.variables as Map<string, HclData>).set('var', variables);
-    for (const body of asBodies(this.json.locals)) {
-      for (const [name, value] of Object.entries(body)) {
-        if (this.localSources.has(name))
-          this.issue('duplicate-name', `locals.${name}`, `local "${name}" is defined twice`, this.lineOf('locals'));
+    for (const block of topBlocks('locals')) {
+      for (const [name, value] of Object.entries(keyedBody(this.json.locals, block) ?? {})) {
+        if (this.localSources.has(name)) {
+          this.issue('duplicate-name', `locals.${name}`, `local "${name}" is defined twice`, block);
+        }
         this.localSources.set(name, value);
       }
     }
 
-    const jobs = this.json.job;
-    const entries = jobs && typeof jobs === 'object' ? Object.entries(jobs as Record<string, unknown>) : [];
-    const jobBlocks = this.source.blocks.filter((block) => block.type === 'job');
-    if (entries.length !== 1 || asBodies(entries[0]?.[1]).length !== 1) {
+    const jobBlocks = topBlocks('job');
+    if (jobBlocks.length !== 1) {
       this.issue(
         'required',
         '',
         `a jobspec needs exactly one job block, found ${jobBlocks.length}`,
-        jobBlocks[1]?.line,
+        jobBlocks[1] ?? { line: 1, column: 1 },
       );
-      throw new JobspecError(this.issues);
+      return { issues: this.issues };
     }
-    const [id, bodies] = entries[0] as [string, unknown];
-    const sourceBlock = jobBlocks[0];
-    const body = this.body(
-      asBodies(bodies)[0] as HclJsonBody,
-      sourceBlock?.body,
-      this.scope,
-      `job["${id}"]`,
-      sourceBlock?.line,
-    );
-    if (this.issues.length > 0) throw new JobspecError(this.issues);
+    const sourceBlock = jobBlocks[0] as SourceBlock;
+    const id = sourceBlock.labels[0] ?? '';
+    const body = this.body(keyedBody(this.json.job, sourceBlock) ?? {}, sourceBlock.body, this.scope, `job["${id}"]`);
+    if (this.issues.length > 0) return { issues: this.issues };
 
     // `id = "..."` in the body overrides the label (jobspec2 normalizeJob keeps a set ID).
     const { vault, id: idAttribute, ...jobBody } = moveGroupVaults(hoistTopLevelTasks(body));
     const jobId = typeof idAttribute === 'string' ? idAttribute : id;
-    const props = decodeHclBody(S.Job, jobBody, '', { strings: 'evaluated', filename: this.filename });
-    const jobVault =
-      vault === undefined
-        ? undefined
-        : decodeHclBody(S.Vault, blockBodyOf(vault), 'vault', { strings: 'evaluated', filename: this.filename });
-    return new Job(applyParserDefaults({ id: jobId, ...props }, jobVault) as unknown as JobProps);
-  }
-
-  // ---- variables and locals ----
-
-  private variables(): Record<string, HclData> {
-    const declared = new Map<string, { type: HclType; default: HclData | undefined; line: number | undefined }>();
-    const variableBlocks = this.source.blocks.filter((b) => b.type === 'variable');
-    // In source order (hcl2json sorts them), so problems are listed as the file reads.
-    const variableEntries = Object.entries((this.json.variable ?? {}) as Record<string, unknown>).sort(
-      ([a], [b]) =>
-        (variableBlocks.find((v) => v.labels[0] === a)?.line ?? 0) -
-        (variableBlocks.find((v) => v.labels[0] === b)?.line ?? 0),
-    );
-    for (const [name, bodies] of variableEntries) {
-      const body = asBodies(bodies)[0] ?? {};
-      const line = variableBlocks.find((b) => b.labels[0] === name)?.line;
-      let type = ANY_TYPE;
-      if (typeof body.type === 'string') {
-        try {
-          type = parseType(parseTemplate(body.type));
-        } catch (error) {
-          this.issue('invalid-value', `var.${name}.type`, messageOf(error), line);
-        }
-      }
-      const value =
-        body.default === undefined
-          ? undefined
-          : this.evaluateValue(body.default, this.scope, `var.${name}.default`, line);
-      declared.set(name, { type, default: value, line });
+    const positions = new Map<string, SourcePosition>();
+    const decodeOptions = { strings: 'evaluated' as const, filename: this.filename, positions };
+    const decoded = decodeHclBodyLeniently(S.Job, jobBody, '', decodeOptions, {
+      line: sourceBlock.line,
+      column: sourceBlock.column,
+      attributes: sourceBlock.body.attributes,
+    });
+    const named = (issues: readonly JobspecIssue[]) =>
+      issues.map((issue) => {
+        if (issue.code !== 'unknown-field') return { ...issue, hclPath: hclPathOf(issue.path, jobId) };
+        // The last segment of an unknown field is the name as written, already in HCL.
+        const cut = issue.path.lastIndexOf('.');
+        const parent = cut < 0 ? '' : issue.path.slice(0, cut);
+        return { ...issue, hclPath: `${hclPathOf(parent, jobId)}.${issue.path.slice(cut + 1)}` };
+      });
+    this.issues.push(...named(decoded.issues));
+    let jobVault: Props | undefined;
+    if (vault !== undefined) {
+      const vaultBlock = vault instanceof HclBlocks ? vault.items[0] : undefined;
+      const decodedVault = decodeHclBodyLeniently(S.Vault, blockBodyOf(vault), 'vault', decodeOptions, vaultBlock);
+      this.issues.push(...named(decodedVault.issues));
+      jobVault = decodedVault.props;
     }
-    for (const body of asBodies(this.json.variables)) {
-      for (const [name, value] of Object.entries(body)) {
-        declared.set(name, {
-          type: ANY_TYPE,
-          default: this.evaluateValue(value, this.scope, `var.${name}`, this.lineOf('variables')),
-          line: this.lineOf('variables'),
-        });
-      }
-    }
-
-    const env = this.options.env ?? process.env;
-    const values: Record<string, HclData> = {};
-    for (const name of Object.keys(this.options.vars ?? {})) {
-      if (!declared.has(name)) {
-        this.issue(
-          'undefined-reference',
-          `var.${name}`,
-          `-var ${name}=... sets a variable the jobspec does not declare; declared: ${[...declared.keys()].join(', ') || 'none'}`,
-          undefined,
-        );
-      }
-    }
-    for (const [name, variable] of declared) {
-      const raw = this.options.vars?.[name] ?? env[`NOMAD_VAR_${name}`];
-      let value: HclData | undefined = variable.default;
-      try {
-        if (raw !== undefined) value = readInputValue(raw, variable.type, (expr) => evaluate(expr, this.scope));
-        if (value === undefined) {
-          this.issue(
-            'required',
-            `var.${name}`,
-            `variable "${name}" has no default: pass -var ${name}=<value> or set NOMAD_VAR_${name}`,
-            variable.line,
-          );
-          continue;
-        }
-        values[name] = convert(value, variable.type, `var.${name}`);
-      } catch (error) {
-        this.issue('invalid-value', `var.${name}`, messageOf(error), variable.line);
-      }
-    }
-    return values;
+    const job = new Job(applyParserDefaults({ id: jobId, ...decoded.props }, jobVault) as unknown as JobProps);
+    attachSource(job, { filename: this.filename, id: jobId, positions });
+    return { job, issues: this.issues };
   }
 
   private local(name: string): HclData {
@@ -251,35 +358,31 @@ class Importer {
   // ---- bodies ----
 
   /**
-   * Evaluates a body: attributes become values, blocks become {@link HclBlocks} in
-   * source order, and `dynamic` blocks are expanded in place.
+   * Evaluates a body: attributes become values (an object constructor is marked as one, see
+   * {@link HclObjectLiteral}), blocks become {@link HclBlocks} in source order, and `dynamic` blocks are expanded in
+   * place.
    */
-  private body(
-    json: HclJsonBody,
-    source: SourceBody | undefined,
-    scope: Scope,
-    path: string,
-    line: number | undefined,
-  ): HclJsonBody {
+  private body(json: HclJsonBody, source: SourceBody | undefined, scope: Scope, path: string): HclJsonBody {
     const out: Record<string, unknown> = {};
     const blockTypes = new Set(source?.blocks.map((b) => b.type));
     for (const [key, value] of Object.entries(json)) {
       if (blockTypes.has(key)) continue;
-      out[key] = this.evaluateValue(value, scope, `${path}.${key}`, line);
+      const evaluated = this.evaluateValue(value, scope, `${path}.${key}`, source?.attributes.get(key));
+      const objectLiteral = value !== null && typeof value === 'object' && !Array.isArray(value);
+      out[key] =
+        objectLiteral && evaluated && typeof evaluated === 'object' && !Array.isArray(evaluated)
+          ? new HclObjectLiteral(evaluated as Readonly<Record<string, HclData>>)
+          : evaluated;
     }
     if (!source) return out;
 
     const collected = new Map<string, EvaluatedBlock[]>();
-    const seen = new Map<string, number>();
     const add = (type: string, block: EvaluatedBlock) => {
       if (!collected.has(type)) collected.set(type, []);
       (collected.get(type) as EvaluatedBlock[]).push(block);
     };
     for (const block of source.blocks) {
-      const occurrenceKey = `${block.type}\u0000${block.labels.join('\u0000')}`;
-      const occurrence = seen.get(occurrenceKey) ?? 0;
-      seen.set(occurrenceKey, occurrence + 1);
-      const blockJson = blockBody(json[block.type], block.labels, occurrence);
+      const blockJson = keyedBody(json[block.type], block);
       if (!blockJson) continue;
       if (block.type === 'dynamic') {
         for (const expanded of this.dynamic(block, blockJson, scope, path)) add(block.labels[0] as string, expanded);
@@ -288,8 +391,10 @@ class Importer {
       const blockPath = `${path}.${block.type}${block.labels.map((l) => `["${l}"]`).join('')}`;
       add(block.type, {
         labels: block.labels,
-        body: this.body(blockJson, block.body, scope, blockPath, block.line),
+        body: this.body(blockJson, block.body, scope, blockPath),
         line: block.line,
+        column: block.column,
+        attributes: block.body.attributes,
       });
     }
     for (const [type, blocks] of collected) out[type] = new HclBlocks(blocks);
@@ -300,12 +405,13 @@ class Importer {
   private dynamic(block: SourceBlock, json: HclJsonBody, scope: Scope, path: string): EvaluatedBlock[] {
     const type = block.labels[0] as string;
     const where = `${path}.dynamic["${type}"]`;
+    const at = (name: string) => block.body.attributes.get(name) ?? block;
     const iterator = typeof json.iterator === 'string' ? json.iterator.replace(/^\$\{(.*)\}$/, '$1') : type;
-    const collection = this.evaluateValue(json.for_each, scope, `${where}.for_each`, block.line);
+    const collection = this.evaluateValue(json.for_each, scope, `${where}.for_each`, at('for_each'));
     const contentSource = block.body.blocks.find((b) => b.type === 'content');
-    const contentJson = asBodies(json.content)[0];
-    if (!contentJson) {
-      this.issue('required', where, 'a dynamic block needs a content block', block.line);
+    const contentJson = contentSource ? keyedBody(json.content, contentSource) : undefined;
+    if (!contentJson || !contentSource) {
+      this.issue('required', where, 'a dynamic block needs a content block', block);
       return [];
     }
     // A null for_each is a failed evaluation, already reported.
@@ -314,30 +420,32 @@ class Importer {
       try {
         pairs = entries(collection);
       } catch (error) {
-        this.issue('invalid-type', `${where}.for_each`, messageOf(error), block.line);
+        this.issue('invalid-type', `${where}.for_each`, messageOf(error), at('for_each'));
       }
     }
     return pairs.map(([key, value]) => {
       const inner = withNames(scope, { [iterator]: { key, value } });
       const labels =
-        json.labels === undefined ? [] : this.evaluateValue(json.labels, inner, `${where}.labels`, block.line);
+        json.labels === undefined ? [] : this.evaluateValue(json.labels, inner, `${where}.labels`, at('labels'));
       const labelList = Array.isArray(labels) ? labels.map(String) : [];
       return {
         labels: labelList,
-        body: this.body(contentJson, contentSource?.body, inner, where, contentSource?.line ?? block.line),
-        line: block.line,
+        body: this.body(contentJson, contentSource.body, inner, where),
+        line: contentSource.line,
+        column: contentSource.column,
+        attributes: contentSource.body.attributes,
       };
     });
   }
 
   // ---- values ----
 
-  private evaluateValue(value: unknown, scope: Scope, path: string, line: number | undefined): HclData {
+  private evaluateValue(value: unknown, scope: Scope, path: string, at: SourcePosition | undefined): HclData {
     try {
       return this.evaluateData(value, scope);
     } catch (error) {
       if (error instanceof HclEvaluationError || error instanceof HclFunctionError || error instanceof HclSyntaxError) {
-        this.issue('evaluation-failed', path, messageOf(error), line);
+        this.issue('evaluation-failed', path, messageOf(error), at);
         return null;
       }
       throw error;
@@ -361,29 +469,30 @@ class Importer {
     return value as HclData;
   }
 
-  private issue(code: JobspecIssue['code'], path: string, message: string, line: number | undefined): void {
-    this.issues.push({ code, path, message, ...(line !== undefined ? { location: `${this.filename}:${line}` } : {}) });
+  private issue(code: JobspecIssue['code'], path: string, message: string, at: SourcePosition | undefined): void {
+    this.issues.push({
+      code,
+      path,
+      message,
+      ...(at !== undefined ? { location: `${this.filename}:${at.line}:${at.column}` } : {}),
+    });
   }
+}
 
-  private lineOf(type: string): number | undefined {
-    return this.source.blocks.find((b) => b.type === type)?.line;
+/** The hcl2json body of a block, found by its key: `{"group": {"#3": {"web": [body]}}}`. */
+function keyedBody(value: unknown, block: SourceBlock): HclJsonBody | undefined {
+  let current = (value as Record<string, unknown> | undefined)?.[block.key];
+  for (const label of block.labels) {
+    if (!current || typeof current !== 'object' || Array.isArray(current)) return undefined;
+    current = (current as Record<string, unknown>)[label];
   }
+  return asBodies(current)[0];
 }
 
 function asBodies(value: unknown): HclJsonBody[] {
   if (Array.isArray(value))
     return value.filter((v): v is HclJsonBody => !!v && typeof v === 'object' && !Array.isArray(v));
   return value && typeof value === 'object' ? [value as HclJsonBody] : [];
-}
-
-/** The hcl2json body of the `occurrence`-th block with these labels: `{"group": {"web": [body, ...]}}`. */
-function blockBody(value: unknown, labels: readonly string[], occurrence: number): HclJsonBody | undefined {
-  let current = value;
-  for (const label of labels) {
-    if (!current || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[label];
-  }
-  return asBodies(current)[occurrence];
 }
 
 /** Nomad accepts `task` blocks directly in `job`, each becoming a group of its own name, first (jobspec2 normalizeJob). */

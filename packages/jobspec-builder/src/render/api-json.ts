@@ -1,6 +1,7 @@
 import { itemPath, JobspecError, joinPath } from '../errors';
 import { HclExpression } from '../hcl';
 import { type AnyStruct, type Field, type JsonValue, labelValue } from '../schema/dsl';
+import { GO_VALUE_FIELDS } from '../schema/go-value-fields.generated';
 import { UNMODELED_API_FIELDS } from '../schema/read-only-fields';
 import { Duration, Size } from '../values';
 
@@ -85,10 +86,11 @@ function plainJson(value: unknown, path: string): JsonValue {
 /**
  * Decodes an API JSON object of `struct` into model props. Fields the model
  * does not know are kept in `raw.api` so that nothing is lost; fields the
- * server sets are dropped (see UNMODELED_API_FIELDS).
+ * server sets are dropped (see UNMODELED_API_FIELDS); Go zero values are unset
+ * where Nomad treats them so (see {@link withoutGoZeros}).
  */
 export function decodeStruct(struct: AnyStruct, input: Readonly<ApiObject>): Record<string, unknown> {
-  const api: ApiObject = { ...input };
+  const api: ApiObject = withoutGoZeros(struct, input);
   struct.hooks.fromApi?.(api);
   const props: Record<string, unknown> = {};
   const known = new Set<string>([
@@ -99,7 +101,8 @@ export function decodeStruct(struct: AnyStruct, input: Readonly<ApiObject>): Rec
     known.add(field.api);
     const value = api[field.api];
     if (value === undefined || value === null) continue;
-    props[prop] = decodeValue(field, value);
+    const decoded = decodeValue(field, value);
+    if (decoded !== undefined) props[prop] = decoded;
   }
   const unknown = Object.entries(api).filter(([key, value]) => !known.has(key) && value !== undefined);
   if (unknown.length > 0) props.raw = { api: Object.fromEntries(unknown) };
@@ -113,8 +116,10 @@ function decodeValue(field: Field, value: unknown): unknown {
       return Duration.fromNanos(value as number);
     case 'size':
       return Size.mebibytes(value as number);
-    case 'struct':
-      return decodeStruct(type.struct(), value as ApiObject);
+    case 'struct': {
+      const struct = type.struct();
+      return isEmptyStruct(struct, value as ApiObject) ? undefined : decodeStruct(struct, value as ApiObject);
+    }
     case 'list':
       return (value as ApiObject[]).map((item) => decodeStruct(type.struct(), item));
     case 'map': {
@@ -131,4 +136,48 @@ function decodeValue(field: Field, value: unknown): unknown {
     default:
       return structuredClone(value);
   }
+}
+
+/**
+ * Pointer fields (the API can tell 0 from unset) whose 0 Nomad nevertheless treats as unset: the server's structs
+ * keep them as plain numbers where 0 means "not asked for" (nomad/structs/structs.go `Resources`: Cores 0 uses CPU
+ * shares, MemoryMaxMB 0 is no oversubscription, DiskMB and IOPS are deprecated; `NetworkResource.MBits`), and
+ * `nomad job inspect` prints them as 0.
+ */
+const POINTER_ZERO_IS_UNSET: Readonly<Record<string, readonly string[]>> = {
+  Resources: ['Cores', 'MemoryMaxMB', 'DiskMB', 'IOPS'],
+  NetworkResource: ['MBits'],
+};
+
+/**
+ * The API object without the Go zero values Nomad reads as unset: fields of plain Go types (the API cannot tell
+ * their zero from unset, see GO_VALUE_FIELDS), an empty string where only named values are valid (an enum: "" is
+ * what Go prints for an unset `*string` after the server dropped it), the fields above, and a reschedule
+ * policy's `MaxDelay: 0` with the constant delay function, which does not use it (structs.go
+ * `(*ReschedulePolicy).Validate`). So `nomad job inspect` output reads back as the job that was submitted.
+ */
+function withoutGoZeros(struct: AnyStruct, input: Readonly<ApiObject>): ApiObject {
+  const api: ApiObject = { ...input };
+  for (const key of [...(GO_VALUE_FIELDS[struct.name] ?? []), ...(POINTER_ZERO_IS_UNSET[struct.name] ?? [])]) {
+    if (isGoZero(api[key])) delete api[key];
+  }
+  for (const [, field] of struct.entries) {
+    if (field.type.kind === 'enum' && api[field.api] === '') delete api[field.api];
+  }
+  if (struct.name === 'ReschedulePolicy' && api.DelayFunction === 'constant' && api.MaxDelay === 0) delete api.MaxDelay;
+  return api;
+}
+
+/**
+ * An update block whose every field is a Go zero is the empty strategy the server stores for job types without
+ * deployments (structs.go `(*UpdateStrategy).IsEmpty`); `nomad job inspect` prints it for every batch job.
+ */
+function isEmptyStruct(struct: AnyStruct, api: Readonly<ApiObject>): boolean {
+  if (struct.name !== 'UpdateStrategy') return false;
+  // Every field printed, every one zero: what the server stores, not an `update {}` someone wrote.
+  return struct.entries.every(([, field]) => field.api in api && (api[field.api] === null || isGoZero(api[field.api])));
+}
+
+function isGoZero(value: unknown): boolean {
+  return value === 0 || value === '' || value === false;
 }

@@ -1,6 +1,6 @@
 import { itemPath, JobspecError, joinPath } from '../errors';
 import type { HclAttribute, HclBlock, HclBody, HclValue } from '../hcl';
-import { isIdentifier } from '../hcl';
+import { HclExpression, isIdentifier } from '../hcl';
 import { type AnyStruct, type Field, labelValue } from '../schema/dsl';
 import type { Duration, Size } from '../values';
 
@@ -123,9 +123,13 @@ function mapBody(name: string, map: Props, attributes: HclAttribute[], blocks: H
   }
 }
 
-/** Driver `config`, scaling `policy`, proxy `config`: attributes, with nested objects in attribute form. */
+/**
+ * Driver `config`, scaling `policy`, proxy `config`: the inverse of how Nomad reads a schema-less block
+ * (jobspec2/hclutil/blockattrs.go `BlocksAsAttrs`): a list of objects is written as one block per object, an object
+ * with a single key holding a list of one object as a label (`check "cpu" { ... }`), the rest as attributes.
+ */
 function freeformBody(config: Props, path: string): HclBody {
-  return Object.entries(config).map(([key, value]) => {
+  for (const key of Object.keys(config)) {
     if (!isIdentifier(key)) {
       throw new JobspecError([
         {
@@ -135,6 +139,53 @@ function freeformBody(config: Props, path: string): HclBody {
         },
       ]);
     }
-    return attribute(key, value as HclValue);
-  });
+  }
+  return freeformEntries(config);
+}
+
+function freeformEntries(object: Props): HclBody {
+  const attributes: HclAttribute[] = [];
+  const blocks: HclBlock[] = [];
+  for (const [key, value] of Object.entries(object)) {
+    if (isBlockList(value)) {
+      for (const item of value) {
+        const [labels, body] = labelsOf(item);
+        blocks.push(block(key, labels, freeformEntries(body)));
+      }
+    } else {
+      attributes.push(attribute(key, value as HclValue));
+    }
+  }
+  return [...attributes, ...blocks];
+}
+
+/** A non-empty list of objects whose keys can all be written in a block body. */
+function isBlockList(value: unknown): value is Props[] {
+  return Array.isArray(value) && value.length > 0 && value.every(isBlockObject);
+}
+
+function isBlockObject(value: unknown): value is Props {
+  if (value === null || typeof value !== 'object' || Array.isArray(value) || value instanceof HclExpression) {
+    return false;
+  }
+  // Nomad reads an object written as an attribute as a list of that one object, so a nested object (not in a
+  // list) has no block form that reads back the same: such a body stays an attribute.
+  return Object.entries(value).every(([key, item]) => isIdentifier(key) && (isBlockList(item) || !isPlainObject(item)));
+}
+
+function isPlainObject(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof HclExpression);
+}
+
+/** `{cpu: [{...}]}` is the body of a block labelled "cpu": peels off such labels. */
+function labelsOf(item: Props): [string[], Props] {
+  const labels: string[] = [];
+  let body = item;
+  for (;;) {
+    const keys = Object.keys(body);
+    const only = keys.length === 1 ? body[keys[0] as string] : undefined;
+    if (!Array.isArray(only) || only.length !== 1 || !isBlockObject(only[0])) return [labels, body];
+    labels.push(keys[0] as string);
+    body = only[0] as Props;
+  }
 }

@@ -69,9 +69,12 @@ export interface StructHooks {
   readonly apiKeys?: readonly string[];
   /**
    * Rewrites an evaluated HCL body before the generic decoding: the attributes Nomad's
-   * HCL parser reads specially (`distinct_hosts = true` in a constraint).
+   * HCL parser reads specially (`distinct_hosts = true` in a constraint), and what it rejects in them.
    */
-  readonly fromHcl?: (body: Readonly<Record<string, unknown>>) => Record<string, unknown>;
+  readonly fromHcl?: (body: Readonly<Record<string, unknown>>) => {
+    readonly body: Record<string, unknown>;
+    readonly problems?: readonly { readonly attribute: string; readonly message: string }[];
+  };
 }
 
 export interface Struct<F extends Fields = Fields> {

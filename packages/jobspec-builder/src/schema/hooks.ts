@@ -64,42 +64,70 @@ export const taskHooks: StructHooks = {
 };
 
 type HclBody = Readonly<Record<string, unknown>>;
+type Problem = { readonly attribute: string; readonly message: string };
 
 /**
- * `constraint { version = ">= 1.2" }` and the other shorthands: the operator
- * named by the attribute, its value as the right target, `=` when no operator
- * is given (jobspec2 `decodeConstraint`; later shorthands win, as there).
+ * `constraint { version = ">= 1.2" }` and the other compact forms, as jobspec2/hcl_conversions.go
+ * `decodeConstraint` / `decodeAffinity` read them: the operator named by the attribute, its value (converted to a
+ * string, as the attribute spec's cty.String type does) as the right target, `=` when no operator is given; later
+ * forms win, and an empty value is no form at all. `distinct_hosts` is a bool: Nomad keeps `false` as the right target
+ * ("false"), which the scheduler honours (nomad#16907); `distinct_property` names the left target.
  */
-function shorthands(body: HclBody, operators: readonly string[]): Record<string, unknown> {
+function compactForms(body: HclBody, operators: readonly string[], ignored: readonly string[]) {
   const out: Record<string, unknown> = { ...body };
+  const problems: Problem[] = [];
   for (const operator of operators) {
     const value = out[operator];
     delete out[operator];
     if (value === undefined || value === '' || value === null) continue;
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      problems.push({ attribute: operator, message: `${operator} takes a string: received ${JSON.stringify(value)}` });
+      continue;
+    }
     if (operator === 'distinct_hosts') {
-      // Nomad's parser fixtures keep the flag as the right target ("true"); the server ignores it.
-      if (value === true || value === 'true') {
-        out.operator = 'distinct_hosts';
-        out.value = 'true';
+      if (value !== true && value !== false && value !== 'true' && value !== 'false') {
+        // hcldec: the distinct_hosts spec is cty.Bool, which a string converts to only from "true" or "false".
+        problems.push({
+          attribute: operator,
+          message: `distinct_hosts is true or false: received ${JSON.stringify(value)}`,
+        });
+        continue;
       }
+      out.operator = 'distinct_hosts';
+      out.value = String(value);
     } else if (operator === 'distinct_property') {
       out.operator = 'distinct_property';
-      out.attribute = value;
+      out.attribute = String(value);
     } else {
       out.operator = operator;
-      out.value = value;
+      out.value = String(value);
     }
   }
+  // Attributes Nomad's parser accepts here and then ignores (the spec declares them, the decoder never reads them):
+  // the job would silently lose them, so say how to write them instead.
+  for (const name of ignored) {
+    const value = out[name];
+    if (value === undefined) continue;
+    delete out[name];
+    problems.push({
+      attribute: name,
+      message: `Nomad's parser ignores ${name} written this way, so the setting would be lost: write operator = "${name}"${name.startsWith('is_') ? '' : ` and value = ${JSON.stringify(String(value))}`} instead`,
+    });
+  }
   if (out.operator === undefined || out.operator === '') out.operator = '=';
-  return out;
+  return { body: out, problems };
 }
 
 export const constraintHooks: StructHooks = {
   fromHcl: (body) =>
-    shorthands(body, ['version', 'semver', 'regexp', 'set_contains', 'distinct_hosts', 'distinct_property']),
+    compactForms(
+      body,
+      ['version', 'semver', 'regexp', 'set_contains', 'distinct_hosts', 'distinct_property'],
+      ['set_contains_all', 'set_contains_any', 'is_set', 'is_not_set'],
+    ),
 };
 
 export const affinityHooks: StructHooks = {
   fromHcl: (body) =>
-    shorthands(body, ['version', 'semver', 'regexp', 'set_contains_any', 'set_contains_all', 'set_contains']),
+    compactForms(body, ['version', 'semver', 'regexp', 'set_contains_any', 'set_contains_all', 'set_contains'], []),
 };

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { itemPath, type JobspecIssue, joinPath } from '../errors';
 import { type AnyStruct, type Field, labelValue } from '../schema/dsl';
+import { nearest } from './suggest';
 
 /**
  * Turns zod issues into JobspecIssues: paths name groups and tasks
@@ -37,15 +38,37 @@ function convert(issue: z.core.$ZodIssue, root: AnyStruct, input: unknown): Jobs
     case 'invalid_type': {
       // zod v4 does not keep the input on the issue: the value at the path tells a missing field (or one set to
       // undefined, which TypeScript treats alike) from a wrong type.
-      const expected = `expected ${issue.expected}`;
-      if (value === undefined) return [{ code: 'required', path, message: `required: ${expected}, received nothing` }];
-      return [{ code: 'invalid-type', path, message: `${expected}, received ${describe(value)}` }];
+      const expected = `expected ${TYPE_WORDS[issue.expected] ?? issue.expected}`;
+      const name = lastName(issue.path);
+      if (value === undefined) {
+        return [{ code: 'required', path, message: `${name} is required and not set: ${expected}` }];
+      }
+      return [
+        { code: 'invalid-type', path, message: `${name} has the wrong type: ${expected}, received ${describe(value)}` },
+      ];
     }
-    case 'invalid_value':
-      return [{ code: 'invalid-value', path, message: `${stripReceived(issue.message)}, received ${describe(value)}` }];
+    case 'invalid_value': {
+      const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      return [
+        {
+          code: 'invalid-value',
+          path,
+          message: `${lastName(issue.path)} is not one of the values Nomad accepts: received ${describe(value)}, allowed ${allowed}`,
+        },
+      ];
+    }
     case 'too_small':
-    case 'too_big':
-      return [{ code: 'out-of-range', path, message: `${stripReceived(issue.message)}, received ${describe(value)}` }];
+    case 'too_big': {
+      const bound = Number(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const allowed = issue.code === 'too_small' ? `${bound} or more` : `at most ${bound}`;
+      return [
+        {
+          code: 'out-of-range',
+          path,
+          message: `${lastName(issue.path)} is too ${issue.code === 'too_small' ? 'small' : 'large'}: received ${describe(value)}, allowed ${allowed}`,
+        },
+      ];
+    }
     case 'custom':
       // The schema's own type checks: Duration, Size, HclExpression, JSON values in free-form maps.
       return [
@@ -99,9 +122,21 @@ function describePath(
   return { path, struct, value };
 }
 
-/** zod's own "received ..." (computed from the input, which it no longer has) would repeat ours. */
-function stripReceived(message: string): string {
-  return message.replace(/,? received [^,]*$/, '');
+/** zod's type names in plain words. */
+const TYPE_WORDS: Readonly<Record<string, string>> = {
+  string: 'a string',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object',
+  record: 'a map',
+};
+
+/** The field a zod path ends in, for messages: `count` of `groups.0.count`. */
+function lastName(path: readonly PropertyKey[]): string {
+  for (let i = path.length - 1; i >= 0; i--) if (typeof path[i] === 'string') return String(path[i]);
+  return 'the value';
 }
 
 /** The received value, as a message shows it. */
@@ -127,31 +162,4 @@ function describe(value: unknown): string {
 
 function truncate(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/** The allowed name closest to `name` by edit distance, if close enough to be a typo. */
-function nearest(name: string, allowed: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
-  for (const candidate of allowed) {
-    const distance = editDistance(name.toLowerCase(), candidate.toLowerCase());
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-    }
-  }
-  return best;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] as number;
 }

@@ -105,16 +105,16 @@ describe('jobspec convert', () => {
     await expect(parse('out.hcl', stdout)).resolves.toBeTruthy();
   });
 
-  it('reports a syntax error with file:line, and no stack trace', async () => {
+  it('reports a syntax error with file:line:column, and no stack trace', async () => {
     const file = write('bad.nomad.hcl', 'job "x" {\n  group "a" {\n    count =\n  }\n}\n');
     const { code, stderr } = await jobspec(['convert', file, '--to', 'hcl']);
     expect(code).toBe(1);
-    expect(stderr).toContain(`bad.nomad.hcl:3,`);
+    expect(stderr).toContain('bad.nomad.hcl:3:12: Invalid expression');
     expect(stderr).toContain('[syntax-error]');
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('reports an unknown block with its path and line', async () => {
+  it('reports an unknown block with its path, line and column', async () => {
     const file = write(
       'typo.nomad.hcl',
       'job "x" {\n  group "a" {\n    tasks "t" {\n      driver = "exec"\n    }\n  }\n}\n',
@@ -122,7 +122,7 @@ describe('jobspec convert', () => {
     const { code, stderr } = await jobspec(['convert', file, '--to', 'hcl']);
     expect(code).toBe(1);
     expect(stderr).toMatch(
-      /typo\.nomad\.hcl:3: groups\[a\]\.tasks: "tasks" is not a block of TaskGroup; blocks allowed here: .*\btask\b/,
+      /typo\.nomad\.hcl:3:5: job\["x"\]\.group\["a"\]\.tasks: "tasks" is not a block of TaskGroup; blocks allowed here: .*\btask\b/,
     );
   });
 
@@ -134,7 +134,7 @@ describe('jobspec convert', () => {
     const { code, stderr } = await jobspec(['convert', file, '--to', 'hcl']);
     expect(code).toBe(1);
     expect(stderr).toContain(
-      'v.nomad.hcl:1: var.image: variable "image" has no default: pass -var image=<value> or set NOMAD_VAR_image [required]',
+      'v.nomad.hcl:1:1: var.image: variable "image" has no default: pass -var image=<value>, set NOMAD_VAR_image, or give it a value in a var file [required]',
     );
   });
 
@@ -146,7 +146,7 @@ describe('jobspec convert', () => {
     const { code, stderr } = await jobspec(['convert', file, '--to', 'hcl']);
     expect(code).toBe(1);
     expect(stderr).toContain(
-      'd.nomad.hcl:4: job["x"].group["a"].network.dynamic["port"].for_each: expected a list or a map to iterate over, received string "http" [invalid-type]',
+      'd.nomad.hcl:5:9: job["x"].group["a"].network.dynamic["port"].for_each: expected a list or a map to iterate over, received string "http" [invalid-type]',
     );
   });
 
@@ -171,8 +171,9 @@ describe('jobspec validate', () => {
     );
     const { code, stderr } = await jobspec(['validate', file]);
     expect(code).toBe(1);
-    expect(stderr).toContain('update:');
-    expect(stderr).toContain('groups[a].tasks[t].resources.memory:');
+    expect(stderr).toContain('bad.nomad.hcl:3:3: job["x"].update: a batch job has no deployments');
+    expect(stderr).toContain('bad.nomad.hcl:10:9: job["x"].group["a"].task["t"].resources.memory: memory is below');
+    expect(stderr).toContain('bad.nomad.hcl:13:5: job["x"].group["a"].task["t"]: task 2 redefines the name "t"');
     expect(stderr).toContain('[duplicate-name]');
   });
 });

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as library from '../../src';
 import { parseHcl } from '../../src/import/parse-hcl';
 import { toTypeScript } from '../../src/import/to-typescript';
-import { cli, corpusFiles, JOBSPECS_DIR, readText } from './support';
+import { cli, corpusFiles, JOBSPECS_DIR, missesAgainst, readText } from './support';
 
 /**
  * Inputs some corpus files need (conformance README): values for variables
@@ -25,15 +25,20 @@ const INPUTS: Record<string, { vars?: Record<string, string>; files?: Record<str
  * Parser test fixtures that Nomad's server rejects too: they exercise one block and
  * leave out what a runnable job needs. `validate` must report exactly that.
  */
-const EXPECTED_REJECTIONS: Record<string, { path: string; code: string; why: string }> = {
+const EXPECTED_REJECTIONS: Record<string, { issues: [path: string, code: string][]; why: string }> = {
   'hashicorp_nomad__jobspec2_test-fixtures_template-wait-config.hcl': {
-    path: 'groups[group].tasks[task].driver',
-    code: 'required',
-    why: 'a task without a driver ("Missing task driver", structs.go (*Task).Validate)',
+    issues: [
+      ['groups[group].tasks[task].driver', 'required'],
+      ['groups[group].tasks[task].templates[0]', 'required'],
+      ['groups[group].tasks[task].templates[0].destination', 'required'],
+    ],
+    why:
+      'a task without a driver and a template without source or destination ("Missing task driver", (*Template).Validate ' +
+      '"Must specify a source path or have an embedded template", "Must specify a destination for the template": ' +
+      'structs.go (*Task).Validate reports them together)',
   },
   'hashicorp_nomad__jobspec_test-fixtures_multiregion.hcl': {
-    path: 'groups',
-    code: 'required',
+    issues: [['groups', 'required']],
     why: 'a job without groups ("Missing job task groups", structs.go (*Job).Validate)',
   },
 };
@@ -134,7 +139,7 @@ describe('the conformance corpus (30 real jobspecs)', () => {
         const result = await cli(['validate', inputPath(file), ...vars]);
         if (rejection) {
           const issues = (await importFile(file)).validate();
-          expect(issues.map((issue) => [issue.path, issue.code])).toEqual([[rejection.path, rejection.code]]);
+          expect(issues.map((issue) => [issue.path, issue.code])).toEqual(rejection.issues);
           expect(result.code).toBe(1);
           return;
         }
@@ -151,7 +156,10 @@ describe('the conformance corpus (30 real jobspecs)', () => {
       const again = await parseHcl(job.toHcl(render), { filename: 'rendered.nomad.hcl', env: {} });
       expect(again.props).toEqual(job.props);
       const api = job.toApiJson(render);
-      expect(library.Job.fromApiJson(JSON.parse(JSON.stringify(api))).toApiJson(render)).toEqual(api);
+      // API JSON cannot tell a Go zero value of a plain field from unset (`Sidecar: false`): both mean the same job.
+      const again2 = library.Job.fromApiJson(JSON.parse(JSON.stringify(api))).toApiJson(render);
+      expect(missesAgainst(api, again2)).toEqual([]);
+      expect(missesAgainst(again2, api)).toEqual([]);
       report.push({ file });
     });
 

@@ -48,7 +48,7 @@ function errors(cases: readonly ErrorCase[]): void {
 }
 
 describe('HCL_FUNCTIONS', () => {
-  it("offers Nomad's jobspec2/functions.go list, except try, can, convert and bcrypt", () => {
+  it("offers Nomad's jobspec2/functions.go list, except try, can and convert (the evaluator's)", () => {
     const nomad = [
       'abs',
       'base64decode',
@@ -134,7 +134,7 @@ describe('HCL_FUNCTIONS', () => {
       'fileset',
       'pathexpand',
     ];
-    const excluded = ['try', 'can', 'convert', 'bcrypt'];
+    const excluded = ['try', 'can', 'convert'];
     expect(Object.keys(HCL_FUNCTIONS).sort()).toEqual(nomad.filter((n) => !excluded.includes(n)).sort());
   });
 
@@ -1131,5 +1131,27 @@ describe('filesystem functions', () => {
         /filesystem function disabled/,
       );
     }
+  });
+});
+
+describe('bcrypt', () => {
+  // go-cty-funcs crypto/bcrypt_test.go checks the hash against the password; the salt is random.
+  it('hashes with cost 10 by default, in the $2a$ form Go writes, and the hash verifies', async () => {
+    const { default: bcryptjs } = await import('bcryptjs');
+    const hash = call('bcrypt', 'test') as string;
+    expect(hash).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
+    expect(bcryptjs.compareSync('test', hash)).toBe(true);
+    expect(call('bcrypt', 'test', 5) as string).toMatch(/^\$2a\$05\$/);
+    expect(call('bcrypt', 'test', 1) as string).toMatch(/^\$2a\$10\$/);
+  });
+
+  it('fails on a cost above 31 and a password over 72 bytes, as Go does', () => {
+    expect(failure('bcrypt', 'test', 32)).toBe(
+      'bcrypt: error occurred generating password crypto/bcrypt: cost 32 is outside allowed range (4,31)',
+    );
+    expect(failure('bcrypt', 'x'.repeat(73))).toBe(
+      'bcrypt: error occurred generating password bcrypt: password length exceeds 72 bytes',
+    );
+    expect(failure('bcrypt', 'a', 10, 1)).toBe('bcrypt: expected 1 to 2 arguments (str, cost...), received 3');
   });
 });

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { AnyStruct, Field, JsonValue } from '../../src/schema/dsl';
+import { GO_VALUE_FIELDS } from '../../src/schema/go-value-fields.generated';
 import * as S from '../../src/schema/structs';
 import { Duration, Size } from '../../src/values';
 
@@ -104,6 +105,22 @@ function normalize(struct: AnyStruct, props: Record<string, unknown>): Record<st
     }));
   }
   if (struct === S.Job && props.name === props.id) delete props.name;
+  // API JSON cannot tell a Go zero from unset where the Go field is a plain value, and Nomad reads some pointer
+  // zeros as unset too (src/render/api-json.ts withoutGoZeros): such values are not part of a job's API form.
+  for (const [prop, field] of Object.entries(struct.fields as Record<string, Field>)) {
+    const value = props[prop];
+    const zero =
+      value === 0 ||
+      value === '' ||
+      value === false ||
+      (value instanceof Duration && value.isZero()) ||
+      (value instanceof Size && value.toMebibytes() === 0);
+    const pointerZeroIsUnset =
+      (struct === S.Resources && ['memoryMax', 'disk', 'iops'].includes(prop)) ||
+      (struct === S.NetworkResource && prop === 'mbits') ||
+      (struct === S.ReschedulePolicy && prop === 'maxDelay' && props.delayFunction === 'constant');
+    if (zero && ((GO_VALUE_FIELDS[struct.name] ?? []).includes(field.api) || pointerZeroIsUnset)) delete props[prop];
+  }
   // Map items carry their label as the map key.
   if (struct === S.VolumeRequest || struct === S.ConsulGatewayBindAddress) delete props.name;
   return props;

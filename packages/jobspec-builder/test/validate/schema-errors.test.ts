@@ -50,7 +50,9 @@ describe('unknown fields', () => {
   });
 
   it('names the path of an unknown field at the top level and in nested blocks', () => {
-    expect(only(loose({ id: 'web', groups: [], regoin: 'eu' }))).toMatchObject({
+    expect(
+      only(loose({ id: 'web', groups: [{ name: 'web', tasks: [{ name: 't', driver: 'exec' }] }], regoin: 'eu' })),
+    ).toMatchObject({
       code: 'unknown-field',
       path: 'regoin',
     });
@@ -82,7 +84,7 @@ describe('wrong types', () => {
     expect(issue).toEqual({
       code: 'invalid-type',
       path: 'groups[web].tasks[server].driver',
-      message: 'expected string, received 5',
+      message: 'driver has the wrong type: expected a string, received 5',
     });
   });
 
@@ -90,7 +92,7 @@ describe('wrong types', () => {
     expect(only(loose({ id: 'web', groups: 'web' }))).toEqual({
       code: 'invalid-type',
       path: 'groups',
-      message: 'expected array, received "web"',
+      message: 'groups has the wrong type: expected a list, received "web"',
     });
   });
 
@@ -113,7 +115,7 @@ describe('wrong types', () => {
     expect(only(jobWithTask({}, { count: -1 }))).toEqual({
       code: 'out-of-range',
       path: 'groups[web].count',
-      message: 'Too small: expected number to be >=0, received -1',
+      message: 'count is too small: received -1, allowed 0 or more',
     });
     expect(only(jobWithTask({ resources: { cpu: 0 } }))).toMatchObject({
       code: 'out-of-range',
@@ -128,7 +130,7 @@ describe('missing required fields', () => {
     expect(only(loose({ groups: [{ name: 'web', tasks: [{ name: 't', driver: 'docker' }] }] }))).toEqual({
       code: 'required',
       path: 'id',
-      message: 'required: expected string, received nothing',
+      message: 'id is required and not set: expected a string',
     });
   });
 
@@ -154,14 +156,14 @@ describe('enum values', () => {
     );
     expect(issue.code).toBe('invalid-value');
     expect(issue.path).toBe('type');
-    expect(issue.message).toContain('"service"|"batch"|"system"|"sysbatch"');
+    expect(issue.message).toContain('allowed "service", "batch", "system", "sysbatch"');
     expect(issue.message).toContain('received "servce"');
   });
 
   it("checks lifecycle hooks against Nomad's three values", () => {
     const issue = only(jobWithTask({ lifecycle: { hook: 'poststart ' } }));
     expect(issue).toMatchObject({ code: 'invalid-value', path: 'groups[web].tasks[server].lifecycle.hook' });
-    expect(issue.message).toContain('"prestart"|"poststart"|"poststop"');
+    expect(issue.message).toContain('allowed "prestart", "poststart", "poststop"');
     expect(issue.message).toContain('received "poststart "');
   });
 
@@ -243,7 +245,7 @@ describe('rendering an invalid job', () => {
   it('toApiJson() throws the same JobspecError', () => {
     expect(() => invalid.toApiJson()).toThrow(JobspecError);
     expect(() => invalid.toApiJson()).toThrow(
-      /groups\[web\]\.tasks\[server\]\.driver: expected string, received 5 \[invalid-type\]/,
+      /groups\[web\]\.tasks\[server\]\.driver: driver has the wrong type: expected a string, received 5 \[invalid-type\]/,
     );
   });
 

@@ -1,7 +1,25 @@
 import { createHash, createPrivateKey, randomUUID } from 'node:crypto';
+import bcryptjs from 'bcryptjs';
 import { type Call, type Definition, define } from './call';
 import { bitLength } from './number-text';
 import { goQuote, strictBase64 } from './values';
+
+/**
+ * go-cty-funcs crypto.BcryptFunc: golang.org/x/crypto/bcrypt GenerateFromPassword at cost 10 unless given; a cost
+ * below 4 is the default cost, one above 31 an error; passwords over 72 bytes are refused. The salt is random, as in
+ * Nomad, so the result differs on every run. Go writes the `$2a$` prefix; the algorithm is the same as `$2b$`.
+ */
+function bcrypt(c: Call): string {
+  const password = c.str(0);
+  let cost = c.args.length > 1 ? c.int(1) : 10;
+  if (cost < 4) cost = 10;
+  if (cost > 31)
+    return c.fail(`error occurred generating password crypto/bcrypt: cost ${cost} is outside allowed range (4,31)`);
+  if (Buffer.byteLength(password, 'utf8') > 72) {
+    return c.fail('error occurred generating password bcrypt: password length exceeds 72 bytes');
+  }
+  return bcryptjs.hashSync(password, bcryptjs.genSaltSync(cost)).replace(/^\$2b\$/, '$2a$');
+}
 
 function hash(algorithm: string): Definition {
   return define('str', (c) => createHash(algorithm).update(c.str(0), 'utf8').digest('hex'));
@@ -120,6 +138,7 @@ function rsaDecrypt(c: Call, ciphertext: string, keyText: string): string {
 
 /** Hash and crypto functions (go-cty-funcs crypto, uuid). */
 export const CRYPTO_FUNCTIONS: Readonly<Record<string, Definition>> = {
+  bcrypt: define('str, cost...', (c) => bcrypt(c), { max: 2 }),
   md5: hash('md5'),
   sha1: hash('sha1'),
   sha256: hash('sha256'),

@@ -41,10 +41,9 @@ const FAMILIES: readonly Readonly<Record<string, Definition>>[] = [
 ];
 
 /**
- * Every function Nomad's jobspec parser offers, by name, except try and can
- * (the evaluator implements those since they need unevaluated arguments),
- * convert (it needs type expressions) and bcrypt (its result is salted at
- * random, so a job using it never renders the same twice).
+ * Every function Nomad's jobspec parser offers, by name, except try, can and
+ * convert: the evaluator implements those, since they take their arguments
+ * unevaluated (convert's second argument is a type expression).
  */
 export const HCL_FUNCTIONS: Readonly<Record<string, HclFunction>> = Object.freeze(
   Object.fromEntries(
