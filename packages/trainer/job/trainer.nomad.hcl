@@ -1,11 +1,24 @@
+variable "image" {
+  type        = string
+  description = "Container image built from packages/trainer/Dockerfile"
+  default     = "trainer:latest"
+}
+
+variable "node_pool" {
+  type        = string
+  description = "Nomad node pool the runs go to"
+  default     = "default"
+}
+
 job "trainer" {
   type        = "batch"
   datacenters = ["*"]
+  node_pool   = var.node_pool
 
   parameterized {
-    payload = "forbidden"
+    payload       = "forbidden"
+    meta_required = ["output"]
     meta_optional = [
-      "output",
       "data",
       "label",
       "model",
@@ -53,15 +66,13 @@ job "trainer" {
       kill_signal  = "SIGTERM"
 
       config {
-        image = "ghcr.io/org/nomad-on-aws/trainer:latest"
+        image = var.image
         args  = ["train", "--resume"]
         ports = ["metrics"]
       }
 
       env {
-        METRICS_PORT    = "9464"
-        OUTPUT_LOCATION = "s3://example-trainer-runs/trainer"
-        AWS_REGION      = "us-east-1"
+        METRICS_PORT = "9464"
       }
 
       resources {

@@ -1,8 +1,11 @@
-import { Duration, type Job, Port, parameterizedBatchJob, Size } from '@org/jobspec-builder';
+import { Duration, type HclExpression, type Job, Port, parameterizedBatchJob, Size } from '@org/jobspec-builder';
 
 export interface TrainerJobProps {
-  /** The trainer's container image (built from this package's Dockerfile), e.g. `ghcr.io/acme/trainer:1.2.0`. */
-  readonly image: string;
+  /**
+   * The trainer's container image (built from this package's Dockerfile), e.g.
+   * `ghcr.io/acme/trainer:1.2.0`, or an HCL expression such as a variable's `ref`.
+   */
+  readonly image: string | HclExpression;
   /** Job ID, also the group and task name. @default 'trainer' */
   readonly id?: string;
   /**
@@ -33,8 +36,11 @@ export interface TrainerJobProps {
   readonly gpus?: number;
   /** Device name of `gpus`. @default 'nvidia/gpu' */
   readonly gpuDevice?: string;
-  /** Node pool to run in, e.g. a pool of GPU clients. @default - the `default` pool */
-  readonly nodePool?: string;
+  /**
+   * Node pool to run in, e.g. a pool of GPU or Spot clients, or an HCL expression such as a variable's `ref`.
+   * @default - the `default` pool
+   */
+  readonly nodePool?: string | HclExpression;
   /** @default ['*'] */
   readonly datacenters?: readonly string[];
   /** Push final metrics to this Prometheus Pushgateway (`PUSHGATEWAY_URL`). @default - no push */
@@ -83,7 +89,8 @@ export function trainerJob(props: TrainerJobProps): Job {
   };
   return parameterizedBatchJob({
     id,
-    image: props.image,
+    // The task's config below names the image (a string or an HCL expression); this is the pattern's own field.
+    image: typeof props.image === 'string' ? props.image : '',
     args: ['train', '--resume'],
     metaRequired: props.outputLocation ? undefined : ['output'],
     metaOptional: [...(props.outputLocation ? ['output'] : []), ...TRAINER_META_KEYS],

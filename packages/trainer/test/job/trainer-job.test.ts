@@ -77,7 +77,12 @@ describe('rendered job files', () => {
     expect(dig(job, 'parameterized', 0, 'meta_optional')).toEqual(dig(api, 'ParameterizedJob', 'MetaOptional'));
     const task = dig(job, 'group', 'trainer', 0, 'task', 'trainer', 0);
     const apiTask = dig(api, 'TaskGroups', 0, 'Tasks', 0);
-    expect(dig(task, 'config', 0, 'image')).toBe(EXAMPLE_JOB_PROPS.image);
+    // The image and the node pool are input variables, defaulting to what the JSON holds.
+    expect(dig(task, 'config', 0, 'image')).toBe('${var.image}');
+    expect(dig(hcl, 'variable', 'image', 0, 'default')).toBe(EXAMPLE_JOB_PROPS.image);
+    expect(dig(apiTask, 'Config', 'image')).toBe(EXAMPLE_JOB_PROPS.image);
+    expect(dig(job, 'node_pool')).toBe('${var.node_pool}');
+    expect(dig(hcl, 'variable', 'node_pool', 0, 'default')).toBe('default');
     expect(dig(task, 'config', 0, 'args')).toEqual(dig(apiTask, 'Config', 'args'));
     expect(dig(task, 'env', 0)).toEqual(dig(apiTask, 'Env'));
     expect(dig(task, 'resources', 0, 'memory')).toBe(dig(apiTask, 'Resources', 'MemoryMB'));
