@@ -21,6 +21,8 @@ export interface SourceBlock extends SourcePosition {
   readonly labels: readonly string[];
   /** A label unique in the file, added before the block's own labels for hcl2json (see {@link keyedSource}). */
   readonly key: string;
+  /** How many blocks of the same type and labels come before this one in its body. */
+  readonly occurrence: number;
   /** Offset just after the block type, where the key label goes. */
   readonly typeEnd: number;
   readonly body: SourceBody;
@@ -40,7 +42,9 @@ export function scanBlocks(source: string): SourceBody {
 /**
  * The source with every block given a first label unique in the file (`group "#3" "web" {`), so that
  * hcl2json keys each block's body by it: `{"group": {"#3": {"web": [body]}}}`. hcl2json then never merges
- * two blocks, whatever labels they have, and the importer finds each block's body by its key.
+ * two blocks, whatever labels they have, and the importer finds each block's body by its key. Only needed for
+ * what hcl2json cannot convert otherwise (a block type repeated with different numbers of labels, as driver
+ * `config` allows): the keys make hcl2json's output larger, and its parse slower.
  */
 export function keyedSource(source: string, body: SourceBody): string {
   const inserts: SourceBlock[] = [];
@@ -70,6 +74,7 @@ class Scanner {
   body(nested: boolean): SourceBody {
     const blocks: SourceBlock[] = [];
     const attributes = new Map<string, SourcePosition>();
+    const seen = new Map<string, number>();
     for (;;) {
       this.skipSpace(true);
       if (this.pos >= this.src.length) return { blocks, attributes };
@@ -111,7 +116,10 @@ class Scanner {
       }
       this.pos++;
       const key = `#${++this.keys}`;
-      blocks.push({ type: name, labels, line, column, key, typeEnd, body: this.body(true) });
+      const sameKind = `${name}\u0000${labels.join('\u0000')}`;
+      const occurrence = seen.get(sameKind) ?? 0;
+      seen.set(sameKind, occurrence + 1);
+      blocks.push({ type: name, labels, line, column, key, occurrence, typeEnd, body: this.body(true) });
     }
   }
 

@@ -93,17 +93,20 @@ export async function importHcl(
   }
   const structure = scanBlocks(source);
   let json: Record<string, unknown>;
+  let keyed = false;
   try {
-    json = (await parse(basename(filename), keyedSource(source, structure))) as Record<string, unknown>;
-  } catch (keyedError) {
-    // The keys shift columns on header lines: Nomad's own diagnostics come from the file as written.
-    let error = keyedError;
+    json = (await parse(basename(filename), source)) as Record<string, unknown>;
+  } catch (error) {
+    const message = String((error as Error).message ?? error);
+    // "convert to HCL: ...": valid HCL that hcl2json cannot put in its JSON form (blocks of one type with different
+    // numbers of labels): give every block a key of its own and parse again. "parse config: ..." is a syntax error.
+    if (!/^convert to HCL:/.test(message)) return { issues: syntaxIssues(message, filename) };
     try {
-      await parse(basename(filename), source);
-    } catch (originalError) {
-      error = originalError;
+      json = (await parse(basename(filename), keyedSource(source, structure))) as Record<string, unknown>;
+      keyed = true;
+    } catch {
+      return { issues: syntaxIssues(message, filename) };
     }
-    return { issues: syntaxIssues(String((error as Error).message ?? error), filename) };
   }
   const varFiles: VarFileValues[] = [];
   const issues: JobspecIssue[] = [];
@@ -113,7 +116,7 @@ export async function importHcl(
     else varFiles.push(read);
   }
   if (issues.length > 0) return { issues };
-  return new Importer(structure, json, filename, options, varFiles).run();
+  return new Importer(structure, json, keyed, filename, options, varFiles).run();
 }
 
 /** hcl2json's diagnostics: `parse config: [file:3,13-4,1: Summary; Detail]`, with a hint for HCL1 syntax. */
@@ -248,6 +251,8 @@ class Importer {
   constructor(
     private readonly source: SourceBody,
     private readonly json: Record<string, unknown>,
+    /** Whether hcl2json read the source with a key label on every block (see keyedSource). */
+    private readonly keyed: boolean,
     private readonly filename: string,
     private readonly options: ParseHclOptions,
     private readonly varFiles: readonly VarFileValues[],
@@ -271,8 +276,8 @@ class Importer {
     const topBlocks = (type: string) => this.source.blocks.filter((b) => b.type === type);
     const variables = resolveVariables(
       topBlocks('variable'),
-      (block) => keyedBody(this.json.variable, block),
-      topBlocks('variables').map((block) => ({ block, body: keyedBody(this.json.variables, block) ?? {} })),
+      (block) => this.bodyOf(this.json.variable, block),
+      topBlocks('variables').map((block) => ({ block, body: this.bodyOf(this.json.variables, block) ?? {} })),
       { vars: this.options.vars ?? {}, env: this.options.env ?? process.env, varFiles: this.varFiles },
       this.scope,
       (code, path, message, at) => this.issue(code, path, message, at),
@@ -282,7 +287,7 @@ class Importer {
     if (this.issues.length > 0) return { issues: this.issues };
     (this.scope.variables as Map<string, HclData>).set('var', variables);
     for (const block of topBlocks('locals')) {
-      for (const [name, value] of Object.entries(keyedBody(this.json.locals, block) ?? {})) {
+      for (const [name, value] of Object.entries(this.bodyOf(this.json.locals, block) ?? {})) {
         if (this.localSources.has(name)) {
           this.issue('duplicate-name', `locals.${name}`, `local "${name}" is defined twice`, block);
         }
@@ -302,7 +307,7 @@ class Importer {
     }
     const sourceBlock = jobBlocks[0] as SourceBlock;
     const id = sourceBlock.labels[0] ?? '';
-    const body = this.body(keyedBody(this.json.job, sourceBlock) ?? {}, sourceBlock.body, this.scope, `job["${id}"]`);
+    const body = this.body(this.bodyOf(this.json.job, sourceBlock) ?? {}, sourceBlock.body, this.scope, `job["${id}"]`);
     if (this.issues.length > 0) return { issues: this.issues };
 
     // `id = "..."` in the body overrides the label (jobspec2 normalizeJob keeps a set ID).
@@ -382,7 +387,7 @@ class Importer {
       (collected.get(type) as EvaluatedBlock[]).push(block);
     };
     for (const block of source.blocks) {
-      const blockJson = keyedBody(json[block.type], block);
+      const blockJson = this.bodyOf(json[block.type], block);
       if (!blockJson) continue;
       if (block.type === 'dynamic') {
         for (const expanded of this.dynamic(block, blockJson, scope, path)) add(block.labels[0] as string, expanded);
@@ -409,7 +414,7 @@ class Importer {
     const iterator = typeof json.iterator === 'string' ? json.iterator.replace(/^\$\{(.*)\}$/, '$1') : type;
     const collection = this.evaluateValue(json.for_each, scope, `${where}.for_each`, at('for_each'));
     const contentSource = block.body.blocks.find((b) => b.type === 'content');
-    const contentJson = contentSource ? keyedBody(json.content, contentSource) : undefined;
+    const contentJson = contentSource ? this.bodyOf(json.content, contentSource) : undefined;
     if (!contentJson || !contentSource) {
       this.issue('required', where, 'a dynamic block needs a content block', block);
       return [];
@@ -469,6 +474,19 @@ class Importer {
     return value as HclData;
   }
 
+  /**
+   * The hcl2json body of a block: `{"group": {"web": [body, ...]}}` by its labels and occurrence, or, keyed,
+   * `{"group": {"#3": {"web": [body]}}}` by its key.
+   */
+  private bodyOf(value: unknown, block: SourceBlock): HclJsonBody | undefined {
+    let current = this.keyed ? (value as Record<string, unknown> | undefined)?.[block.key] : value;
+    for (const label of block.labels) {
+      if (!current || typeof current !== 'object' || Array.isArray(current)) return undefined;
+      current = (current as Record<string, unknown>)[label];
+    }
+    return asBodies(current)[this.keyed ? 0 : block.occurrence];
+  }
+
   private issue(code: JobspecIssue['code'], path: string, message: string, at: SourcePosition | undefined): void {
     this.issues.push({
       code,
@@ -477,16 +495,6 @@ class Importer {
       ...(at !== undefined ? { location: `${this.filename}:${at.line}:${at.column}` } : {}),
     });
   }
-}
-
-/** The hcl2json body of a block, found by its key: `{"group": {"#3": {"web": [body]}}}`. */
-function keyedBody(value: unknown, block: SourceBlock): HclJsonBody | undefined {
-  let current = (value as Record<string, unknown> | undefined)?.[block.key];
-  for (const label of block.labels) {
-    if (!current || typeof current !== 'object' || Array.isArray(current)) return undefined;
-    current = (current as Record<string, unknown>)[label];
-  }
-  return asBodies(current)[0];
 }
 
 function asBodies(value: unknown): HclJsonBody[] {
