@@ -84,7 +84,7 @@ describe('the runtime stage, reproduced from packed tarballs', () => {
     const app = join(dir, 'app');
     mkdirSync(packages);
     // The package as `npm pack` sees it after a build: compiled to lib/ here, not in the working tree.
-    for (const name of ['package.json', 'README.md', 'LICENSE', 'job'])
+    for (const name of ['package.json', 'README.md', 'LICENSE', 'bin', 'job'])
       cpSync(join(PACKAGE_DIR, name), join(sources, name), { recursive: true });
     execFileSync(process.execPath, [
       require.resolve('typescript/bin/tsc'),
