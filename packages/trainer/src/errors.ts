@@ -8,6 +8,9 @@ export type TrainerErrorCode =
   | 'storage'
   | 'aborted';
 
+/** The longest message a {@link TrainerError} keeps. */
+export const MAX_MESSAGE_LENGTH = 1000;
+
 /**
  * The one error type of this package. `message` is a single line that names what
  * was wrong (the flag, the file and line, the run) and how to fix it, so the CLI
@@ -20,6 +23,11 @@ export class TrainerError extends Error {
     readonly code: TrainerErrorCode,
     message: string,
   ) {
-    super(message);
+    // Messages quote input (values, headers): a hostile input must not make a huge log line.
+    super(
+      message.length > MAX_MESSAGE_LENGTH
+        ? `${message.slice(0, MAX_MESSAGE_LENGTH)}... (${message.length - MAX_MESSAGE_LENGTH} more characters)`
+        : message,
+    );
   }
 }

@@ -8,6 +8,7 @@ import { DEFAULT_DATA } from '../data/data-source';
 import { TrainerError } from '../errors';
 import { createLogger, type Logger } from '../observability/logger';
 import type { TerminalStream } from '../observability/progress-bar';
+import { storageError } from '../storage/local-store';
 import type { StorageOptions } from '../storage/stores';
 import type { Hyperparameters } from '../training/hyperparameters';
 import { describeOptions, type OptionSpecs, resolveOptions } from './option-spec';
@@ -170,6 +171,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       logger.error(error.message, { code: error.code });
       if (error.code === 'aborted') return EXIT.interrupted;
       return error.code === 'invalid-option' ? EXIT.usage : EXIT.failure;
+    }
+    if (typeof (error as NodeJS.ErrnoException).syscall === 'string') {
+      // A file-system error no command turned into a TrainerError: still one line, with its code.
+      const { path, syscall } = error as NodeJS.ErrnoException;
+      logger.error(storageError(syscall as string, path ?? '', error).message, { code: 'storage' });
+      return EXIT.failure;
     }
     logger.error((error as Error).stack ?? String(error), { code: 'internal' });
     return EXIT.failure;

@@ -3,6 +3,7 @@ import type { BadRowPolicy } from '../data/table';
 import { TrainerError } from '../errors';
 import { DenseNetwork, MODEL_KINDS, type ModelKind } from '../model/dense-network';
 import { Random } from '../random';
+import { checkWritableDirectory } from '../storage/local-store';
 import { formatLocation, parseLocation } from '../storage/location';
 import { findCompleteRun, type RunManifest, RunStore } from '../storage/run-store';
 import { storeAt } from '../storage/stores';
@@ -64,6 +65,7 @@ export async function optimize(options: OptimizeOptions, context: CommandContext
   const trialCount = options.trials ?? 12;
   const out = parseLocation(options.out);
   const runs = new RunStore(storeAt(out, context.storage));
+  if (out.kind === 'local') await checkWritableDirectory(out.path);
   const runId = options.runId ?? defaultRunId(context.env ?? process.env);
   if (await runs.readManifest(runId)) {
     throw new TrainerError(

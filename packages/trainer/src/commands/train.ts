@@ -1,9 +1,10 @@
 import type { BadRowPolicy } from '../data/table';
 import { TrainerError } from '../errors';
 import { DenseNetwork } from '../model/dense-network';
-import { type ModelFile, toModelFile } from '../model/model-file';
+import { type ModelFile, nonFiniteValue, toModelFile } from '../model/model-file';
 import type { MetricsServer } from '../observability/training-metrics';
 import { TrainingMetrics } from '../observability/training-metrics';
+import { checkWritableDirectory, removeDeadTemporaries } from '../storage/local-store';
 import { formatLocation, parseLocation } from '../storage/location';
 import { type RunManifest, RunStore } from '../storage/run-store';
 import { storeAt } from '../storage/stores';
@@ -101,11 +102,20 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
   const holdAt = parseHoldPoint((context.env ?? process.env)[HOLD_AT_VARIABLE]);
   const hyperparameters = await resolveHyperparameters(options, context);
   const testSplit = options.testSplit ?? 0.2;
+  if (out.kind === 'local') await checkWritableDirectory(out.path);
   const { runId, checkpoint } = await chooseRun(options, runs, context);
+  if (out.kind === 'local') {
+    const removed = await removeDeadTemporaries(out.path, runId);
+    if (removed.length > 0)
+      logger.info('removed temporary files of dead runs', { files: removed.slice(0, 10), count: removed.length });
+  }
   if (checkpoint === 'complete') {
     const location = `${formatLocation(out)}/${runId}`;
-    logger.info('run already complete', { runId, location });
-    return readTrainResult(runs, runId, location);
+    const result = await readTrainResult(runs, runId, location);
+    // A run killed after its manifest and before `latest` is complete but unseen: make it visible now.
+    const repaired = await runs.repairLatest(result.manifest);
+    logger.info('run already complete', { runId, location, ...(repaired ? { latestRepaired: true } : {}) });
+    return result;
   }
 
   const data = await loadTrainingData({
@@ -205,6 +215,13 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
       hyperparameters,
       training: { runId, dataSha256: table.sha256, rows: split.train.length },
     });
+    const broken = nonFiniteValue(model);
+    if (broken) {
+      throw new TrainerError(
+        'invalid-model',
+        `run ${runId} trained a model with ${broken.path} = ${broken.value}, so it was not published: training diverged; lower --learning-rate, or check the data for extreme values`,
+      );
+    }
     const metricsFile: TrainingMetricsFile = {
       format: 'org.trainer.metrics',
       version: 1,

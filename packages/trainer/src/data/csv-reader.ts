@@ -24,6 +24,13 @@ export interface ReadCsvOptions {
 const BAD_ROW_EXAMPLES = 10;
 
 /**
+ * The longest line read, in bytes. A parser holds a line in memory until it
+ * ends, so a file without newlines (not a CSV, or a broken export) would be held
+ * whole: 1 MiB is room for some 50,000 numeric columns.
+ */
+export const MAX_LINE_BYTES = 1 << 20;
+
+/**
  * Reads a CSV stream with a header into a numeric {@link Table}, streaming: rows are
  * parsed as bytes arrive and only the numbers are kept. Features must be finite
  * numbers; labels are any non-empty text. A bad row fails the read with its line
@@ -36,11 +43,33 @@ export function readCsv(input: Readable, options: ReadCsvOptions): Promise<Table
   let bytes = 0;
   // Records can span lines only inside quoted fields: until a quote shows up, none does (and none is searched for).
   let sawQuote = false;
+  // Newlines seen, and bytes since the last one: to stop at an overlong line, naming it.
+  let newlines = 0;
+  let lineBytes = 0;
+  let fail: (error: unknown) => void = () => undefined;
   const hashing = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
       bytes += chunk.length;
       if (!sawQuote && chunk.includes(0x22)) sawQuote = true;
+      let start = 0;
+      for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, start)) {
+        if (lineBytes + at - start > MAX_LINE_BYTES) break;
+        newlines++;
+        lineBytes = 0;
+        start = at + 1;
+      }
+      lineBytes += chunk.length - start;
+      if (lineBytes > MAX_LINE_BYTES) {
+        fail(
+          new TrainerError(
+            'invalid-data',
+            `${options.sourceName}:${newlines + 1}: the line is longer than ${MAX_LINE_BYTES} bytes (1 MiB), the most this reader takes: check that the file is a CSV with one row per line`,
+          ),
+        );
+        callback();
+        return;
+      }
       callback(null, chunk);
     },
   });
@@ -49,7 +78,7 @@ export function readCsv(input: Readable, options: ReadCsvOptions): Promise<Table
 
   return new Promise<Table>((resolve, reject) => {
     let settled = false;
-    const fail = (error: unknown) => {
+    fail = (error: unknown) => {
       if (settled) return;
       settled = true;
       input.unpipe(hashing);

@@ -147,3 +147,29 @@ function dimensionProblem(file: ModelFile, sizes: number[]): string | undefined 
   }
   return undefined;
 }
+
+/**
+ * The first number of a model that is not finite (`NaN` or `Infinity`, which JSON
+ * would write as `null`), as its path, or undefined when there is none. A model
+ * is checked before it is published: a diverged training run must fail, not
+ * become `latest`.
+ */
+export function nonFiniteValue(file: ModelFile): { path: string; value: number } | undefined {
+  const check = (values: readonly number[], path: string) => {
+    const index = values.findIndex((value) => !Number.isFinite(value));
+    return index < 0 ? undefined : { path: `${path}[${index}]`, value: values[index] as number };
+  };
+  const found =
+    check(file.standardization.mean, 'standardization.mean') ??
+    check(file.standardization.scale, 'standardization.scale');
+  if (found) return found;
+  for (const [layer, { weights, bias }] of file.layers.entries()) {
+    for (const [row, values] of weights.entries()) {
+      const inRow = check(values, `layers[${layer}].weights[${row}]`);
+      if (inRow) return inRow;
+    }
+    const inBias = check(bias, `layers[${layer}].bias`);
+    if (inBias) return inBias;
+  }
+  return undefined;
+}

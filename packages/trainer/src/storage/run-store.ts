@@ -69,6 +69,21 @@ export class RunStore {
     await this.store.put(`${runId}/${CHECKPOINT}`, body);
   }
 
+  /**
+   * Points `latest` at `runId`, a complete run, unless it already points at a run
+   * created at the same time or later. A run killed between its manifest and the
+   * pointer is complete but invisible to readers: resuming it repairs the pointer.
+   * Returns whether the pointer was moved.
+   */
+  async repairLatest(manifest: RunManifest): Promise<boolean> {
+    const latestId = await this.latestRunId().catch(() => undefined); // an unreadable pointer is replaced
+    if (latestId === manifest.runId) return false;
+    const current = latestId === undefined ? undefined : await this.readManifest(latestId).catch(() => undefined);
+    if (current && current.createdAt >= manifest.createdAt) return false;
+    await writeLatest(this.store, manifest.runId);
+    return true;
+  }
+
   /** Runs that have a checkpoint but no manifest: started, not finished. */
   async incompleteRuns(): Promise<string[]> {
     const keys = await this.store.list('');
@@ -116,10 +131,14 @@ export class RunWriter {
       files: [...this.files].sort((a, b) => a.name.localeCompare(b.name)),
     };
     await this.store.put(`${this.runId}/${MANIFEST}`, `${JSON.stringify(manifest, null, 2)}\n`);
-    const latest: LatestPointer = { runId: this.runId, manifest: `${this.runId}/${MANIFEST}` };
-    await this.store.put(LATEST, `${JSON.stringify(latest)}\n`);
+    await writeLatest(this.store, this.runId);
     return manifest;
   }
+}
+
+async function writeLatest(store: ObjectStore, runId: string): Promise<void> {
+  const latest: LatestPointer = { runId, manifest: `${runId}/${MANIFEST}` };
+  await store.put(LATEST, `${JSON.stringify(latest)}\n`);
 }
 
 /** A complete run found at a location, and a reader for its files. */

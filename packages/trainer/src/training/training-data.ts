@@ -44,6 +44,7 @@ export async function loadTrainingData(options: TrainingDataOptions): Promise<Tr
     throw new TrainerError('invalid-data', `${source.name}: no rows left for training after the test split`);
   }
   const standardization = fitStandardization(table.features, table.featureNames.length, split.train);
+  checkStandardization(source.name, table, split.train, standardization);
   applyStandardization(table.features, standardization);
   return {
     source: source.name,
@@ -53,4 +54,29 @@ export async function loadTrainingData(options: TrainingDataOptions): Promise<Tr
     standardization,
     readSeconds: (performance.now() - started) / 1000,
   };
+}
+
+/**
+ * Finite numbers can still be too large to standardize: around 1e154 and up, the
+ * squares (or the sum) of a column overflow a double, its scale becomes Infinity
+ * and the model would be saved with `null` statistics. Such a column is rejected
+ * with the line of its largest value.
+ */
+function checkStandardization(source: string, table: Table, rows: Uint32Array, standardization: Standardization): void {
+  const featureCount = table.featureNames.length;
+  for (let j = 0; j < featureCount; j++) {
+    if (Number.isFinite(standardization.mean[j]) && Number.isFinite(standardization.scale[j])) continue;
+    let largest = rows[0] as number;
+    for (const row of rows) {
+      if (
+        Math.abs(table.features[row * featureCount + j] as number) >
+        Math.abs(table.features[largest * featureCount + j] as number)
+      )
+        largest = row;
+    }
+    throw new TrainerError(
+      'invalid-data',
+      `${source}:${table.lines[largest]}: column "${table.featureNames[j]}": ${table.features[largest * featureCount + j]} is too large to standardize (the column's mean or variance overflows a double; values up to about 1e150 work): rescale the column (other units, or a logarithm) or leave it out`,
+    );
+  }
 }
