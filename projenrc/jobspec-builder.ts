@@ -9,8 +9,14 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
     description: 'Typed Nomad job specifications for TypeScript: build, validate, and render HCL or API JSON.',
     // HashiCorp's HCL parser (WASM build) reads jobspecs for import; yaml backs yamldecode(), bcryptjs bcrypt().
     deps: [`zod@${VERSIONS.zod}`, '@cdktn/hcl2json@0.24.0', 'yaml@2.9.1', 'bcryptjs@3.0.3'],
-    // HashiCorp's formatter (WASM build) proves the rendered HCL; fast-check generates jobs.
-    devDeps: ['@cdktn/hcl-tools@0.24.0', 'fast-check@4.10.2'],
+    // HashiCorp's formatter (WASM build) proves the rendered HCL; fast-check generates jobs; aws-cdk-lib proves that
+    // its Duration and Size are accepted in CDK apps.
+    devDeps: [
+      '@cdktn/hcl-tools@0.24.0',
+      'fast-check@4.10.2',
+      `aws-cdk-lib@${VERSIONS.awsCdkLib}`,
+      `constructs@${VERSIONS.constructs}`,
+    ],
     bin: { jobspec: 'lib/cli/main.js' },
     subpathExports: { './hcl': 'hcl/index' },
   });

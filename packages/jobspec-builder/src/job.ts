@@ -3,12 +3,16 @@ import { attribute, block, type HclBlock, HclError, HclExpression, type HclValue
 import type { JobProps } from './model';
 import { decodeStruct, encodeStruct } from './render/api-json';
 import { structBody } from './render/hcl';
+import type { ResolvedPropsOf } from './schema/dsl';
+import { resolveUnits } from './schema/resolve-units';
 import * as S from './schema/structs';
 import { toJobspecIssues } from './validate/issues';
 import { locateIssues, sourceOf } from './validate/locate';
 import { semanticIssues } from './validate/rules';
 import { withoutInvalidFields } from './validate/sanitize';
 import { structSchema } from './validate/zod-schema';
+
+type ResolvedJobProps = ResolvedPropsOf<typeof S.Job>;
 
 /** The body of `POST /v1/jobs` (and `nomad job run -json` input). */
 export interface JobRegisterRequest {
@@ -84,7 +88,12 @@ export class Job {
     return new Job(props as unknown as JobProps);
   }
 
-  constructor(readonly props: JobProps) {}
+  /** The job's props; durations and sizes given as aws-cdk-lib's are held as this library's own. */
+  readonly props: JobProps;
+
+  constructor(props: JobProps) {
+    this.props = resolveUnits(S.Job, props) as JobProps;
+  }
 
   /**
    * Every problem Nomad would reject this job for, or an empty list: the fields of the wrong type or out of range,
@@ -95,11 +104,11 @@ export class Job {
     const parsed = structSchema(S.Job).safeParse(this.props);
     let issues: JobspecIssue[];
     if (parsed.success) {
-      issues = semanticIssues(this.props);
+      issues = semanticIssues(this.props as ResolvedJobProps);
     } else {
       const schemaIssues = toJobspecIssues(parsed.error.issues, S.Job, this.props);
       // Nomad's rules run on the job without the fields that failed, so that no problem hides another.
-      const rest = semanticIssues(withoutInvalidFields(this.props, parsed.error.issues) as JobProps);
+      const rest = semanticIssues(withoutInvalidFields(this.props, parsed.error.issues) as ResolvedJobProps);
       const reported = schemaIssues.map((issue) => issue.path);
       issues = [...schemaIssues, ...rest.filter((issue) => !reported.some((path) => pathWithin(issue.path, path)))];
     }

@@ -1,5 +1,5 @@
 import type { HclExpression } from '../hcl';
-import type { Duration, Size } from '../values';
+import type { Duration, DurationLike, Size, SizeLike } from '../values';
 
 /**
  * A declarative description of Nomad's job structs: for every field, its name in
@@ -143,7 +143,8 @@ export interface RawFields {
 /** Where an HCL expression (`var.x`) may stand instead of a value. */
 type OrExpression<T> = T | HclExpression;
 
-type ValueOf<K extends Kind> = K extends { kind: 'string' }
+/** The TypeScript type of a field kind; `D` and `Z` are the types durations and sizes take. */
+type ValueOf<K extends Kind, D, Z> = K extends { kind: 'string' }
   ? OrExpression<string>
   : K extends { kind: 'enum'; values: readonly (infer V)[] }
     ? OrExpression<V>
@@ -152,9 +153,9 @@ type ValueOf<K extends Kind> = K extends { kind: 'string' }
       : K extends { kind: 'bool' }
         ? OrExpression<boolean>
         : K extends { kind: 'duration' }
-          ? Duration
+          ? D
           : K extends { kind: 'size' }
-            ? Size
+            ? Z
             : K extends { kind: 'stringList' }
               ? OrExpression<readonly OrExpression<string>[]>
               : K extends { kind: 'intList' }
@@ -166,11 +167,11 @@ type ValueOf<K extends Kind> = K extends { kind: 'string' }
                     : K extends { kind: 'freeform' }
                       ? Readonly<Record<string, JsonValue | HclExpression>>
                       : K extends { kind: 'struct'; struct: () => infer S extends AnyStruct }
-                        ? PropsOf<S>
+                        ? PropsWith<S, D, Z>
                         : K extends { kind: 'list'; struct: () => infer S extends AnyStruct }
-                          ? readonly PropsOf<S>[]
+                          ? readonly PropsWith<S, D, Z>[]
                           : K extends { kind: 'map'; struct: () => infer S extends AnyStruct }
-                            ? Readonly<Record<string, PropsOf<S>>>
+                            ? Readonly<Record<string, PropsWith<S, D, Z>>>
                             : never;
 
 type RequiredKeys<F extends Fields> = { [P in keyof F]: F[P] extends { required: true } ? P : never }[keyof F];
@@ -178,12 +179,20 @@ type OptionalKeys<F extends Fields> = Exclude<keyof F, RequiredKeys<F>>;
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
-/** The TypeScript props of a struct: every field optional unless required, plus the `raw` escape hatch. */
-export type PropsOf<S extends AnyStruct> =
+type PropsWith<S extends AnyStruct, D, Z> =
   S extends Struct<infer F>
     ? Simplify<
-        { readonly [P in RequiredKeys<F>]: ValueOf<F[P]['type']> } & {
-          readonly [P in OptionalKeys<F>]?: ValueOf<F[P]['type']>;
+        { readonly [P in RequiredKeys<F>]: ValueOf<F[P]['type'], D, Z> } & {
+          readonly [P in OptionalKeys<F>]?: ValueOf<F[P]['type'], D, Z>;
         } & { readonly raw?: RawFields }
       >
     : never;
+
+/**
+ * The TypeScript props of a struct: every field optional unless required, plus the `raw` escape hatch. Durations
+ * and sizes take this library's `Duration` and `Size`, or aws-cdk-lib's (see DurationLike, SizeLike).
+ */
+export type PropsOf<S extends AnyStruct> = PropsWith<S, Duration | DurationLike, Size | SizeLike>;
+
+/** Props as a {@link Job} holds them once built: every duration and size is this library's own. */
+export type ResolvedPropsOf<S extends AnyStruct> = PropsWith<S, Duration, Size>;

@@ -82,11 +82,12 @@ function kindSchema(kind: Kind): z.ZodType {
       return orExpression(z.boolean());
     case 'duration':
       return z.custom<Duration>((value) => value instanceof Duration, {
-        message: 'expected a Duration (Duration.seconds(10), Duration.parse("1m30s"))',
+        message:
+          'expected a Duration (Duration.seconds(10), Duration.parse("1m30s")) or an aws-cdk-lib Duration of whole milliseconds',
       });
     case 'size':
       return z.custom<Size>((value) => value instanceof Size, {
-        message: 'expected a Size (Size.mebibytes(256), Size.gibibytes(1))',
+        message: 'expected a Size (Size.mebibytes(256), Size.gibibytes(1)) or an aws-cdk-lib Size of whole MiB',
       });
     case 'stringList':
       return orExpression(z.array(orExpression(z.string())));

@@ -36,6 +36,15 @@ const GO_DURATION_HELP =
   '(fractions allowed) each followed by a unit ns, us or µs, ms, s, m, h; only "0" may omit the unit';
 
 /**
+ * A duration from another library, accepted wherever a {@link Duration} is: aws-cdk-lib's `Duration` has this
+ * shape, so a CDK app can pass `cdk.Duration.seconds(30)` without telling the two apart. It is read once, when
+ * the job is built, as a whole number of milliseconds (the finest unit aws-cdk-lib has).
+ */
+export interface DurationLike {
+  toMilliseconds(options?: { readonly integral?: boolean }): number;
+}
+
+/**
  * An exact, immutable span of time for Nomad duration fields (`kill_timeout`,
  * `update.healthy_deadline`, `check.interval`, `restart.delay`, ...).
  *
@@ -161,6 +170,20 @@ export class Duration {
       throw new RangeError(`Invalid duration: ${GO_DURATION_HELP}; received ${describeValue(text)}`);
     }
     return new Duration(parseGoDuration(text));
+  }
+
+  /**
+   * This library's Duration for `value`: itself, or an aws-cdk-lib `Duration` (anything {@link DurationLike}) read
+   * as whole milliseconds.
+   *
+   * @throws RangeError if the value is neither, or is not a whole number of milliseconds.
+   */
+  public static from(value: Duration | DurationLike): Duration {
+    if (value instanceof Duration) return value;
+    if (isDurationLike(value)) return Duration.millis(value.toMilliseconds({ integral: true }));
+    throw new RangeError(
+      `expected a Duration (Duration.seconds(10)) or an aws-cdk-lib Duration, received ${describeValue(value)}`,
+    );
   }
 
   private static ofUnit(amount: number, unitNanos: bigint, factory: string): Duration {
@@ -500,4 +523,14 @@ function describeValue(value: unknown): string {
     return `${typeof value} ${String(value)}`;
   }
   return value === null ? 'null' : typeof value;
+}
+
+/** Whether `value` is a duration of another library that {@link Duration.from} reads (aws-cdk-lib's). */
+export function isDurationLike(value: unknown): value is DurationLike {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof Duration) &&
+    typeof (value as DurationLike).toMilliseconds === 'function'
+  );
 }

@@ -1,5 +1,5 @@
 // Value types of the Nomad job model: exact units and the string grammars Nomad checks at registration.
 export { cronWarnings, validateCron } from './cron';
-export { Duration } from './duration';
-export { Size } from './size';
+export { Duration, type DurationLike } from './duration';
+export { Size, type SizeLike } from './size';
 export { validateTimeZone } from './time-zone';

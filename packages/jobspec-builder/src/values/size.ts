@@ -1,6 +1,15 @@
 const MIB_PER_GIB = 1024;
 
 /**
+ * A size from another library, accepted wherever a {@link Size} is: aws-cdk-lib's `Size` has this shape, so a CDK
+ * app can pass `cdk.Size.mebibytes(512)` without telling the two apart. It is read once, when the job is built;
+ * aws-cdk-lib throws if it is not a whole number of MiB.
+ */
+export interface SizeLike {
+  toMebibytes(): number;
+}
+
+/**
  * An amount of memory or storage for Nomad's MB-denominated fields: `resources.memory` and
  * `memory_max` (`MemoryMB`, `MemoryMaxMB`), `ephemeral_disk.size` (`SizeMB`) and `logs.max_file_size`
  * (`MaxFileSizeMB`).
@@ -38,6 +47,18 @@ export class Size {
     // Multiplying a double by 1024 (a power of two) is exact, so the integer check below is exact too.
     const mebibytes = typeof amount === 'number' ? amount * MIB_PER_GIB : Number.NaN;
     return new Size(checkWholeMebibytes(mebibytes, amount, `Size.gibibytes(${String(amount)})`));
+  }
+
+  /**
+   * This library's Size for `value`: itself, or an aws-cdk-lib `Size` (anything {@link SizeLike}) read as MiB.
+   *
+   * @throws RangeError if the value is neither, or is not a whole, non-negative number of MiB.
+   */
+  public static from(value: Size | SizeLike): Size {
+    if (value instanceof Size) return value;
+    if (isSizeLike(value)) return Size.mebibytes(value.toMebibytes());
+    const shown = value === null ? 'null' : typeof value;
+    throw new RangeError(`expected a Size (Size.mebibytes(256)) or an aws-cdk-lib Size, received ${shown}`);
   }
 
   private readonly mebibytesValue: number;
@@ -94,4 +115,14 @@ function checkWholeMebibytes(mebibytes: number, received: unknown, call: string)
     throw new RangeError(`${call}: expected at most ${Number.MAX_SAFE_INTEGER} MiB, received ${shown}`);
   }
   return mebibytes;
+}
+
+/** Whether `value` is a size of another library that {@link Size.from} reads (aws-cdk-lib's). */
+export function isSizeLike(value: unknown): value is SizeLike {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof Size) &&
+    typeof (value as SizeLike).toMebibytes === 'function'
+  );
 }

@@ -1,4 +1,4 @@
-import type { CheckProps, ServiceProps } from '../../model';
+import type { CheckProps, ServiceProps } from './props';
 import { type Add, negativeDuration, num, q, SECOND, show, str } from './support';
 
 /** services.go (*ServiceCheck).validateCommon plus validateNomad / validateConsul. */

@@ -1,4 +1,4 @@
-import type { AffinityProps, ConstraintProps, SpreadProps } from '../../model';
+import type { AffinityProps, ConstraintProps, SpreadProps } from './props';
 import { type Add, num, q, str } from './support';
 
 const COMPARISONS = ['=', '==', 'is', '!=', 'not', '<', '<=', '>', '>='];

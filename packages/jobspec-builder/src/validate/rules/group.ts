@@ -1,5 +1,4 @@
 import { itemPath } from '../../errors';
-import type { GroupProps } from '../../model';
 import { affinityIssues, constraintIssues, spreadIssues } from './constraint';
 import { networkIssues } from './network';
 import {
@@ -14,6 +13,7 @@ import {
   restartIssues,
   updateIssues,
 } from './policies';
+import type { GroupProps } from './props';
 import { groupServiceIssues } from './service';
 import {
   allowsUpdate,

@@ -1,7 +1,7 @@
 import { itemPath, type JobspecIssue } from '../../errors';
-import type { JobProps } from '../../model';
 import { groupIssues } from './group';
 import { jobIssues } from './job';
+import type { JobProps } from './props';
 import { type Add, duplicates, type JobContext, q, str } from './support';
 
 /**

@@ -1,8 +1,8 @@
 import { utf8Length } from '../../go/strings';
-import type { JobProps } from '../../model';
 import { validateCron, validateTimeZone } from '../../values';
 import { affinityIssues, constraintIssues, spreadIssues } from './constraint';
 import { allowsReschedule } from './policies';
+import type { JobProps } from './props';
 import { type Add, allowsUpdate, asList, isBatchLike, type JobContext, q, str } from './support';
 
 export function jobIssues(ctx: JobContext): void {

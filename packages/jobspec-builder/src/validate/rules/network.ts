@@ -1,5 +1,5 @@
 import { itemPath } from '../../errors';
-import type { NetworkProps } from '../../model';
+import type { NetworkProps } from './props';
 import { type Add, type GroupContext, labelOf, num, q, str } from './support';
 
 export function networkIssues(ctx: GroupContext): void {

@@ -1,5 +1,5 @@
-import type { GroupProps, ServiceProps, TaskProps } from '../../model';
 import { checkIssues, requiresPort } from './check';
+import type { GroupProps, ServiceProps, TaskProps } from './props';
 import { emptyStr, type GroupContext, isNumeric, isPlain, isString, listOrNone, q, str } from './support';
 
 /** Port labels of the group networks: what a group service may name (client/serviceregistration/address.go). */

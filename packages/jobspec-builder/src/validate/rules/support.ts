@@ -1,6 +1,6 @@
 import type { JobspecIssue } from '../../errors';
-import type { GroupProps, JobProps } from '../../model';
 import { Duration } from '../../values';
+import type { GroupProps, JobProps } from './props';
 
 // What every rule family shares: the job and group being checked, how issues are added, and value helpers.
 

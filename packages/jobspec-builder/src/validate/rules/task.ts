@@ -1,6 +1,6 @@
-import type { ResourcesProps, TaskProps, TemplateProps } from '../../model';
 import { affinityIssues, constraintIssues } from './constraint';
 import { durationSetting, groupUpdate, textOf } from './policies';
+import type { ResourcesProps, TaskProps, TemplateProps } from './props';
 import { taskServiceIssues } from './service';
 import {
   type Add,
