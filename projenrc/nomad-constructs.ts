@@ -48,6 +48,10 @@ export function nomadConstructs(
       // requires these two clients, which Lambda's Node.js runtime provides.
       '@aws-sdk/client-lambda@3.1164.0',
       '@aws-sdk/client-sfn@3.1164.0',
+      // Observability: Grafana's typed SDK builds the dashboards (dashboards/, at build time only: the
+      // generated JSON ships in assets/), and Prometheus's own PromQL parser checks every query's metric names.
+      '@grafana/grafana-foundation-sdk@0.0.21',
+      '@prometheus-io/lezer-promql@0.315.0',
     ],
     bin: { 'nomad-constructs': { module: 'lib/cli/main.js', run: 'main' } },
     // The instance scripts are read at synth time, relative to the compiled module: they ship in the tarball.
@@ -55,6 +59,12 @@ export function nomadConstructs(
   });
   // The README examples are complete CDK apps: type-check them with the tests (the README embeds them).
   project.tsconfigDev.addInclude('../examples/**/*.ts');
+  // The Grafana dashboards are TypeScript (Grafana's SDK) rendered to assets/grafana/dashboards/*.json.
+  project.tsconfigDev.addInclude('../dashboards/**/*.ts');
+  project.addTask('dashboards', {
+    description: 'Regenerate assets/grafana/dashboards/*.json from dashboards/*.ts (commit the result)',
+    exec: 'tsx dashboards/generate.ts',
+  });
 
   // Self-contained CommonJS bundles (AWS SDK included, so the handlers do not depend on the SDK
   // version of the Lambda runtime). Minified for the tarball's sake (the EC2 client alone is 1 MB of
