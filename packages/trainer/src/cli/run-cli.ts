@@ -36,6 +36,7 @@ interface Command {
 function hyperparametersOf(o: Partial<Hyperparameters>): Partial<Hyperparameters> {
   return {
     model: o.model,
+    solver: o.solver,
     epochs: o.epochs,
     learningRate: o.learningRate,
     batchSize: o.batchSize,

@@ -8,7 +8,7 @@ import { formatLocation, parseLocation } from '../storage/location';
 import { findCompleteRun, type RunManifest, RunStore } from '../storage/run-store';
 import { storeAt } from '../storage/stores';
 import { evaluateRows } from '../training/classification-metrics';
-import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../training/hyperparameters';
+import { chooseHyperparameters, type Hyperparameters, SOLVERS, type Solver } from '../training/hyperparameters';
 import { stratifiedSplit } from '../training/split';
 import { initialTrainingState, trainLoop } from '../training/train-loop';
 import { loadTrainingData } from '../training/training-data';
@@ -58,10 +58,10 @@ const HIDDEN_SIZES = [8, 16, 32, 64];
  */
 export async function optimize(options: OptimizeOptions, context: CommandContext): Promise<OptimizeResult> {
   const { logger } = context;
-  const base: Hyperparameters = {
-    ...DEFAULT_HYPERPARAMETERS,
-    ...Object.fromEntries(Object.entries(options.hyperparameters ?? {}).filter(([, value]) => value !== undefined)),
-  };
+  const given: Partial<Hyperparameters> = Object.fromEntries(
+    Object.entries(options.hyperparameters ?? {}).filter(([, value]) => value !== undefined),
+  );
+  const seed = given.seed ?? 1;
   const trialCount = options.trials ?? 12;
   const out = parseLocation(options.out);
   const runs = new RunStore(storeAt(out, context.storage));
@@ -86,7 +86,7 @@ export async function optimize(options: OptimizeOptions, context: CommandContext
     table.labels,
     table.classes.length,
     options.validationSplit ?? 0.2,
-    base.seed,
+    seed,
     data.split.train,
   );
   if (validation.test.length === 0 || validation.train.length === 0) {
@@ -95,6 +95,8 @@ export async function optimize(options: OptimizeOptions, context: CommandContext
       `${data.source}: too few rows for a validation split of ${options.validationSplit ?? 0.2}`,
     );
   }
+  // The defaults a train run on these rows would choose, less the values given.
+  const base = chooseHyperparameters(given, {}, validation.train.length).hyperparameters;
   logger.info('search', {
     trials: trialCount,
     trainRows: validation.train.length,
@@ -164,6 +166,8 @@ export async function optimize(options: OptimizeOptions, context: CommandContext
 
 const hyperparametersSchema = z.object({
   model: z.enum(MODEL_KINDS as [ModelKind, ...ModelKind[]]),
+  // Optimize runs of earlier versions had no solver: they trained with Adam.
+  solver: z.enum(SOLVERS as [Solver, ...Solver[]]).default('adam'),
   epochs: z.number().int().positive(),
   learningRate: z.number().positive(),
   batchSize: z.number().int().positive(),

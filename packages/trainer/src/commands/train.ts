@@ -11,9 +11,15 @@ import { storeAt } from '../storage/stores';
 import { decodeCheckpoint, encodeCheckpoint, type RunFingerprint } from '../training/checkpoint';
 import { type ClassificationMetrics, evaluateRows } from '../training/classification-metrics';
 import { HOLD_AT_VARIABLE, parseHoldPoint, waitForAbort } from '../training/hold-point';
-import { DEFAULT_HYPERPARAMETERS, type Hyperparameters } from '../training/hyperparameters';
-import { SPLIT_SEED } from '../training/split';
-import { type EpochMetrics, initialTrainingState, type TrainingState, trainLoop } from '../training/train-loop';
+import { chooseHyperparameters, type Hyperparameters, type Setting } from '../training/hyperparameters';
+import { SPLIT_SEED, stratifiedSplit } from '../training/split';
+import {
+  type EpochMetrics,
+  initialTrainingState,
+  type StopReason,
+  type TrainingState,
+  trainLoop,
+} from '../training/train-loop';
 import { loadTrainingData, type TrainingData } from '../training/training-data';
 import type { CommandContext } from './context';
 import { readHyperparameters } from './optimize';
@@ -48,6 +54,20 @@ export interface TrainOptions {
   readonly pushgatewayUrl?: string;
 }
 
+/**
+ * Epoch-end checkpoints at most this often (the last epoch, a stop and a hold
+ * point always get one): on small data epochs take milliseconds, and a flushed
+ * checkpoint per epoch would be most of the run.
+ */
+const EPOCH_CHECKPOINT_MIN_INTERVAL_MS = 2000;
+
+/** Adam watches a validation part of the training rows when there are at least this many. */
+const VALIDATION_MIN_TRAIN_ROWS = 2000;
+/** The part of the training rows early stopping watches (scikit-learn's `validation_fraction`). */
+const VALIDATION_FRACTION = 0.1;
+/** Fixed like the test split's seed: the same validation rows for every run of a dataset. */
+const VALIDATION_SEED = SPLIT_SEED + 1;
+
 /** `metrics.json` of a training run. */
 export interface TrainingMetricsFile {
   readonly format: 'org.trainer.metrics';
@@ -66,10 +86,17 @@ export interface TrainingMetricsFile {
   readonly split: {
     readonly testFraction: number;
     readonly seed: number;
+    /** Rows the parameters were fitted on. */
     readonly trainRows: number;
     readonly testRows: number;
+    /** Rows of the training part set aside for early stopping (Adam on 2,000 training rows or more). */
+    readonly validationRows: number;
   };
   readonly hyperparameters: Hyperparameters;
+  /** Where each hyperparameter came from, and why a default was chosen. */
+  readonly settings: Record<keyof Hyperparameters, Setting>;
+  /** Why training stopped: converged, early stop, or the epoch limit. */
+  readonly stopped: StopReason;
   readonly epochs: readonly EpochMetrics[];
   readonly test: ClassificationMetrics;
   readonly resumedFrom?: { readonly epoch: number; readonly batch: number };
@@ -100,7 +127,7 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
   const out = parseLocation(options.out);
   const runs = new RunStore(storeAt(out, context.storage));
   const holdAt = parseHoldPoint((context.env ?? process.env)[HOLD_AT_VARIABLE]);
-  const hyperparameters = await resolveHyperparameters(options, context);
+  const given = await givenHyperparameters(options, context);
   const testSplit = options.testSplit ?? 0.2;
   if (out.kind === 'local') await checkWritableDirectory(out.path);
   const { runId, checkpoint } = await chooseRun(options, runs, context);
@@ -126,6 +153,14 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
     storage: context.storage,
   });
   const { table, split } = data;
+  const { hyperparameters, settings } = chooseHyperparameters(given.explicit, given.fromFile, split.train.length);
+  // Adam on enough rows watches a validation part of the training rows to stop early; L-BFGS stops on its gradient.
+  const watched =
+    hyperparameters.solver === 'adam' && split.train.length >= VALIDATION_MIN_TRAIN_ROWS
+      ? stratifiedSplit(table.labels, table.classes.length, VALIDATION_FRACTION, VALIDATION_SEED, split.train)
+      : { train: split.train, test: new Uint32Array(0) };
+  const fitRows = watched.train;
+  const validationRows = watched.test;
   logger.info('data read', {
     source: data.source,
     rows: table.rowCount,
@@ -172,13 +207,15 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
       network,
       hyperparameters,
       rows: table,
-      trainRows: split.train,
+      trainRows: fitRows,
       testRows: split.test,
+      validationRows,
       classes: table.classes,
       state,
       signal: context.signal,
       checkpointIntervalMs:
         options.checkpointIntervalSeconds === undefined ? undefined : options.checkpointIntervalSeconds * 1000,
+      epochCheckpointMinIntervalMs: EPOCH_CHECKPOINT_MIN_INTERVAL_MS,
       checkpoint: async (current) => {
         await runs.writeCheckpoint(runId, encodeCheckpoint(current, runId, fingerprint));
         metrics.onCheckpoint();
@@ -213,7 +250,7 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
       classes: table.classes,
       standardization: data.standardization,
       hyperparameters,
-      training: { runId, dataSha256: table.sha256, rows: split.train.length },
+      training: { runId, dataSha256: table.sha256, rows: fitRows.length },
     });
     const broken = nonFiniteValue(model);
     if (broken) {
@@ -236,8 +273,16 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
         featureColumns: table.featureNames,
         classes: table.classes,
       },
-      split: { testFraction: testSplit, seed: SPLIT_SEED, trainRows: split.train.length, testRows: split.test.length },
+      split: {
+        testFraction: testSplit,
+        seed: SPLIT_SEED,
+        trainRows: fitRows.length,
+        testRows: split.test.length,
+        validationRows: validationRows.length,
+      },
       hyperparameters,
+      settings,
+      stopped: state.stopped as StopReason,
       epochs: state.history,
       test,
       ...(resumedFrom ? { resumedFrom } : {}),
@@ -259,6 +304,7 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
       location,
       testAccuracy: test.accuracy,
       testMacroF1: test.macroF1,
+      stopped: metricsFile.stopped.reason,
       seconds: round(metricsFile.timings.totalSeconds),
     });
     if (options.pushgatewayUrl) {
@@ -276,15 +322,16 @@ export async function train(options: TrainOptions, context: CommandContext): Pro
   }
 }
 
-/** Explicit values, over the optimize run's best values, over the defaults. */
-async function resolveHyperparameters(options: TrainOptions, context: CommandContext): Promise<Hyperparameters> {
-  const found = options.hyperparametersFrom
-    ? await readHyperparameters(options.hyperparametersFrom, context)
-    : undefined;
+/** The values given as options, and those of the optimize run `hyperparametersFrom` names. */
+async function givenHyperparameters(
+  options: TrainOptions,
+  context: CommandContext,
+): Promise<{ explicit: Partial<Hyperparameters>; fromFile: Partial<Hyperparameters> }> {
+  const fromFile = options.hyperparametersFrom ? await readHyperparameters(options.hyperparametersFrom, context) : {};
   const explicit = Object.fromEntries(
     Object.entries(options.hyperparameters ?? {}).filter(([, value]) => value !== undefined),
   );
-  return { ...DEFAULT_HYPERPARAMETERS, ...found, ...explicit };
+  return { explicit, fromFile };
 }
 
 /** Picks the run id, and the checkpoint to resume (or 'complete' when the run is done already). */

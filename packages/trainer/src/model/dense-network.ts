@@ -127,6 +127,76 @@ export class DenseNetwork {
     return { lossSum, correct };
   }
 
+  /**
+   * {@link lossAndGradient} over rows `order[start..end)` for a network without
+   * hidden layers (logistic regression), about 1.5x faster: the weights are
+   * copied class-major, so that each class's logit is one contiguous dot product
+   * and its gradient one contiguous update. The full-batch solver spends nearly
+   * all its time here.
+   */
+  linearLossAndGradient(
+    params: Float64Array,
+    rows: Rows,
+    order: Uint32Array,
+    start: number,
+    end: number,
+    gradient: Float64Array,
+  ): BatchResult {
+    if (this.sizes.length !== 2) return this.lossAndGradient(params, rows, order, start, end, gradient);
+    const features = this.featureCount;
+    const classes = this.classCount;
+    const biasOffset = features * classes;
+    // Class-major copies of the weights and of the gradient being summed.
+    const weights = new Float64Array(biasOffset);
+    const sums = new Float64Array(biasOffset + classes);
+    for (let j = 0; j < features; j++) {
+      for (let k = 0; k < classes; k++) weights[k * features + j] = params[j * classes + k] as number;
+    }
+    const logits = new Float64Array(classes);
+    const x = rows.features;
+    const scale = 1 / (end - start);
+    let lossSum = 0;
+    let correct = 0;
+    for (let i = start; i < end; i++) {
+      const row = order[i] as number;
+      const offset = row * features;
+      let max = Number.NEGATIVE_INFINITY;
+      let best = 0;
+      for (let k = 0; k < classes; k++) {
+        let z = params[biasOffset + k] as number;
+        const w = k * features;
+        for (let j = 0; j < features; j++) z += (x[offset + j] as number) * (weights[w + j] as number);
+        logits[k] = z;
+        if (z > max) {
+          max = z;
+          best = k;
+        }
+      }
+      const label = rows.labels[row] as number;
+      const labelLogit = logits[label] as number;
+      let sum = 0;
+      for (let k = 0; k < classes; k++) {
+        const e = Math.exp((logits[k] as number) - max);
+        logits[k] = e;
+        sum += e;
+      }
+      // log-softmax of the label, stable for any logits (as forward() computes it).
+      lossSum -= labelLogit - max - Math.log(sum);
+      if (best === label) correct++;
+      for (let k = 0; k < classes; k++) {
+        const delta = ((logits[k] as number) / sum - (k === label ? 1 : 0)) * scale;
+        const g = k * features;
+        for (let j = 0; j < features; j++) sums[g + j] = (sums[g + j] as number) + delta * (x[offset + j] as number);
+        sums[biasOffset + k] = (sums[biasOffset + k] as number) + delta;
+      }
+    }
+    for (let j = 0; j < features; j++) {
+      for (let k = 0; k < classes; k++) gradient[j * classes + k] = sums[k * features + j] as number;
+    }
+    for (let k = 0; k < classes; k++) gradient[biasOffset + k] = sums[biasOffset + k] as number;
+    return { lossSum, correct };
+  }
+
   /** Class probabilities of row `row` of `features`, written to `probabilities`. */
   predictRow(params: Float64Array, features: Float64Array, row: number, probabilities: Float64Array): void {
     this.forward(params, features, row);

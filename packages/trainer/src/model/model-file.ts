@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { TrainerError } from '../errors';
-import type { Hyperparameters } from '../training/hyperparameters';
+import { type Hyperparameters, SOLVERS, type Solver } from '../training/hyperparameters';
 import type { Standardization } from '../training/standardizer';
 import { DenseNetwork, MODEL_KINDS, type ModelKind } from './dense-network';
 
@@ -25,6 +25,8 @@ const modelFileSchema = z.object({
   layers: z.array(layerSchema).min(1),
   hyperparameters: z.object({
     model: z.enum(MODEL_KINDS as [ModelKind, ...ModelKind[]]),
+    // Absent in models of earlier versions, which all trained with Adam.
+    solver: z.enum(SOLVERS as [Solver, ...Solver[]]).optional(),
     epochs: z.number(),
     learningRate: z.number(),
     batchSize: z.number(),

@@ -19,6 +19,8 @@ const epochSchema = z.object({
   trainAccuracy: z.number(),
   testLoss: z.number().optional(),
   testAccuracy: z.number().optional(),
+  validationLoss: z.number().optional(),
+  validationAccuracy: z.number().optional(),
   seconds: z.number(),
   rowsPerSecond: z.number(),
 });
@@ -38,6 +40,16 @@ const checkpointSchema = z.object({
   epochCorrect: z.number(),
   epochRows: z.number(),
   history: z.array(epochSchema),
+  lbfgs: z.object({ s: z.array(z.string()), y: z.array(z.string()) }).optional(),
+  best: z.object({ epoch: z.number().int(), loss: z.number(), params: z.string() }).optional(),
+  staleEpochs: z.number().int().min(0).optional(),
+  stopped: z
+    .object({
+      reason: z.enum(['converged', 'early-stop', 'epoch-limit']),
+      detail: z.string(),
+      epoch: z.number().int(),
+    })
+    .optional(),
 });
 
 export function encodeCheckpoint(state: TrainingState, runId: string, fingerprint: RunFingerprint): string {
@@ -55,6 +67,10 @@ export function encodeCheckpoint(state: TrainingState, runId: string, fingerprin
     epochCorrect: state.epochCorrect,
     epochRows: state.epochRows,
     history: state.history,
+    ...(state.lbfgs ? { lbfgs: { s: state.lbfgs.s.map(encodeFloats), y: state.lbfgs.y.map(encodeFloats) } } : {}),
+    ...(state.best ? { best: { ...state.best, params: encodeFloats(state.best.params) } } : {}),
+    ...(state.staleEpochs !== undefined ? { staleEpochs: state.staleEpochs } : {}),
+    ...(state.stopped ? { stopped: state.stopped } : {}),
   });
 }
 
@@ -100,6 +116,12 @@ export function decodeCheckpoint(
     epochCorrect: checkpoint.epochCorrect,
     epochRows: checkpoint.epochRows,
     history: checkpoint.history,
+    ...(checkpoint.lbfgs
+      ? { lbfgs: { s: checkpoint.lbfgs.s.map(decodeFloats), y: checkpoint.lbfgs.y.map(decodeFloats) } }
+      : {}),
+    ...(checkpoint.best ? { best: { ...checkpoint.best, params: decodeFloats(checkpoint.best.params) } } : {}),
+    ...(checkpoint.staleEpochs !== undefined ? { staleEpochs: checkpoint.staleEpochs } : {}),
+    ...(checkpoint.stopped ? { stopped: checkpoint.stopped } : {}),
   };
 }
 

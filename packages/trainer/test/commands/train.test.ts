@@ -27,9 +27,43 @@ describe('train', () => {
   it('reaches published accuracy on the default dataset (iris) on the fixed test split', async () => {
     // Linear models reach 96-98% on iris (see README); the 30 test rows allow at most 2 mistakes here.
     const result = await train({ data: DEFAULT_DATA, out: tempDir(), runId: 'iris' }, context);
-    expect(result.metrics.split).toEqual({ testFraction: 0.2, seed: 20240531, trainRows: 120, testRows: 30 });
+    expect(result.metrics.split).toEqual({
+      testFraction: 0.2,
+      seed: 20240531,
+      trainRows: 120,
+      testRows: 30,
+      validationRows: 0,
+    });
     expect(result.metrics.test.accuracy).toBeGreaterThanOrEqual(28 / 30);
     expect(result.metrics.test.macroF1).toBeGreaterThanOrEqual(0.93);
+  });
+
+  it('with default options fits scikit-learn’s LogisticRegression() objective on iris, to its accuracy (29 of 30)', async () => {
+    const result = await train({ data: DEFAULT_DATA, out: tempDir(), runId: 'iris' }, context);
+    expect(result.metrics.hyperparameters).toMatchObject({ model: 'logistic', solver: 'lbfgs', l2: 1 / 120 });
+    expect(result.metrics.stopped.reason).toBe('converged');
+    expect(result.metrics.stopped.detail).toMatch(/^largest gradient component .* <= 0\.0001$/);
+    expect(result.metrics.test.accuracy).toBe(29 / 30);
+    expect(result.metrics.settings.solver).toMatchObject({ value: 'lbfgs', source: 'default' });
+  });
+
+  it('with default options stops the MLP early on a validation part of the training rows, keeping its best epoch', async () => {
+    const out = tempDir();
+    const data = join(out, 'blobs.csv');
+    writeFileSync(data, blobsCsv({ rows: 3000, features: 5, classes: 3, separation: 1.2 }));
+    const result = await train({ data, out, runId: 'mlp', hyperparameters: { model: 'mlp' } }, context);
+    const { metrics } = result;
+    expect(metrics.split).toMatchObject({ trainRows: 2160, testRows: 600, validationRows: 240 });
+    expect(metrics.hyperparameters).toMatchObject({ solver: 'adam', batchSize: 16, epochs: 200, learningRate: 0.01 });
+    expect(metrics.epochs.every((epoch) => epoch.validationLoss !== undefined)).toBe(true);
+    expect(['early-stop', 'epoch-limit']).toContain(metrics.stopped.reason);
+    if (metrics.stopped.reason === 'early-stop') {
+      const best = Math.min(...metrics.epochs.map((epoch) => epoch.validationLoss as number));
+      expect(metrics.epochs[metrics.stopped.epoch - 1]?.validationLoss).toBe(best);
+      expect(metrics.epochs.length).toBeGreaterThan(metrics.stopped.epoch);
+    }
+    // Bayes accuracy of these blobs is about 0.66; logistic regression reaches it too.
+    expect(metrics.test.accuracy).toBeGreaterThan(0.6);
   });
 
   it('writes model.json and metrics.json in their documented formats', async () => {
