@@ -58,6 +58,15 @@ export function helloWorldApp(root: Root, jobspecBuilder: typescript.TypeScriptP
       'Requests/s, p50/p99 latency, RSS and time to first response of the app vs a bare node:http server (prints figures)',
     steps: [{ exec: COMPILE_WITH_DEPENDENCIES }, { exec: 'tsx bench/http.bench.ts' }],
   });
+  project.addTask('bench:memory', {
+    description:
+      "The app's resident memory under a minute of sustained load (BENCH_RATE, BENCH_CONNECTIONS; prints figures)",
+    steps: [{ exec: COMPILE_WITH_DEPENDENCIES }, { exec: 'tsx bench/memory.bench.ts' }],
+  });
+  project.addTask('bench:sigterm', {
+    description: 'Requests lost when SIGTERM arrives under load, with and without the drain window (prints figures)',
+    steps: [{ exec: COMPILE_WITH_DEPENDENCIES }, { exec: 'tsx bench/sigterm.bench.ts' }],
+  });
   project.addTask('render-job', {
     description: `Regenerate ${RENDERED_JOB_FILES.join(' and ')} from src/job (commit the result)`,
     exec: 'tsx scripts/render-job.ts',

@@ -16,6 +16,8 @@ export interface StartAppOptions {
 
 /** A listening hello-world server and the handles to observe and stop it. */
 export interface RunningApp {
+  /** The configuration it runs with. */
+  readonly config: Config;
   readonly server: Server;
   /** The port it listens on (the one picked by the system when the configured port is 0). */
   readonly port: number;
@@ -23,8 +25,9 @@ export interface RunningApp {
   readonly lifecycle: Lifecycle;
   readonly metrics: HttpMetrics;
   /**
-   * Turns not-ready, stops accepting connections, lets in-flight requests
-   * finish and closes what is left after the configured drain timeout.
+   * Turns not-ready, keeps answering (with `Connection: close`) for the
+   * configured drain window, then stops accepting connections, lets in-flight
+   * requests finish and closes what is left at the drain timeout. See {@link drain}.
    */
   stop(): Promise<DrainResult>;
 }
@@ -56,13 +59,14 @@ export async function startApp(options: StartAppOptions): Promise<RunningApp> {
 
   let stopping: Promise<DrainResult> | undefined;
   return {
+    config,
     server,
     port,
     logger,
     lifecycle,
     metrics,
     stop: () => {
-      stopping ??= drain(server, lifecycle, config.drainTimeoutMs);
+      stopping ??= drain(server, lifecycle, { windowMs: config.drainWindowMs, timeoutMs: config.drainTimeoutMs });
       return stopping;
     },
   };

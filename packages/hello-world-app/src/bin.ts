@@ -3,6 +3,7 @@ import { startApp } from './app';
 import { readCommandLine } from './command-line';
 import { ConfigError, loadConfig } from './config';
 import { EXIT_CONFIG_ERROR } from './defaults';
+import { exitOnStopSignals } from './stop-signals';
 
 /**
  * The `hello-world-app` command: configuration from the environment, then the
@@ -29,31 +30,7 @@ async function main(): Promise<void> {
 
   // Signal handlers go in before the server listens, so that a stop during start-up drains too.
   const starting = startApp({ config });
-  let draining = false;
-  const onSignal = async (signal: NodeJS.Signals) => {
-    const app = await starting;
-    const { logger } = app;
-    if (draining) {
-      // A second signal (Ctrl-C twice) means: stop waiting.
-      logger.warn({ signal }, 'second stop signal: exiting without waiting for the drain');
-      logger.flush(() => process.exit(1));
-      return;
-    }
-    draining = true;
-    logger.info({ signal, drainTimeoutMs: config.drainTimeoutMs }, 'draining');
-    const result = await app.stop();
-    if (result.outcome === 'drained') {
-      logger.info({ durationMs: Math.round(result.durationMs) }, 'drained, exiting');
-    } else {
-      logger.warn(
-        { durationMs: Math.round(result.durationMs), connections: result.connectionsClosedAtDeadline },
-        'drain deadline reached, closed the remaining connections',
-      );
-    }
-    logger.flush(() => process.exit(result.outcome === 'drained' ? 0 : 1));
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
+  exitOnStopSignals(starting);
 
   const { logger } = await starting;
   // Crashes are logged as JSON like everything else; node still exits as it would.

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import {
   DEFAULT_DRAIN_TIMEOUT_MS,
+  DEFAULT_DRAIN_WINDOW_MS,
   DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_KEEP_ALIVE_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
@@ -33,7 +34,16 @@ export interface Config {
   readonly host?: string;
   /** `LOG_LEVEL`. @default 'info' */
   readonly logLevel: LogLevel;
-  /** `DRAIN_TIMEOUT_MS`: time to finish in-flight requests after SIGTERM. @default 10000 */
+  /**
+   * `DRAIN_WINDOW_MS`: time after SIGTERM during which new connections are still accepted and
+   * answered (with `Connection: close`; the readiness check answers 503). Not more than `drainTimeoutMs`.
+   * @default 1000, or `drainTimeoutMs` if that is shorter
+   */
+  readonly drainWindowMs: number;
+  /**
+   * `DRAIN_TIMEOUT_MS`: time after SIGTERM at which the connections still open (the drain window
+   * included) are closed. @default 10000
+   */
   readonly drainTimeoutMs: number;
   /** `KEEP_ALIVE_TIMEOUT_MS`: idle keep-alive connections close after this. @default 95000 */
   readonly keepAliveTimeoutMs: number;
@@ -71,6 +81,7 @@ const environmentSchema = z
     PORT: wholeNumber(0, 65_535).default(DEFAULT_PORT),
     HOST: optionalText,
     LOG_LEVEL: z.enum(LOG_LEVELS, { error: `expected one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    DRAIN_WINDOW_MS: wholeNumber(0, 600_000).optional(),
     DRAIN_TIMEOUT_MS: wholeNumber(0, 600_000).default(DEFAULT_DRAIN_TIMEOUT_MS),
     KEEP_ALIVE_TIMEOUT_MS: wholeNumber(1, 3_600_000).default(DEFAULT_KEEP_ALIVE_TIMEOUT_MS),
     HEADERS_TIMEOUT_MS: wholeNumber(1, 600_000).default(DEFAULT_HEADERS_TIMEOUT_MS),
@@ -88,6 +99,14 @@ const environmentSchema = z
         code: 'custom',
         path: ['HEADERS_TIMEOUT_MS'],
         message: `must not exceed REQUEST_TIMEOUT_MS (${env.REQUEST_TIMEOUT_MS})`,
+      });
+    }
+    // The drain deadline counts from the signal: a window past it would be cut short.
+    if (env.DRAIN_WINDOW_MS !== undefined && env.DRAIN_WINDOW_MS > env.DRAIN_TIMEOUT_MS) {
+      context.addIssue({
+        code: 'custom',
+        path: ['DRAIN_WINDOW_MS'],
+        message: `must not exceed DRAIN_TIMEOUT_MS (${env.DRAIN_TIMEOUT_MS}); lower it or raise DRAIN_TIMEOUT_MS`,
       });
     }
   });
@@ -114,6 +133,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ho
     port: values.PORT,
     ...(values.HOST !== undefined ? { host: values.HOST } : {}),
     logLevel: values.LOG_LEVEL,
+    drainWindowMs: values.DRAIN_WINDOW_MS ?? Math.min(DEFAULT_DRAIN_WINDOW_MS, values.DRAIN_TIMEOUT_MS),
     drainTimeoutMs: values.DRAIN_TIMEOUT_MS,
     keepAliveTimeoutMs: values.KEEP_ALIVE_TIMEOUT_MS,
     headersTimeoutMs: values.HEADERS_TIMEOUT_MS,

@@ -9,3 +9,4 @@ export * from './lifecycle';
 export * from './logger';
 export * from './metrics';
 export * from './server';
+export * from './stop-signals';

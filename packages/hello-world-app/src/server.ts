@@ -10,8 +10,10 @@ import {
 import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import type { Config } from './config';
+import { CONNECTIONS_CHECK_INTERVAL_MS } from './defaults';
 import { greeting } from './greeting';
 import type { Lifecycle } from './lifecycle';
+import { closeAfterLingering } from './lingering-close';
 import type { Logger } from './logger';
 import type { HttpMetrics } from './metrics';
 
@@ -77,6 +79,7 @@ export function createHelloWorldServer(options: HelloWorldServerOptions): Server
     maxHeaderSize: config.maxHeaderBytes,
     headersTimeout: config.headersTimeoutMs,
     requestTimeout: config.requestTimeoutMs,
+    connectionsCheckingInterval: connectionsCheckingIntervalMs(config),
   });
   server.keepAliveTimeout = config.keepAliveTimeoutMs;
   server.on('request', createRequestHandler(options));
@@ -201,7 +204,8 @@ function createRequestHandler({
   }
 
   function rejectTooLarge(exchange: Exchange): void {
-    // The rest of the body is not read: the connection closes after this answer.
+    // Answered before the rest of the body is read: the connection closes after this answer, without a reset.
+    closeAfterLingering(exchange.request, exchange.response);
     respondWithError(exchange, 413, `the request body exceeds ${config.maxBodyBytes} bytes`, { connection: 'close' });
   }
 
@@ -277,6 +281,15 @@ function createClientErrorHandler({ logger, metrics }: HelloWorldServerOptions) 
     logger.info({ status, code: error.code }, 'rejected a request the HTTP parser could not accept');
     socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
   };
+}
+
+/**
+ * How often node:http checks the headers and request timeouts: every
+ * `CONNECTIONS_CHECK_INTERVAL_MS`, or as often as the headers timeout is long
+ * if that is shorter, so that a slow client is cut close to its timeout.
+ */
+function connectionsCheckingIntervalMs(config: Pick<Config, 'headersTimeoutMs'>): number {
+  return Math.min(CONNECTIONS_CHECK_INTERVAL_MS, config.headersTimeoutMs);
 }
 
 function pathOf(url: string | undefined): string {

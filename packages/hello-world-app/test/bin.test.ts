@@ -1,5 +1,6 @@
 import { Agent, request } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { call } from './support/http';
 import { AppProcess } from './support/process';
 import { SlowRequest } from './support/slow-request';
 
@@ -41,7 +42,12 @@ describe('hello-world-app command', () => {
     );
 
     app.child.kill('SIGTERM');
-    expect(await app.log.message('draining')).toMatchObject({ level: 'info', signal: 'SIGTERM' });
+    expect(await app.log.message('draining')).toMatchObject({
+      level: 'info',
+      signal: 'SIGTERM',
+      drainWindowMs: 1000,
+      drainTimeoutMs: 600_000,
+    });
     for (const request of inFlight) request.finish();
     const answers = await Promise.all(inFlight.map((r) => r.closed));
     const exit = await app.exited;
@@ -53,6 +59,27 @@ describe('hello-world-app command', () => {
     expect(exit.code).toBe(0);
     expect(app.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['draining', 'drained, exiting']));
     expect(app.logs.map((l) => l.msg)).not.toContain('drain deadline reached, closed the remaining connections');
+  });
+
+  it('exits on SIGTERM when its standard output has been closed (`hello-world-app | head -1`)', async () => {
+    const app = await AppProcess.start();
+    // As `head -1` does once it has its line: the next log line meets a closed pipe (EPIPE).
+    app.child.stdout?.destroy();
+    app.child.kill('SIGTERM');
+    expect((await app.exited).code).toBe(0);
+  });
+
+  it('exits on SIGTERM when nothing reads its standard output any more (a stalled log collector)', async () => {
+    const app = await AppProcess.start();
+    const exited = new Promise<number | null>((resolve) => app.child.once('exit', (code) => resolve(code)));
+    app.child.stdout?.pause();
+    // Fill the pipe: each 404 is logged at info with its 8 KB path, 2.4 MB in all, more than any pipe holds.
+    const path = `/${'x'.repeat(8 * 1024)}`;
+    for (let i = 0; i < 300; i++) expect((await call(app.port, { path })).status).toBe(404);
+    app.child.kill('SIGTERM');
+    // Drained (exit code 0), though the log lines saying so could not all be written.
+    expect(await exited).toBe(0);
+    app.child.stdout?.resume();
   });
 
   it('drains on SIGINT too (Ctrl-C)', async () => {

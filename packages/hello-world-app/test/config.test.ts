@@ -6,6 +6,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}, 'host-1')).toEqual({
       port: 8080,
       logLevel: 'info',
+      drainWindowMs: 1000,
       drainTimeoutMs: 10_000,
       keepAliveTimeoutMs: 95_000,
       headersTimeoutMs: 10_000,
@@ -22,6 +23,7 @@ describe('loadConfig', () => {
         PORT: '9000',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'debug',
+        DRAIN_WINDOW_MS: '2500',
         DRAIN_TIMEOUT_MS: '5000',
         KEEP_ALIVE_TIMEOUT_MS: '65000',
         HEADERS_TIMEOUT_MS: '5000',
@@ -39,6 +41,7 @@ describe('loadConfig', () => {
       port: 9000,
       host: '127.0.0.1',
       logLevel: 'debug',
+      drainWindowMs: 2500,
       drainTimeoutMs: 5000,
       keepAliveTimeoutMs: 65_000,
       headersTimeoutMs: 5000,
@@ -88,6 +91,17 @@ describe('loadConfig', () => {
         'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, received "loud"',
     );
     expect(message).not.toContain('\n');
+  });
+
+  it('shortens the default drain window to a shorter drain timeout', () => {
+    expect(loadConfig({ DRAIN_TIMEOUT_MS: '300' })).toMatchObject({ drainWindowMs: 300, drainTimeoutMs: 300 });
+    expect(loadConfig({ DRAIN_TIMEOUT_MS: '0' })).toMatchObject({ drainWindowMs: 0, drainTimeoutMs: 0 });
+  });
+
+  it('rejects a drain window longer than the drain timeout, saying how to fix it', () => {
+    expect(() => loadConfig({ DRAIN_WINDOW_MS: '20000' })).toThrow(
+      'Invalid configuration: DRAIN_WINDOW_MS: must not exceed DRAIN_TIMEOUT_MS (10000); lower it or raise DRAIN_TIMEOUT_MS, received "20000"',
+    );
   });
 
   it('rejects a headers timeout longer than the request timeout', () => {

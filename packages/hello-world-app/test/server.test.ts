@@ -1,4 +1,5 @@
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { type AddressInfo, connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { Lifecycle } from '../src/lifecycle';
@@ -7,6 +8,11 @@ import { HttpMetrics } from '../src/metrics';
 import { createHelloWorldServer } from '../src/server';
 import { startTestApp, type TestApp } from './support/app';
 import { call, rawExchange } from './support/http';
+
+/** node:http's own field (set by the `connectionsCheckingInterval` option), which @types/node 20 does not declare. */
+function connectionsCheckingInterval(server: Server): number {
+  return (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval;
+}
 
 describe('hello-world server', () => {
   let app: TestApp;
@@ -129,6 +135,36 @@ describe('hello-world server', () => {
       expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
     });
 
+    it('answers a 10 MB chunked body with 413 and reads the rest, so that its client, still sending, is not reset', async () => {
+      // A client that sends its whole body before it reads the answer; it keeps sending after the server's end.
+      const socket = connect({ port: app.port, host: '127.0.0.1', allowHalfOpen: true });
+      const received: Buffer[] = [];
+      const errors: string[] = [];
+      socket.on('data', (chunk) => received.push(chunk));
+      socket.on('error', (error: NodeJS.ErrnoException) => errors.push(error.code ?? error.message));
+      const closed = new Promise((resolve) => socket.once('close', resolve));
+      await new Promise((resolve) => socket.once('connect', resolve));
+
+      const chunk = `${(64 * 1024).toString(16)}\r\n${'b'.repeat(64 * 1024)}\r\n`;
+      // Waits for the socket to take more, or for it to fail.
+      const write = (data: string) =>
+        socket.write(data)
+          ? Promise.resolve()
+          : new Promise((resolve) => {
+              socket.once('drain', resolve);
+              socket.once('close', resolve);
+            });
+      await write('POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n');
+      for (let sent = 0; sent < 10 * 1024 * 1024 && !socket.destroyed; sent += 64 * 1024) await write(chunk);
+      socket.end('0\r\n\r\n');
+      await closed;
+
+      expect(errors).toEqual([]);
+      const answer = Buffer.concat(received).toString('latin1');
+      expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n[\s\S]*\r\nconnection: close\r\n/i);
+      expect(answer).toContain('"message":"the request body exceeds 1024 bytes"');
+    });
+
     it('accepts a chunked body within the limit', async () => {
       const answer = await rawExchange(
         app.port,
@@ -147,6 +183,13 @@ describe('hello-world server', () => {
     it('rejects a malformed request with 400', async () => {
       const answer = await rawExchange(app.port, 'NONSENSE\r\n\r\n');
       expect(answer).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    });
+  });
+
+  describe('timeouts', () => {
+    it('has node:http check the headers and request timeouts every second, not every 30 s', () => {
+      expect(app.server.headersTimeout).toBe(10_000);
+      expect(connectionsCheckingInterval(app.server)).toBe(1000);
     });
   });
 
@@ -204,6 +247,20 @@ describe('hello-world server at debug level', () => {
         status: 200,
         url: '/health',
       });
+    } finally {
+      await app.stop();
+    }
+  });
+});
+
+describe('hello-world server with a short headers timeout', () => {
+  it('checks it as often as it is long, and answers a client that never finishes its headers with 408', async () => {
+    const app = await startTestApp({ HEADERS_TIMEOUT_MS: '200', REQUEST_TIMEOUT_MS: '200' });
+    try {
+      expect(connectionsCheckingInterval(app.server)).toBe(200);
+      // A slow-loris client: a request line and one header, then nothing.
+      const answer = await rawExchange(app.port, 'GET / HTTP/1.1\r\nHost: test\r\n');
+      expect(answer).toBe('HTTP/1.1 408 Request Timeout\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
     } finally {
       await app.stop();
     }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import manifest from '../../package.json';
 import { readDockerfileStages } from '../../scripts/dockerfile';
 import { DEFAULT_PORT } from '../../src/defaults';
+import { HELLO_WORLD_RESOURCES } from '../../src/job/hello-world-job';
 
 const PACKAGE_DIR = join(__dirname, '..', '..');
 
@@ -46,6 +47,13 @@ describe('Dockerfile', () => {
     expect(runtime?.entrypoint?.[0]).toBe('/nodejs/bin/node');
     expect(runtime?.entrypoint?.at(-1)).toBe(`node_modules/@org/hello-world-app/${manifest.bin['hello-world-app']}`);
     expect(runtime?.keywords).not.toContain('CMD');
+  });
+
+  it("caps V8's old generation below the memory the job reserves, so that it collects before the kernel would kill it", () => {
+    const flag = runtime?.entrypoint?.find((arg) => arg.startsWith('--max-old-space-size='));
+    const oldSpaceMiB = Number(flag?.split('=')[1]);
+    expect(oldSpaceMiB).toBeGreaterThan(0);
+    expect(oldSpaceMiB).toBeLessThan(HELLO_WORLD_RESOURCES.memory.toMebibytes());
   });
 
   it('has a HEALTHCHECK in exec form that needs no curl or shell, on the liveness route', () => {
