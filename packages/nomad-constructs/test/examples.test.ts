@@ -78,6 +78,8 @@ describe('README examples', () => {
       'cluster-from-another-stack.ts',
       'gpu-pool.ts',
       'https-ui.ts',
+      'nomad-job-hcl.ts',
+      'nomad-job.ts',
       'operator-access.ts',
       'smallest-cluster.ts',
       'spot-pool.ts',
@@ -107,6 +109,23 @@ describe('README examples', () => {
       'AWS::CloudWatch::Alarm',
       'AWS::EC2::SecurityGroupIngress',
     ]);
+  });
+
+  it('nomad-job.ts deploys an image and a job, nomad-job-hcl.ts a job read from its HCL file', () => {
+    expect(
+      typesOf('nomad-job.ts')
+        .filter((type) => type.startsWith('Custom::Nomad'))
+        .sort(),
+    ).toEqual(['Custom::NomadAcl', 'Custom::NomadClusterSecrets', 'Custom::NomadImage', 'Custom::NomadJob']);
+    const report = Object.values(
+      Object.values(results.get('nomad-job-hcl.ts')?.templates ?? {})[0]?.Resources ?? {},
+    ).find((resource) => resource.Type === 'Custom::NomadJob') as
+      | { Properties: { Job: string; Periodic: boolean; Purge: boolean } }
+      | undefined;
+    expect(report?.Properties).toMatchObject({ Periodic: true, Purge: true });
+    expect(JSON.parse(report?.Properties.Job ?? '{}').Job.TaskGroups[0].Tasks[0].Config.image).toBe(
+      'public.ecr.aws/docker/library/busybox:1.37',
+    );
   });
 
   it('documents exactly what the smallest cluster creates', () => {

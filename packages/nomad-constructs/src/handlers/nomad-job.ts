@@ -561,6 +561,13 @@ class DeploymentFollower {
     const minutes = Math.round(this.props.TimeoutSeconds / 60);
     let state = '';
     try {
+      if (this.placement === '' && this.state.EvaluationId !== '') {
+        const evaluation = await this.connection.call(
+          (client) => client.readEvaluation(this.state.EvaluationId, this.scope),
+          { failover: true },
+        );
+        this.placement = placementFailures(evaluation.FailedTGAllocs);
+      }
       const deployment = await this.deployment();
       state =
         deployment !== undefined

@@ -85,6 +85,8 @@ export class NomadImage extends Construct {
   public readonly platform: string;
   /** The custom resource that publishes and scans it. */
   public readonly resource: CustomResource;
+  /** The cluster's image publisher (its function, the provider framework), shared by its images. */
+  public readonly publisher: AsyncProvider;
   /** The image's digest (`sha256:...`), known at deploy time. */
   public readonly imageDigest: string;
   /** `<account>.dkr.ecr.<region>.amazonaws.com/<repository>@sha256:...`: for a job's `image`. */
@@ -120,6 +122,7 @@ export class NomadImage extends Construct {
     }
 
     const publisher = imagePublisher(cluster);
+    this.publisher = publisher;
     const role = publisher.handler.role;
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

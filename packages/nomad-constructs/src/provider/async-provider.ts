@@ -2,11 +2,15 @@ import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { HandlerFunction, type HandlerName } from '../security/handler-function';
+
+/** The construct ids of the provider framework's functions. */
+export const FRAMEWORK_FUNCTIONS = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'] as const;
 
 /** Props of {@link AsyncProvider}. */
 export interface AsyncProviderProps {
@@ -136,6 +140,22 @@ export class AsyncProvider extends Construct {
     for (const id of ['framework-isComplete', 'framework-onTimeout']) {
       this.provider.node.findChild(id).node.addDependency(this.frameworkCompleteRole);
     }
+    // The framework's functions on the Node.js version of the handler (CDK picks the newest one every
+    // region has); their code is plain JavaScript with the AWS SDK v3 the runtime provides.
+    for (const id of FRAMEWORK_FUNCTIONS) {
+      const fn = this.provider.node.findChild(id).node.defaultChild as lambda.CfnFunction;
+      fn.runtime = lambda.Runtime.NODEJS_24_X.name;
+    }
+  }
+
+  /** The provider framework's functions (onEvent, isComplete, onTimeout). */
+  public get frameworkFunctions(): lambda.IFunction[] {
+    return FRAMEWORK_FUNCTIONS.map((id) => this.provider.node.findChild(id) as lambda.IFunction);
+  }
+
+  /** The waiter state machine's construct (CDK's, a `CfnStateMachine` inside). */
+  public get waiterStateMachine(): Construct {
+    return this.provider.node.findChild('waiter-state-machine') as Construct;
   }
 
   /** The service token of the resources this provider backs. */

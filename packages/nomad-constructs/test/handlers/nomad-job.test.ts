@@ -265,6 +265,43 @@ describe('Custom::NomadJob handler, through CDK provider framework, against a No
     );
   });
 
+  it('says why allocations could not be placed when the deployment times out', async () => {
+    nomad.outcome = () => 'never';
+    nomad.placementFailures = {
+      web: { NodesEvaluated: 0, CoalescedFailures: 1, ConstraintFiltered: {}, DimensionExhausted: {} },
+    };
+    const { response } = await run(request('Create', properties(serviceJob('nginx:1.27'), { TimeoutSeconds: '60' })), {
+      maxIsCompleteCalls: 100,
+    });
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain(
+      'Allocations could not be placed: web: 2 unplaced (no node in the node pool and datacenters was eligible).',
+    );
+  });
+
+  it('adopts a stopped job, and a job that already runs the same spec', async () => {
+    const stopped = nomad.registerOutside({ ...serviceJob('nginx:1.0').toApiJson().Job });
+    stopped.Stop = true;
+    const adopted = await run(request('Create', properties(serviceJob('nginx:1.27'))));
+    expect(adopted.response.Status).toBe('SUCCESS');
+    expect(nomad.job('default', 'web')).toMatchObject({ Stop: false, Version: 1 });
+
+    // Someone ran the very spec this stack deploys: adopted as it is, no new version.
+    const api = serviceJob('nginx:1.27', { id: 'api' });
+    nomad.registerOutside({ ...api.toApiJson().Job });
+    const same = await run(request('Create', properties(api)));
+    expect(same.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'default/api' });
+    expect(nomad.job('default', 'api')?.Version).toBe(0);
+  });
+
+  it('succeeds on Delete when no server of the cluster runs any more', async () => {
+    ec2.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    const { response } = await run(request('Delete', properties(serviceJob('nginx:1.27'))));
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'default/web' });
+    expect(nomad.requests).toEqual([]);
+    expect(logs.lines.join('\n')).toContain('nothing to delete: no server of the cluster runs');
+  });
+
   it('refuses to take over a job someone else runs, and leaves it alone on the Delete that follows', async () => {
     const outside = nomad.registerOutside({ ...serviceJob('nginx:1.0').toApiJson().Job });
     const create = await run(request('Create', properties(serviceJob('nginx:1.27'))));

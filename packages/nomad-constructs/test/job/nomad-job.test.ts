@@ -157,6 +157,7 @@ describe('NomadJob', () => {
     expect(functions).toHaveLength(4);
     for (const [, fn] of functions) {
       expect(fn.Properties.VpcConfig).toBeDefined();
+      expect(fn.Properties.Runtime).toBe('nodejs24.x');
     }
     const servers = id(cluster.servers.securityGroup as never);
     expect(ingressRules(template).filter((rule) => rule.startsWith(`${servers} tcp 4646`))).toEqual(
