@@ -92,7 +92,7 @@ export class Job {
   readonly props: JobProps;
 
   constructor(props: JobProps) {
-    this.props = resolveUnits(S.Job, props) as JobProps;
+    this.props = resolveUnits(S.Job, asRecord(props)) as unknown as JobProps;
   }
 
   /**
@@ -124,7 +124,7 @@ export class Job {
   /** The `{"Job": {...}}` body for `POST /v1/jobs`: Go field names, durations in nanoseconds. */
   toApiJson(options: RenderOptions = {}): JobRegisterRequest {
     if (options.validate ?? true) this.assertValid();
-    const api = encodeStruct(S.Job, this.props, '');
+    const api = encodeStruct(S.Job, asRecord(this.props), '');
     return { Job: { ID: api.ID, Name: this.props.name ?? api.ID, ...api } };
   }
 
@@ -132,7 +132,7 @@ export class Job {
   toHcl(options: ToHclOptions = {}): string {
     if (options.validate ?? true) this.assertValid();
     try {
-      const job = block('job', [String(this.props.id)], structBody(S.Job, this.props, ''));
+      const job = block('job', [String(this.props.id)], structBody(S.Job, asRecord(this.props), ''));
       return renderHcl([...(options.variables ?? []).map((v) => v.toHclBlock()), job]);
     } catch (error) {
       // What validation lets through but HCL cannot hold (a `raw.hcl` name that is not an
@@ -143,4 +143,9 @@ export class Job {
       throw error;
     }
   }
+}
+
+/** The props as the schema-driven codecs walk them: a record of fields. */
+function asRecord(props: JobProps): Readonly<Record<string, unknown>> {
+  return props as unknown as Readonly<Record<string, unknown>>;
 }

@@ -40,8 +40,10 @@ export interface FieldOptions {
   readonly label?: boolean;
   /** The field must be set. @default false */
   readonly required?: boolean;
-  /** One line of documentation, shown in validation errors and generated docs. */
+  /** One line of documentation, shown on the generated props interfaces. */
   readonly doc?: string;
+  /** What Nomad uses when the field is not set, as the generated `@default` tag shows it. @default - not set */
+  readonly default?: string;
   /** For repeated blocks labeled by one of their fields in HCL only (`scaling "cpu"`): that field and its label. */
   readonly hclLabel?: {
     readonly prop: string;
@@ -104,7 +106,12 @@ export function labelValue(struct: AnyStruct, item: Readonly<Record<string, unkn
   return struct.label ? item?.[struct.label[0]] : undefined;
 }
 
-export function field<K extends Kind>(api: string, type: K, options: FieldOptions = {}): Field<K> {
+/** A field; `required: true` is kept as a literal type, so the props types make the field required. */
+export function field<K extends Kind, const O extends FieldOptions = FieldOptions>(
+  api: string,
+  type: K,
+  options: O = {} as O,
+): Field<K> & O {
   return { api, type, ...options };
 }
 

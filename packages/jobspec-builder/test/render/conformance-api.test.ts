@@ -38,7 +38,7 @@ describe('API JSON of the conformance jobs', () => {
     };
     const job = Job.fromApiJson(expected);
     // Encoded without validation: some parser fixtures are partial jobs Nomad's server would reject.
-    const encoded = encodeStruct(S.Job, job.props, '');
+    const encoded = encodeStruct(S.Job, job.props as unknown as Record<string, unknown>, '');
     // Go zero values read as unset (conformance README: an expected zero matches an absent key), nothing else.
     expect(missesAgainst(expected.Job, { Name: encoded.ID, ...encoded })).toEqual([]);
     expect(missesAgainst({ Name: encoded.ID, ...encoded }, withoutNulls(expected.Job))).toEqual([]);

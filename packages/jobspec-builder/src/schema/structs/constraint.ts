@@ -29,9 +29,16 @@ export const CONSTRAINT_OPERATORS = [
 export const Constraint = struct(
   'Constraint',
   {
-    attribute: field('LTarget', t.string(), { hcl: 'attribute' }),
-    operator: field('Operand', t.enum(...CONSTRAINT_OPERATORS), { hcl: 'operator' }),
-    value: field('RTarget', t.string(), { hcl: 'value' }),
+    attribute: field('LTarget', t.string(), {
+      hcl: 'attribute',
+      doc: 'The node attribute to compare, e.g. "${attr.kernel.name}".',
+    }),
+    operator: field('Operand', t.enum(...CONSTRAINT_OPERATORS), {
+      hcl: 'operator',
+      doc: 'The comparison: "=", "!=", ">", "regexp", "version", "distinct_hosts", ...',
+      default: '"="',
+    }),
+    value: field('RTarget', t.string(), { hcl: 'value', doc: 'The value to compare with.' }),
   },
   constraintHooks,
 );

@@ -31,76 +31,186 @@ export const AFFINITY_OPERATORS = [
 ] as const;
 
 export const RestartPolicy = struct('RestartPolicy', {
-  interval: field('Interval', t.duration(), { hcl: 'interval' }),
-  attempts: field('Attempts', t.int(), { hcl: 'attempts' }),
-  delay: field('Delay', t.duration(), { hcl: 'delay' }),
-  mode: field('Mode', t.enum('fail', 'delay'), { hcl: 'mode' }),
-  renderTemplates: field('RenderTemplates', t.bool(), { hcl: 'render_templates' }),
+  interval: field('Interval', t.duration(), {
+    hcl: 'interval',
+    doc: 'The window in which attempts are counted.',
+    default: '30m (service), 24h (batch)',
+  }),
+  attempts: field('Attempts', t.int(), {
+    hcl: 'attempts',
+    doc: 'Restarts allowed in the interval.',
+    default: '2 (service), 3 (batch)',
+  }),
+  delay: field('Delay', t.duration(), { hcl: 'delay', doc: 'Time before a restart.', default: '15s' }),
+  mode: field('Mode', t.enum('fail', 'delay'), {
+    hcl: 'mode',
+    doc: 'What happens when attempts run out: "fail" or "delay".',
+    default: '"fail"',
+  }),
+  renderTemplates: field('RenderTemplates', t.bool(), {
+    hcl: 'render_templates',
+    doc: 'Whether templates are re-rendered on restart.',
+    default: 'false',
+  }),
 });
 
 export const DisconnectStrategy = struct('DisconnectStrategy', {
-  lostAfter: field('LostAfter', t.duration(), { hcl: 'lost_after' }),
-  stopOnClientAfter: field('StopOnClientAfter', t.duration(), { hcl: 'stop_on_client_after' }),
-  replace: field('Replace', t.bool(), { hcl: 'replace' }),
+  lostAfter: field('LostAfter', t.duration(), {
+    hcl: 'lost_after',
+    doc: 'Time a disconnected allocation stays unknown before it is lost.',
+    default: '- immediately lost',
+  }),
+  stopOnClientAfter: field('StopOnClientAfter', t.duration(), {
+    hcl: 'stop_on_client_after',
+    doc: 'Time after which the client stops allocations it cannot report.',
+    default: '- never',
+  }),
+  replace: field('Replace', t.bool(), {
+    hcl: 'replace',
+    doc: 'Whether a replacement is placed while the allocation is unknown.',
+    default: 'true',
+  }),
   reconcile: field('Reconcile', t.enum('best_score', 'keep_original', 'keep_replacement', 'longest_running'), {
     hcl: 'reconcile',
+    doc: 'Which allocation stays when the node reconnects.',
+    default: '"best_score"',
   }),
 });
 
 export const ReschedulePolicy = struct('ReschedulePolicy', {
-  attempts: field('Attempts', t.int(), { hcl: 'attempts' }),
-  interval: field('Interval', t.duration(), { hcl: 'interval' }),
-  delay: field('Delay', t.duration(), { hcl: 'delay' }),
-  delayFunction: field('DelayFunction', t.enum('constant', 'exponential', 'fibonacci'), { hcl: 'delay_function' }),
-  maxDelay: field('MaxDelay', t.duration(), { hcl: 'max_delay' }),
-  unlimited: field('Unlimited', t.bool(), { hcl: 'unlimited' }),
+  attempts: field('Attempts', t.int(), {
+    hcl: 'attempts',
+    doc: 'Reschedules allowed in the interval.',
+    default: '0 (service, unlimited), 1 (batch)',
+  }),
+  interval: field('Interval', t.duration(), {
+    hcl: 'interval',
+    doc: 'The window in which attempts are counted.',
+    default: '0s (service), 24h (batch)',
+  }),
+  delay: field('Delay', t.duration(), {
+    hcl: 'delay',
+    doc: 'Time before a reschedule.',
+    default: '30s (service), 5s (batch)',
+  }),
+  delayFunction: field('DelayFunction', t.enum('constant', 'exponential', 'fibonacci'), {
+    hcl: 'delay_function',
+    doc: 'How the delay grows: "constant", "exponential" or "fibonacci".',
+    default: '"exponential" (service), "constant" (batch)',
+  }),
+  maxDelay: field('MaxDelay', t.duration(), { hcl: 'max_delay', doc: 'The longest delay.', default: '1h (service)' }),
+  unlimited: field('Unlimited', t.bool(), {
+    hcl: 'unlimited',
+    doc: 'Whether reschedules are unlimited.',
+    default: 'true (service), false (batch)',
+  }),
 });
 
 export const Affinity = struct(
   'Affinity',
   {
-    attribute: field('LTarget', t.string(), { hcl: 'attribute' }),
-    operator: field('Operand', t.enum(...AFFINITY_OPERATORS), { hcl: 'operator' }),
-    value: field('RTarget', t.string(), { hcl: 'value' }),
-    weight: field('Weight', t.int({ min: -100, max: 100 }), { hcl: 'weight' }),
+    attribute: field('LTarget', t.string(), {
+      hcl: 'attribute',
+      doc: 'The node attribute to compare, e.g. "${node.datacenter}".',
+    }),
+    operator: field('Operand', t.enum(...AFFINITY_OPERATORS), {
+      hcl: 'operator',
+      doc: 'The comparison: "=", "!=", ">", "regexp", "version", "set_contains_any", ...',
+      default: '"="',
+    }),
+    value: field('RTarget', t.string(), { hcl: 'value', doc: 'The value to compare with.' }),
+    weight: field('Weight', t.int({ min: -100, max: 100 }), {
+      hcl: 'weight',
+      doc: 'How strongly matching nodes are preferred, -100 to 100 (not 0).',
+      default: '50',
+    }),
   },
   affinityHooks,
 );
 
 export const Spread = struct('Spread', {
-  attribute: field('Attribute', t.string(), { hcl: 'attribute' }),
-  weight: field('Weight', t.int({ min: 0, max: 100 }), { hcl: 'weight' }),
+  attribute: field('Attribute', t.string(), {
+    hcl: 'attribute',
+    doc: 'The node attribute to spread over, e.g. "${node.datacenter}".',
+  }),
+  weight: field('Weight', t.int({ min: 0, max: 100 }), {
+    hcl: 'weight',
+    doc: 'The weight of this spread among others, 0 to 100.',
+    default: '50',
+  }),
   targets: field(
     'SpreadTarget',
     t.list(() => SpreadTarget),
-    { hcl: 'target' },
+    { hcl: 'target', doc: 'Target percentages per attribute value.', default: '- even' },
   ),
 });
 
 export const SpreadTarget = struct('SpreadTarget', {
-  value: field('Value', t.string(), { label: true, required: true }),
-  percent: field('Percent', t.int({ min: 0, max: 100 }), { hcl: 'percent' }),
+  value: field('Value', t.string(), {
+    label: true,
+    required: true,
+    doc: 'The attribute value: the label of the `target` block.',
+  }),
+  percent: field('Percent', t.int({ min: 0, max: 100 }), {
+    hcl: 'percent',
+    doc: 'The percentage of allocations for this value.',
+  }),
 });
 
 export const EphemeralDisk = struct('EphemeralDisk', {
-  sticky: field('Sticky', t.bool(), { hcl: 'sticky' }),
-  migrate: field('Migrate', t.bool(), { hcl: 'migrate' }),
-  size: field('SizeMB', t.size(), { hcl: 'size' }),
+  sticky: field('Sticky', t.bool(), {
+    hcl: 'sticky',
+    doc: 'Whether a replacement allocation is placed on the same node, keeping the data.',
+    default: 'false',
+  }),
+  migrate: field('Migrate', t.bool(), {
+    hcl: 'migrate',
+    doc: 'Whether the data moves with the allocation to another node.',
+    default: 'false',
+  }),
+  size: field('SizeMB', t.size(), { hcl: 'size', doc: 'Disk space of the allocation, in MiB.', default: '300' }),
 });
 
 export const MigrateStrategy = struct('MigrateStrategy', {
-  maxParallel: field('MaxParallel', t.int(), { hcl: 'max_parallel' }),
-  healthCheck: field('HealthCheck', t.enum('checks', 'task_states'), { hcl: 'health_check' }),
-  minHealthyTime: field('MinHealthyTime', t.duration(), { hcl: 'min_healthy_time' }),
-  healthyDeadline: field('HealthyDeadline', t.duration(), { hcl: 'healthy_deadline' }),
+  maxParallel: field('MaxParallel', t.int(), {
+    hcl: 'max_parallel',
+    doc: 'How many allocations move at once.',
+    default: '1',
+  }),
+  healthCheck: field('HealthCheck', t.enum('checks', 'task_states'), {
+    hcl: 'health_check',
+    doc: 'How allocation health is decided: "checks" or "task_states".',
+    default: '"checks"',
+  }),
+  minHealthyTime: field('MinHealthyTime', t.duration(), {
+    hcl: 'min_healthy_time',
+    doc: 'Time a new allocation must be healthy.',
+    default: '10s',
+  }),
+  healthyDeadline: field('HealthyDeadline', t.duration(), {
+    hcl: 'healthy_deadline',
+    doc: 'Time a new allocation has to become healthy.',
+    default: '5m',
+  }),
 });
 
 export const VolumeRequest = struct('VolumeRequest', {
-  name: field('Name', t.string(), { label: true }),
-  type: field('Type', t.enum('host', 'csi'), { hcl: 'type' }),
-  source: field('Source', t.string(), { hcl: 'source' }),
-  readOnly: field('ReadOnly', t.bool(), { hcl: 'read_only' }),
-  sticky: field('Sticky', t.bool(), { hcl: 'sticky' }),
+  name: field('Name', t.string(), {
+    label: true,
+    doc: 'The volume name in the group: the label of the `volume` block.',
+  }),
+  type: field('Type', t.enum('host', 'csi'), { hcl: 'type', doc: 'The kind of volume: "host" or "csi".' }),
+  source: field('Source', t.string(), { hcl: 'source', doc: 'The host volume or CSI volume ID.' }),
+  readOnly: field('ReadOnly', t.bool(), {
+    hcl: 'read_only',
+    doc: 'Whether the volume is mounted read-only.',
+    default: 'false',
+  }),
+  sticky: field('Sticky', t.bool(), {
+    hcl: 'sticky',
+    doc: 'Whether allocations keep the same host volume.',
+    default: 'false',
+  }),
   accessMode: field(
     'AccessMode',
     t.enum(
@@ -112,213 +222,329 @@ export const VolumeRequest = struct('VolumeRequest', {
       'multi-node-single-writer',
       'multi-node-multi-writer',
     ),
-    { hcl: 'access_mode' },
+    { hcl: 'access_mode', doc: 'CSI access mode, e.g. "single-node-writer".' },
   ),
-  attachmentMode: field('AttachmentMode', t.enum('file-system', 'block-device'), { hcl: 'attachment_mode' }),
+  attachmentMode: field('AttachmentMode', t.enum('file-system', 'block-device'), {
+    hcl: 'attachment_mode',
+    doc: 'CSI attachment mode: "file-system" or "block-device".',
+  }),
   mountOptions: field(
     'MountOptions',
     t.struct(() => CSIMountOptions),
-    { hcl: 'mount_options' },
+    { hcl: 'mount_options', doc: 'CSI mount options.', default: "- the plugin's" },
   ),
-  perAlloc: field('PerAlloc', t.bool(), { hcl: 'per_alloc' }),
+  perAlloc: field('PerAlloc', t.bool(), {
+    hcl: 'per_alloc',
+    doc: 'Whether each allocation gets its own volume (source[index]).',
+    default: 'false',
+  }),
 });
 
 export const VolumeMount = struct('VolumeMount', {
-  volume: field('Volume', t.string(), { hcl: 'volume' }),
-  destination: field('Destination', t.string(), { hcl: 'destination' }),
-  readOnly: field('ReadOnly', t.bool(), { hcl: 'read_only' }),
+  volume: field('Volume', t.string(), { hcl: 'volume', doc: 'The group volume to mount.' }),
+  destination: field('Destination', t.string(), {
+    hcl: 'destination',
+    doc: 'Where in the task the volume is mounted.',
+  }),
+  readOnly: field('ReadOnly', t.bool(), { hcl: 'read_only', doc: 'Whether the mount is read-only.', default: 'false' }),
   propagationMode: field('PropagationMode', t.enum('private', 'host-to-task', 'bidirectional'), {
     hcl: 'propagation_mode',
+    doc: 'Mount propagation: "private", "host-to-task" or "bidirectional".',
+    default: '"private"',
   }),
-  selinuxLabel: field('SELinuxLabel', t.string(), { hcl: 'selinux_label' }),
+  selinuxLabel: field('SELinuxLabel', t.string(), {
+    hcl: 'selinux_label',
+    doc: 'The SELinux label of the mount (docker).',
+    default: '- none',
+  }),
 });
 
 export const TaskGroup = struct('TaskGroup', {
-  name: field('Name', t.string(), { label: true, required: true }),
-  count: field('Count', t.int({ min: 0 }), { hcl: 'count' }),
+  name: field('Name', t.string(), {
+    label: true,
+    required: true,
+    doc: 'The group name, unique in the job: the label of the `group` block.',
+  }),
+  count: field('Count', t.int({ min: 0 }), {
+    hcl: 'count',
+    doc: 'The number of allocations of the group to run.',
+    default: '1 (or scaling.min)',
+  }),
   constraints: field(
     'Constraints',
     t.list(() => Constraint),
-    { hcl: 'constraint' },
+    { hcl: 'constraint', doc: 'Constraints every node must satisfy for the group.', default: '- none' },
   ),
   affinities: field(
     'Affinities',
     t.list(() => Affinity),
-    { hcl: 'affinity' },
+    { hcl: 'affinity', doc: 'Node preferences for the group.', default: '- none' },
   ),
   tasks: field(
     'Tasks',
     t.list(() => Task),
-    { hcl: 'task' },
+    { hcl: 'task', doc: 'The tasks of the group, placed together on one node.' },
   ),
   spreads: field(
     'Spreads',
     t.list(() => Spread),
-    { hcl: 'spread' },
+    { hcl: 'spread', doc: "How the group's allocations are spread over a node attribute.", default: '- none' },
   ),
   volumes: field(
     'Volumes',
     t.map(() => VolumeRequest),
-    { hcl: 'volume' },
+    { hcl: 'volume', doc: "Host or CSI volumes the group's tasks may mount, by name.", default: '- none' },
   ),
   restart: field(
     'RestartPolicy',
     t.struct(() => RestartPolicy),
-    { hcl: 'restart' },
+    { hcl: 'restart', doc: 'How failed tasks of the group are restarted in place.', default: '- by job type' },
   ),
   disconnect: field(
     'Disconnect',
     t.struct(() => DisconnectStrategy),
-    { hcl: 'disconnect' },
+    {
+      hcl: 'disconnect',
+      doc: 'What happens when the node running an allocation disconnects.',
+      default: "- Nomad's defaults",
+    },
   ),
   reschedule: field(
     'ReschedulePolicy',
     t.struct(() => ReschedulePolicy),
-    { hcl: 'reschedule' },
+    {
+      hcl: 'reschedule',
+      doc: 'How failed allocations of the group are rescheduled.',
+      default: "- the job's, else by job type",
+    },
   ),
   ephemeralDisk: field(
     'EphemeralDisk',
     t.struct(() => EphemeralDisk),
-    { hcl: 'ephemeral_disk' },
+    { hcl: 'ephemeral_disk', doc: "The ephemeral disk shared by the group's tasks.", default: '- 300 MB' },
   ),
   update: field(
     'Update',
     t.struct(() => UpdateStrategy),
-    { hcl: 'update' },
+    { hcl: 'update', doc: "The update strategy of the group, merged over the job's.", default: "- the job's" },
   ),
   migrate: field(
     'Migrate',
     t.struct(() => MigrateStrategy),
-    { hcl: 'migrate' },
+    { hcl: 'migrate', doc: "How the group's allocations move off draining nodes.", default: "- the job's" },
   ),
   networks: field(
     'Networks',
     t.list(() => NetworkResource),
-    { hcl: 'network' },
+    { hcl: 'network', doc: 'The network of the allocation: mode and ports.', default: '- none' },
   ),
-  meta: field('Meta', t.stringMap(), { hcl: 'meta' }),
+  meta: field('Meta', t.stringMap(), {
+    hcl: 'meta',
+    doc: 'User metadata of the group, available to tasks as NOMAD_META_<key>.',
+    default: '- none',
+  }),
   services: field(
     'Services',
     t.list(() => Service),
-    { hcl: 'service' },
+    { hcl: 'service', doc: 'Services the group registers.', default: '- none' },
   ),
-  shutdownDelay: field('ShutdownDelay', t.duration(), { hcl: 'shutdown_delay' }),
-  maxRunDuration: field('MaxRunDuration', t.duration(), { hcl: 'max_run_duration' }),
-  stopAfterClientDisconnect: field('StopAfterClientDisconnect', t.duration(), { hcl: 'stop_after_client_disconnect' }),
-  maxClientDisconnect: field('MaxClientDisconnect', t.duration(), { hcl: 'max_client_disconnect' }),
+  shutdownDelay: field('ShutdownDelay', t.duration(), {
+    hcl: 'shutdown_delay',
+    doc: "Time between deregistering the group's services and stopping its tasks.",
+    default: '0s',
+  }),
+  maxRunDuration: field('MaxRunDuration', t.duration(), {
+    hcl: 'max_run_duration',
+    doc: 'Enterprise: the longest an allocation may run before Nomad stops it.',
+    default: '- no limit',
+  }),
+  stopAfterClientDisconnect: field('StopAfterClientDisconnect', t.duration(), {
+    hcl: 'stop_after_client_disconnect',
+    doc: 'Deprecated by disconnect.stop_on_client_after.',
+    default: '- not set',
+  }),
+  maxClientDisconnect: field('MaxClientDisconnect', t.duration(), {
+    hcl: 'max_client_disconnect',
+    doc: 'Deprecated by disconnect.lost_after.',
+    default: '- not set',
+  }),
   scaling: field(
     'Scaling',
     t.struct(() => ScalingPolicy),
-    { hcl: 'scaling' },
+    { hcl: 'scaling', doc: 'Horizontal autoscaling bounds and policy of the group.', default: '- none' },
   ),
   consul: field(
     'Consul',
     t.struct(() => Consul),
-    { hcl: 'consul' },
+    { hcl: 'consul', doc: 'The Consul namespace, cluster and partition of the group.', default: "- the agent's" },
   ),
-  preventRescheduleOnLost: field('PreventRescheduleOnLost', t.bool(), { hcl: 'prevent_reschedule_on_lost' }),
+  preventRescheduleOnLost: field('PreventRescheduleOnLost', t.bool(), {
+    hcl: 'prevent_reschedule_on_lost',
+    doc: 'Whether allocations on a lost node stay unknown instead of being rescheduled.',
+    default: 'false',
+  }),
 });
 
 export const LogConfig = struct('LogConfig', {
-  maxFiles: field('MaxFiles', t.int(), { hcl: 'max_files' }),
-  maxFileSize: field('MaxFileSizeMB', t.size(), { hcl: 'max_file_size' }),
-  enabled: field('Enabled', t.bool(), { hcl: 'enabled' }),
-  disabled: field('Disabled', t.bool(), { hcl: 'disabled' }),
+  maxFiles: field('MaxFiles', t.int(), { hcl: 'max_files', doc: 'Rotated log files kept per stream.', default: '10' }),
+  maxFileSize: field('MaxFileSizeMB', t.size(), {
+    hcl: 'max_file_size',
+    doc: 'Size of each log file, in MiB.',
+    default: '10',
+  }),
+  enabled: field('Enabled', t.bool(), { hcl: 'enabled', doc: 'Deprecated by disabled.', default: '- not set' }),
+  disabled: field('Disabled', t.bool(), {
+    hcl: 'disabled',
+    doc: 'Whether log collection is disabled.',
+    default: 'false',
+  }),
 });
 
 export const DispatchPayloadConfig = struct('DispatchPayloadConfig', {
-  file: field('File', t.string(), { hcl: 'file' }),
+  file: field('File', t.string(), { hcl: 'file', doc: 'The file in local/ the payload is written to.' }),
 });
 
 export const TaskLifecycle = struct('TaskLifecycle', {
-  hook: field('Hook', t.enum('prestart', 'poststart', 'poststop'), { hcl: 'hook', required: true }),
-  sidecar: field('Sidecar', t.bool(), { hcl: 'sidecar' }),
+  hook: field('Hook', t.enum('prestart', 'poststart', 'poststop'), {
+    hcl: 'hook',
+    required: true,
+    doc: 'When the task runs: "prestart", "poststart" or "poststop".',
+  }),
+  sidecar: field('Sidecar', t.bool(), {
+    hcl: 'sidecar',
+    doc: 'Whether the task keeps running beside the main tasks.',
+    default: 'false',
+  }),
 });
 
 export const Task = struct(
   'Task',
   {
-    name: field('Name', t.string(), { label: true, required: true }),
-    driver: field('Driver', t.string(), { hcl: 'driver', required: true }),
-    user: field('User', t.string(), { hcl: 'user' }),
+    name: field('Name', t.string(), {
+      label: true,
+      required: true,
+      doc: 'The task name, unique in the group: the label of the `task` block.',
+    }),
+    driver: field('Driver', t.string(), {
+      hcl: 'driver',
+      required: true,
+      doc: 'The task driver that runs the task: "docker", "exec", "raw_exec", "java", "qemu", ...',
+    }),
+    user: field('User', t.string(), {
+      hcl: 'user',
+      doc: 'The user the task runs as.',
+      default: "- the driver's default",
+    }),
     lifecycle: field(
       'Lifecycle',
       t.struct(() => TaskLifecycle),
-      { hcl: 'lifecycle' },
+      {
+        hcl: 'lifecycle',
+        doc: 'When the task runs relative to the main tasks (prestart, poststart, poststop).',
+        default: '- a main task',
+      },
     ),
-    config: field('Config', t.freeform(), { hcl: 'config' }),
+    config: field('Config', t.freeform(), {
+      hcl: 'config',
+      doc: 'The driver configuration; free-form, as each driver defines it.',
+      default: '- none',
+    }),
     constraints: field(
       'Constraints',
       t.list(() => Constraint),
-      { hcl: 'constraint' },
+      { hcl: 'constraint', doc: 'Constraints every node must satisfy for the task.', default: '- none' },
     ),
     affinities: field(
       'Affinities',
       t.list(() => Affinity),
-      { hcl: 'affinity' },
+      { hcl: 'affinity', doc: 'Node preferences for the task.', default: '- none' },
     ),
-    env: field('Env', t.stringMap(), { hcl: 'env' }),
+    env: field('Env', t.stringMap(), { hcl: 'env', doc: 'Environment variables of the task.', default: '- none' }),
     services: field(
       'Services',
       t.list(() => Service),
-      { hcl: 'service' },
+      { hcl: 'service', doc: 'Services the task registers.', default: '- none' },
     ),
     resources: field(
       'Resources',
       t.struct(() => Resources),
-      { hcl: 'resources' },
+      { hcl: 'resources', doc: 'The CPU, memory and devices the task needs.', default: '- 100 MHz and 300 MB' },
     ),
     restart: field(
       'RestartPolicy',
       t.struct(() => RestartPolicy),
-      { hcl: 'restart' },
+      { hcl: 'restart', doc: "How the task is restarted in place, merged over the group's.", default: "- the group's" },
     ),
-    meta: field('Meta', t.stringMap(), { hcl: 'meta' }),
-    killTimeout: field('KillTimeout', t.duration(), { hcl: 'kill_timeout' }),
+    meta: field('Meta', t.stringMap(), {
+      hcl: 'meta',
+      doc: 'User metadata of the task, available as NOMAD_META_<key>.',
+      default: '- none',
+    }),
+    killTimeout: field('KillTimeout', t.duration(), {
+      hcl: 'kill_timeout',
+      doc: 'Time the task has to exit after the kill signal before it is killed.',
+      default: '5s',
+    }),
     logs: field(
       'LogConfig',
       t.struct(() => LogConfig),
-      { hcl: 'logs' },
+      { hcl: 'logs', doc: 'How many log files of what size the task keeps.', default: '- 10 files of 10 MB' },
     ),
     artifacts: field(
       'Artifacts',
       t.list(() => TaskArtifact),
-      { hcl: 'artifact' },
+      { hcl: 'artifact', doc: 'Files downloaded into the task directory before the task starts.', default: '- none' },
     ),
     vault: field(
       'Vault',
       t.struct(() => Vault),
-      { hcl: 'vault' },
+      { hcl: 'vault', doc: 'The Vault token and policies of the task.', default: '- no Vault token' },
     ),
     consul: field(
       'Consul',
       t.struct(() => Consul),
-      { hcl: 'consul' },
+      { hcl: 'consul', doc: 'The Consul cluster of the task.', default: "- the group's" },
     ),
     templates: field(
       'Templates',
       t.list(() => Template),
-      { hcl: 'template' },
+      { hcl: 'template', doc: 'Files rendered from templates into the task directory.', default: '- none' },
     ),
     dispatchPayload: field(
       'DispatchPayload',
       t.struct(() => DispatchPayloadConfig),
-      { hcl: 'dispatch_payload' },
+      { hcl: 'dispatch_payload', doc: 'Where the payload of a dispatched job is written.', default: '- not written' },
     ),
     volumeMounts: field(
       'VolumeMounts',
       t.list(() => VolumeMount),
-      { hcl: 'volume_mount' },
+      { hcl: 'volume_mount', doc: "Where the group's volumes are mounted in the task.", default: '- none' },
     ),
     csiPlugin: field(
       'CSIPluginConfig',
       t.struct(() => TaskCSIPluginConfig),
-      { hcl: 'csi_plugin' },
+      { hcl: 'csi_plugin', doc: 'Runs the task as a CSI plugin.', default: '- not a plugin' },
     ),
-    leader: field('Leader', t.bool(), { hcl: 'leader' }),
-    shutdownDelay: field('ShutdownDelay', t.duration(), { hcl: 'shutdown_delay' }),
-    killSignal: field('KillSignal', t.string(), { hcl: 'kill_signal' }),
-    kind: field('Kind', t.string(), { hcl: 'kind' }),
+    leader: field('Leader', t.bool(), {
+      hcl: 'leader',
+      doc: 'Whether the other tasks of the group stop when this task exits.',
+      default: 'false',
+    }),
+    shutdownDelay: field('ShutdownDelay', t.duration(), {
+      hcl: 'shutdown_delay',
+      doc: "Time between deregistering the task's services and sending the kill signal.",
+      default: '0s',
+    }),
+    killSignal: field('KillSignal', t.string(), {
+      hcl: 'kill_signal',
+      doc: 'The signal that stops the task.',
+      default: '"SIGINT" (driver default)',
+    }),
+    kind: field('Kind', t.string(), {
+      hcl: 'kind',
+      doc: 'Internal: the kind of task Nomad created (connect sidecars).',
+      default: '- not set',
+    }),
     // HCL labels a task's scaling block by what it scales: `scaling "cpu"` is `Type: "vertical_cpu"`.
     scaling: field(
       'ScalingPolicies',
@@ -327,129 +553,300 @@ export const Task = struct(
         hcl: 'scaling',
         hclLabel: {
           prop: 'type',
-          toLabel: (type) => String(type).replace(/^vertical_/, ''),
-          fromLabel: (label) => `vertical_${label}`,
+          toLabel: (type: unknown) => String(type).replace(/^vertical_/, ''),
+          fromLabel: (label: string) => `vertical_${label}`,
         },
+        doc: 'Enterprise: vertical autoscaling of CPU ("cpu") or memory ("mem").',
+        default: '- none',
       },
     ),
     secrets: field(
       'Secrets',
       t.list(() => Secret),
-      { hcl: 'secret' },
+      { hcl: 'secret', doc: 'Secrets fetched for the task from a provider.', default: '- none' },
     ),
     identities: field(
       'Identities',
       t.list(() => WorkloadIdentity),
-      { hcl: 'identity' },
+      { hcl: 'identity', doc: 'Workload identities given to the task (JWTs).', default: '- the default identity' },
     ),
     actions: field(
       'Actions',
       t.list(() => Action),
-      { hcl: 'action' },
+      { hcl: 'action', doc: 'Commands that can be run in the task with `nomad action`.', default: '- none' },
     ),
     schedule: field(
       'Schedule',
       t.struct(() => TaskSchedule),
-      { hcl: 'schedule' },
+      { hcl: 'schedule', doc: 'Enterprise: the time window the task may run in.', default: '- always' },
     ),
   },
   taskHooks,
 );
 
 export const TaskArtifact = struct('TaskArtifact', {
-  source: field('GetterSource', t.string(), { hcl: 'source' }),
-  options: field('GetterOptions', t.stringMap(), { hcl: 'options' }),
-  headers: field('GetterHeaders', t.stringMap(), { hcl: 'headers' }),
-  mode: field('GetterMode', t.enum('any', 'file', 'dir'), { hcl: 'mode' }),
-  insecure: field('GetterInsecure', t.bool(), { hcl: 'insecure' }),
-  destination: field('RelativeDest', t.string(), { hcl: 'destination' }),
-  chown: field('Chown', t.bool(), { hcl: 'chown' }),
+  source: field('GetterSource', t.string(), { hcl: 'source', doc: 'The URL to download (go-getter syntax).' }),
+  options: field('GetterOptions', t.stringMap(), {
+    hcl: 'options',
+    doc: 'go-getter options, such as checksum.',
+    default: '- none',
+  }),
+  headers: field('GetterHeaders', t.stringMap(), {
+    hcl: 'headers',
+    doc: 'HTTP headers of the download.',
+    default: '- none',
+  }),
+  mode: field('GetterMode', t.enum('any', 'file', 'dir'), {
+    hcl: 'mode',
+    doc: 'What the source is: "any", "file" or "dir".',
+    default: '"any"',
+  }),
+  insecure: field('GetterInsecure', t.bool(), {
+    hcl: 'insecure',
+    doc: 'Whether TLS verification is skipped.',
+    default: 'false',
+  }),
+  destination: field('RelativeDest', t.string(), {
+    hcl: 'destination',
+    doc: 'Where in the task directory the artifact goes.',
+    default: '"local/"',
+  }),
+  chown: field('Chown', t.bool(), {
+    hcl: 'chown',
+    doc: 'Whether the files are owned by the task user.',
+    default: 'false',
+  }),
 });
 
 export const WaitConfig = struct('WaitConfig', {
-  min: field('Min', t.duration(), { hcl: 'min' }),
-  max: field('Max', t.duration(), { hcl: 'max' }),
+  min: field('Min', t.duration(), { hcl: 'min', doc: 'The least time to wait.', default: '5s' }),
+  max: field('Max', t.duration(), { hcl: 'max', doc: 'The most time to wait.', default: '4m' }),
 });
 
 export const ChangeScript = struct('ChangeScript', {
-  command: field('Command', t.string(), { hcl: 'command' }),
-  args: field('Args', t.stringList(), { hcl: 'args' }),
-  timeout: field('Timeout', t.duration(), { hcl: 'timeout' }),
-  failOnError: field('FailOnError', t.bool(), { hcl: 'fail_on_error' }),
-  runOnFirstRender: field('RunOnFirstRender', t.bool(), { hcl: 'run_on_first_render' }),
+  command: field('Command', t.string(), { hcl: 'command', doc: 'The script to run.' }),
+  args: field('Args', t.stringList(), { hcl: 'args', doc: 'Arguments of the script.', default: '- none' }),
+  timeout: field('Timeout', t.duration(), { hcl: 'timeout', doc: 'Time the script may take.', default: '5s' }),
+  failOnError: field('FailOnError', t.bool(), {
+    hcl: 'fail_on_error',
+    doc: 'Whether a failing script kills the task.',
+    default: 'false',
+  }),
+  runOnFirstRender: field('RunOnFirstRender', t.bool(), {
+    hcl: 'run_on_first_render',
+    doc: 'Whether the script also runs on the first render.',
+    default: 'false',
+  }),
 });
 
 export const Template = struct('Template', {
-  source: field('SourcePath', t.string(), { hcl: 'source' }),
-  destination: field('DestPath', t.string(), { hcl: 'destination' }),
-  data: field('EmbeddedTmpl', t.string(), { hcl: 'data' }),
-  changeMode: field('ChangeMode', t.enum('noop', 'restart', 'signal', 'script'), { hcl: 'change_mode' }),
+  source: field('SourcePath', t.string(), {
+    hcl: 'source',
+    doc: 'A template file to render (instead of data).',
+    default: '- none',
+  }),
+  destination: field('DestPath', t.string(), {
+    hcl: 'destination',
+    doc: 'Where in the task directory the result is written.',
+  }),
+  data: field('EmbeddedTmpl', t.string(), { hcl: 'data', doc: 'The template text.', default: '- none' }),
+  changeMode: field('ChangeMode', t.enum('noop', 'restart', 'signal', 'script'), {
+    hcl: 'change_mode',
+    doc: 'What happens when the result changes: "noop", "restart", "signal" or "script".',
+    default: '"restart"',
+  }),
   changeScript: field(
     'ChangeScript',
     t.struct(() => ChangeScript),
-    { hcl: 'change_script' },
+    { hcl: 'change_script', doc: 'The script run when change_mode is "script".', default: '- none' },
   ),
-  changeSignal: field('ChangeSignal', t.string(), { hcl: 'change_signal' }),
-  once: field('Once', t.bool(), { hcl: 'once' }),
-  splay: field('Splay', t.duration(), { hcl: 'splay' }),
-  perms: field('Perms', t.string(), { hcl: 'perms' }),
-  uid: field('Uid', t.int(), { hcl: 'uid' }),
-  gid: field('Gid', t.int(), { hcl: 'gid' }),
-  leftDelimiter: field('LeftDelim', t.string(), { hcl: 'left_delimiter' }),
-  rightDelimiter: field('RightDelim', t.string(), { hcl: 'right_delimiter' }),
-  env: field('Envvars', t.bool(), { hcl: 'env' }),
-  vaultGrace: field('VaultGrace', t.duration(), { hcl: 'vault_grace' }),
+  changeSignal: field('ChangeSignal', t.string(), {
+    hcl: 'change_signal',
+    doc: 'The signal sent when change_mode is "signal".',
+    default: '- none',
+  }),
+  once: field('Once', t.bool(), { hcl: 'once', doc: 'Whether the template is rendered once only.', default: 'false' }),
+  splay: field('Splay', t.duration(), { hcl: 'splay', doc: 'Random wait before acting on a change.', default: '5s' }),
+  perms: field('Perms', t.string(), { hcl: 'perms', doc: 'File mode of the result, in octal.', default: '"0644"' }),
+  uid: field('Uid', t.int(), { hcl: 'uid', doc: 'Owner user ID of the result.', default: '- the task user' }),
+  gid: field('Gid', t.int(), { hcl: 'gid', doc: 'Owner group ID of the result.', default: "- the task user's" }),
+  leftDelimiter: field('LeftDelim', t.string(), {
+    hcl: 'left_delimiter',
+    doc: "The template's left delimiter.",
+    default: '"{{"',
+  }),
+  rightDelimiter: field('RightDelim', t.string(), {
+    hcl: 'right_delimiter',
+    doc: "The template's right delimiter.",
+    default: '"}}"',
+  }),
+  env: field('Envvars', t.bool(), {
+    hcl: 'env',
+    doc: 'Whether the result is read as environment variables.',
+    default: 'false',
+  }),
+  vaultGrace: field('VaultGrace', t.duration(), {
+    hcl: 'vault_grace',
+    doc: 'Deprecated, ignored.',
+    default: '- not set',
+  }),
   wait: field(
     'Wait',
     t.struct(() => WaitConfig),
-    { hcl: 'wait' },
+    { hcl: 'wait', doc: 'Minimum and maximum wait before rendering a change.', default: "- the client's" },
   ),
-  errorOnMissingKey: field('ErrMissingKey', t.bool(), { hcl: 'error_on_missing_key' }),
+  errorOnMissingKey: field('ErrMissingKey', t.bool(), {
+    hcl: 'error_on_missing_key',
+    doc: 'Whether a missing key is an error instead of "<no value>".',
+    default: 'false',
+  }),
 });
 
 export const Vault = struct('Vault', {
-  policies: field('Policies', t.stringList(), { hcl: 'policies' }),
-  role: field('Role', t.string(), { hcl: 'role' }),
-  namespace: field('Namespace', t.string(), { hcl: 'namespace' }),
-  cluster: field('Cluster', t.string(), { hcl: 'cluster' }),
-  env: field('Env', t.bool(), { hcl: 'env' }),
-  disableFile: field('DisableFile', t.bool(), { hcl: 'disable_file' }),
-  changeMode: field('ChangeMode', t.enum('noop', 'restart', 'signal'), { hcl: 'change_mode' }),
-  changeSignal: field('ChangeSignal', t.string(), { hcl: 'change_signal' }),
-  allowTokenExpiration: field('AllowTokenExpiration', t.bool(), { hcl: 'allow_token_expiration' }),
+  policies: field('Policies', t.stringList(), {
+    hcl: 'policies',
+    doc: 'Vault policies of the token (legacy token workflow).',
+    default: '- none',
+  }),
+  role: field('Role', t.string(), {
+    hcl: 'role',
+    doc: 'The Vault role to log in with (workload identity).',
+    default: "- the cluster's default role",
+  }),
+  namespace: field('Namespace', t.string(), {
+    hcl: 'namespace',
+    doc: 'The Vault namespace.',
+    default: "- the cluster's",
+  }),
+  cluster: field('Cluster', t.string(), { hcl: 'cluster', doc: 'The Vault cluster.', default: '"default"' }),
+  env: field('Env', t.bool(), { hcl: 'env', doc: 'Whether the token is set in VAULT_TOKEN.', default: 'true' }),
+  disableFile: field('DisableFile', t.bool(), {
+    hcl: 'disable_file',
+    doc: 'Whether the token file is not written.',
+    default: 'false',
+  }),
+  changeMode: field('ChangeMode', t.enum('noop', 'restart', 'signal'), {
+    hcl: 'change_mode',
+    doc: 'What happens when the token changes: "noop", "restart" or "signal".',
+    default: '"restart"',
+  }),
+  changeSignal: field('ChangeSignal', t.string(), {
+    hcl: 'change_signal',
+    doc: 'The signal sent when change_mode is "signal".',
+    default: '- none',
+  }),
+  allowTokenExpiration: field('AllowTokenExpiration', t.bool(), {
+    hcl: 'allow_token_expiration',
+    doc: 'Whether the token may expire instead of being renewed.',
+    default: 'false',
+  }),
 });
 
 export const Secret = struct('Secret', {
-  name: field('Name', t.string(), { label: true, required: true }),
-  provider: field('Provider', t.string(), { hcl: 'provider' }),
-  path: field('Path', t.string(), { hcl: 'path' }),
-  config: field('Config', t.freeform(), { hcl: 'config' }),
-  env: field('Env', t.stringMap(), { hcl: 'env' }),
+  name: field('Name', t.string(), {
+    label: true,
+    required: true,
+    doc: 'The secret name: the label of the `secret` block.',
+  }),
+  provider: field('Provider', t.string(), {
+    hcl: 'provider',
+    doc: 'Where the secret comes from: "nomad", "vault" or a plugin.',
+  }),
+  path: field('Path', t.string(), { hcl: 'path', doc: 'The path of the secret at the provider.' }),
+  config: field('Config', t.freeform(), {
+    hcl: 'config',
+    doc: 'Provider configuration (nomad and vault).',
+    default: '- none',
+  }),
+  env: field('Env', t.stringMap(), { hcl: 'env', doc: 'Environment passed to a plugin provider.', default: '- none' }),
 });
 
 export const TaskCSIPluginConfig = struct('TaskCSIPluginConfig', {
-  id: field('ID', t.string(), { hcl: 'id' }),
-  type: field('Type', t.enum('monolith', 'controller', 'node'), { hcl: 'type' }),
-  mountDir: field('MountDir', t.string(), { hcl: 'mount_dir' }),
-  stagePublishBaseDir: field('StagePublishBaseDir', t.string(), { hcl: 'stage_publish_base_dir' }),
-  healthTimeout: field('HealthTimeout', t.duration(), { hcl: 'health_timeout' }),
+  id: field('ID', t.string(), { hcl: 'id', doc: 'The plugin ID volumes refer to.' }),
+  type: field('Type', t.enum('monolith', 'controller', 'node'), {
+    hcl: 'type',
+    doc: 'The plugin type: "node", "controller" or "monolith".',
+  }),
+  mountDir: field('MountDir', t.string(), {
+    hcl: 'mount_dir',
+    doc: 'Where the plugin expects its mounts.',
+    default: '"/csi"',
+  }),
+  stagePublishBaseDir: field('StagePublishBaseDir', t.string(), {
+    hcl: 'stage_publish_base_dir',
+    doc: 'Where volumes are staged and published.',
+    default: '- under the mount dir',
+  }),
+  healthTimeout: field('HealthTimeout', t.duration(), {
+    hcl: 'health_timeout',
+    doc: 'Time the plugin has to become healthy.',
+    default: '30s',
+  }),
 });
 
 export const WorkloadIdentity = struct('WorkloadIdentity', {
-  name: field('Name', t.string(), { hcl: 'name' }),
-  aud: field('Audience', t.stringList(), { hcl: 'aud' }),
-  changeMode: field('ChangeMode', t.enum('noop', 'restart', 'signal'), { hcl: 'change_mode' }),
-  changeSignal: field('ChangeSignal', t.string(), { hcl: 'change_signal' }),
-  env: field('Env', t.bool(), { hcl: 'env' }),
-  file: field('File', t.bool(), { hcl: 'file' }),
-  filepath: field('Filepath', t.string(), { hcl: 'filepath' }),
-  serviceName: field('ServiceName', t.string(), { hcl: 'service_name' }),
-  ttl: field('TTL', t.duration(), { hcl: 'ttl' }),
-  extraClaims: field('ExtraClaims', t.stringList(), { hcl: 'extra_claims' }),
+  name: field('Name', t.string(), {
+    hcl: 'name',
+    doc: 'The identity name; unnamed is the default identity.',
+    default: '"default"',
+  }),
+  aud: field('Audience', t.stringList(), {
+    hcl: 'aud',
+    doc: 'Audiences of the token (the aud claim).',
+    default: '["nomadproject.io"]',
+  }),
+  changeMode: field('ChangeMode', t.enum('noop', 'restart', 'signal'), {
+    hcl: 'change_mode',
+    doc: 'What happens when the token changes: "noop", "restart" or "signal".',
+    default: '"noop"',
+  }),
+  changeSignal: field('ChangeSignal', t.string(), {
+    hcl: 'change_signal',
+    doc: 'The signal sent when change_mode is "signal".',
+    default: '- none',
+  }),
+  env: field('Env', t.bool(), {
+    hcl: 'env',
+    doc: 'Whether the token is set in NOMAD_TOKEN / NOMAD_TOKEN_<name>.',
+    default: 'false',
+  }),
+  file: field('File', t.bool(), {
+    hcl: 'file',
+    doc: 'Whether the token is written to the secrets directory.',
+    default: 'false',
+  }),
+  filepath: field('Filepath', t.string(), {
+    hcl: 'filepath',
+    doc: 'Where the token file is written.',
+    default: '- secrets/nomad_<name>.jwt',
+  }),
+  serviceName: field('ServiceName', t.string(), {
+    hcl: 'service_name',
+    doc: 'The service the identity is for.',
+    default: '- none',
+  }),
+  ttl: field('TTL', t.duration(), {
+    hcl: 'ttl',
+    doc: 'Lifetime of the token.',
+    default: '- no expiry for the default identity',
+  }),
+  extraClaims: field('ExtraClaims', t.stringList(), {
+    hcl: 'extra_claims',
+    doc: 'Extra claims of the token.',
+    default: '- none',
+  }),
 });
 
 export const Action = struct('Action', {
-  name: field('Name', t.string(), { label: true, required: true }),
-  command: field('Command', t.string(), { hcl: 'command', required: true }),
-  args: field('Args', t.stringList(), { hcl: 'args' }),
+  name: field('Name', t.string(), {
+    label: true,
+    required: true,
+    doc: 'The action name: the label of the `action` block.',
+  }),
+  command: field('Command', t.string(), {
+    hcl: 'command',
+    required: true,
+    doc: 'The command the action runs in the task.',
+  }),
+  args: field('Args', t.stringList(), { hcl: 'args', doc: 'Arguments of the command.', default: '- none' }),
 });
