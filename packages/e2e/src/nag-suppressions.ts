@@ -1,4 +1,4 @@
-import type { NomadClientPool, NomadServers } from '@org/nomad-constructs';
+import type { AsyncProvider, NomadClientPool, NomadServers } from '@org/nomad-constructs';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { NagSuppressions } from 'cdk-nag';
@@ -121,7 +121,12 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
     secrets.managementToken,
     'The ACL bootstrap token can be set only once per cluster (Nomad refuses a second bootstrap); rotate it by creating a new management token with it, storing that one here and deleting the old one.',
   );
-  for (const token of [secrets.serverToken, secrets.clientToken, secrets.uiToken]) {
+  for (const token of [
+    secrets.serverToken,
+    secrets.clientToken,
+    secrets.uiToken,
+    ...secrets.deployerTokenSecrets.values(),
+  ]) {
     if (token !== undefined) {
       noRotation(
         token,
@@ -158,6 +163,16 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
     ]);
   }
 
+  // The custom resources with a provider framework: the NomadJob deployer and the NomadImage publisher.
+  suppressAsyncProvider(
+    stack.jobs.helloWorld.deployer.provider,
+    'ec2:DescribeInstances (finding the servers by their cloud auto-join tag) and the network interface actions Lambda needs to run in the VPC. The CA and deployer token secrets, the key (through Secrets Manager only) and the log group are named.',
+  );
+  suppressAsyncProvider(
+    stack.images.helloWorldApp.publisher,
+    'the network interface actions Lambda needs to run in the VPC. The ECR actions are on the two repositories and the CDK asset repository by name, the log group is named.',
+  );
+
   const flowLog = cluster.vpc.node.tryFindChild('FlowLog');
   if (flowLog !== undefined) {
     NagSuppressions.addResourceSuppressions(
@@ -192,6 +207,78 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
         'S3 server access logs and load balancer access logs can only be delivered to buckets encrypted with S3-managed keys (SSE-S3); the bucket is private, TLS-only and versioned.',
     },
   ]);
+}
+
+/** The reviewed findings on an `AsyncProvider` (a handler behind CDK's provider framework, with isComplete). */
+function suppressAsyncProvider(provider: AsyncProvider, onStar: string): void {
+  const notReserved = {
+    id: 'NIST.800.53.R5-LambdaConcurrency',
+    reason:
+      "A custom resource's function, invoked only while CloudFormation creates, updates or deletes the resources it backs. Reserving concurrency would take it from the account's unreserved pool (an account with the default limit of 10 cannot reserve any) for no benefit.",
+  };
+  NagSuppressions.addResourceSuppressions(
+    provider.handler.role,
+    [
+      {
+        id: 'AwsSolutions-IAM5',
+        reason: `Only actions without resource-level permissions are on "*": ${onStar}`,
+        appliesTo: ['Resource::*'],
+      },
+      inlinePolicy('this custom resource function'),
+    ],
+    true,
+  );
+  NagSuppressions.addResourceSuppressions(provider.handler.function, [
+    notReserved,
+    {
+      id: 'NIST.800.53.R5-LambdaDLQ',
+      reason:
+        "CDK's provider framework invokes it synchronously (onEvent, then isComplete from a Step Functions waiter) and answers CloudFormation with FAILED and the function's error on any failure: every failure is in the stack events, and there is no asynchronous event a dead-letter queue could keep.",
+    },
+  ]);
+  for (const role of [provider.frameworkOnEventRole, provider.frameworkCompleteRole]) {
+    NagSuppressions.addResourceSuppressions(
+      role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'The network interface actions Lambda needs to run the framework function in the VPC have no resource-level permissions; lambda:InvokeFunction on the handler is granted by CDK for the function and its versions (<arn>:*), the handler is named.',
+          appliesTo: ['Resource::*', { regex: '/^Resource::<.+Handler[0-9A-F]+\\.Arn>:\\*$/g' }],
+        },
+        inlinePolicy("CDK's provider framework function"),
+      ],
+      true,
+    );
+  }
+  for (const fn of provider.frameworkFunctions) {
+    NagSuppressions.addResourceSuppressions(fn, [
+      notReserved,
+      {
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason:
+          "CDK's provider framework: onEvent is invoked by CloudFormation and always answers it (FAILED with the reason on any error, with retries of the answer); isComplete and onTimeout are invoked synchronously by the waiter state machine, whose catch fails the resource. Every failure is in the stack events; a dead-letter queue would hold events nobody acts on.",
+      },
+    ]);
+  }
+  NagSuppressions.addResourceSuppressions(
+    provider.waiterStateMachine,
+    [
+      {
+        id: 'AwsSolutions-SF2',
+        reason:
+          "CDK's provider framework waiter: one task that calls isComplete until the deployment is done. Its executions are logged (level ALL) to an encrypted log group, and the functions log every call; X-Ray traces of a polling loop would add cost and no information.",
+      },
+      {
+        id: 'AwsSolutions-IAM5',
+        reason:
+          "CDK's waiter state machine role: lambda:InvokeFunction on the two framework functions and their versions (<arn>:*), and the CloudWatch Logs delivery actions Step Functions needs for execution logging, which have no resource-level permissions.",
+        appliesTo: ['Resource::*', { regex: '/^Resource::<.+framework(isComplete|onTimeout)[0-9A-F]+\\.Arn>:\\*$/g' }],
+      },
+      inlinePolicy("CDK's waiter state machine"),
+    ],
+    true,
+  );
 }
 
 /** NIST 800-53 rev 5 IAMNoInlinePolicy, for the policy CDK attaches to one role. */

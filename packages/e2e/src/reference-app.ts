@@ -1,13 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NomadCluster } from '@org/nomad-constructs';
-import { App, type AppProps, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { helloWorldJob } from '@org/hello-world-app/job';
+import { NomadCluster, NomadImage, NomadJob } from '@org/nomad-constructs';
+import { trainerJob } from '@org/trainer';
+import { App, type AppProps, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { helloWorldAppImageContext, trainerImageContext } from './sample-images';
 
 /** The directory of this package (`src/` when run from sources, `lib/` when compiled: both sit beside cdk.json). */
 export const E2E_PACKAGE_DIR = join(__dirname, '..');
@@ -38,7 +41,8 @@ export interface NomadReferenceStackProps extends StackProps {
 
 /**
  * The reference deployment: a Nomad cluster (3 servers, an On-Demand and a Spot client pool),
- * the ECR repositories of the two sample images and a bucket for training data and models.
+ * the two sample images built by `cdk deploy` and published into the app's ECR repositories, the
+ * two sample jobs running on the cluster, and a bucket for training data and models.
  */
 export class NomadReferenceStack extends Stack {
   public readonly cluster: NomadCluster;
@@ -48,6 +52,10 @@ export class NomadReferenceStack extends Stack {
   public readonly dataKey: kms.Key;
   /** The bucket of the access logs (data bucket, load balancer). */
   public readonly accessLogsBucket: s3.Bucket;
+  /** The sample images, built by `cdk deploy`, published into `repositories` and scanned. */
+  public readonly images: Record<'helloWorldApp' | 'trainer', NomadImage>;
+  /** The sample jobs: the hello-world service on the On-Demand pool, the trainer on the Spot pool. */
+  public readonly jobs: Record<'helloWorld' | 'trainer', NomadJob>;
 
   public constructor(scope: Construct, id: string, props: NomadReferenceStackProps = {}) {
     super(scope, id, {
@@ -139,9 +147,60 @@ export class NomadReferenceStack extends Stack {
       meta: { capacity: 'spot' },
     });
 
+    // The images, built for the pools' architecture, copied into the app's repositories and scanned
+    // (a CRITICAL finding fails the deployment before a job runs the image).
+    const helloWorldContext = helloWorldAppImageContext();
+    const trainerContext = trainerImageContext();
+    this.images = {
+      helloWorldApp: new NomadImage(this, 'HelloWorldAppImage', {
+        cluster: this.cluster,
+        repository: this.repositories.helloWorldApp,
+        directory: helloWorldContext.directory,
+        buildOptions: helloWorldContext.buildOptions,
+      }),
+      trainer: new NomadImage(this, 'TrainerImage', {
+        cluster: this.cluster,
+        repository: this.repositories.trainer,
+        directory: trainerContext.directory,
+        buildOptions: trainerContext.buildOptions,
+      }),
+    };
+    this.jobs = {
+      // Two instances over the zones of the On-Demand pool, rolled out through a canary that is
+      // promoted when healthy (/ready, /health) and reverted when not: a failed rollout fails the
+      // stack update, which CloudFormation rolls back.
+      helloWorld: new NomadJob(this, 'HelloWorldJob', {
+        cluster: this.cluster,
+        job: helloWorldJob({
+          image: this.images.helloWorldApp.imageUri,
+          nodePool: 'general',
+          count: 2,
+          spreadOverZones: true,
+        }),
+      }),
+      // One training run per `nomad job dispatch`, on Spot capacity, writing models and metrics to the data bucket.
+      trainer: new NomadJob(this, 'TrainerJob', {
+        cluster: this.cluster,
+        job: trainerJob({
+          image: this.images.trainer.imageUri,
+          nodePool: 'spot',
+          outputLocation: `s3://${this.dataBucket.bucketName}/trainer`,
+          awsRegion: Aws.REGION,
+        }),
+      }),
+    };
+
     new CfnOutput(this, 'HelloWorldAppRepositoryUri', { value: this.repositories.helloWorldApp.repositoryUri });
     new CfnOutput(this, 'TrainerRepositoryUri', { value: this.repositories.trainer.repositoryUri });
     new CfnOutput(this, 'DataBucketName', { value: this.dataBucket.bucketName });
+    new CfnOutput(this, 'HelloWorldAppImageUri', {
+      description: 'The hello-world-app image the job runs, by digest',
+      value: this.images.helloWorldApp.imageUri,
+    });
+    new CfnOutput(this, 'TrainerImageUri', {
+      description: 'The trainer image the job runs, by digest',
+      value: this.images.trainer.imageUri,
+    });
   }
 }
 

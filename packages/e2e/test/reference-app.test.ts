@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
@@ -164,6 +164,134 @@ describe('the reference stack', () => {
   });
 });
 
+/** The fields of a job in the API's form that the tests read. */
+interface ApiJob {
+  readonly ID: string;
+  readonly Type: string;
+  readonly NodePool: string;
+  readonly ParameterizedJob?: Record<string, unknown>;
+  readonly TaskGroups: readonly {
+    readonly Count: number;
+    readonly Spreads: readonly { Attribute: string; Weight: number }[];
+    readonly Update: Record<string, unknown>;
+    readonly Services: readonly { Checks: readonly { Path: string }[] }[];
+    readonly Tasks: readonly { Config: { image: string }; Env: Record<string, string> }[];
+  }[];
+}
+
+describe('the sample images and jobs', () => {
+  const resources = template.toJSON().Resources as Record<
+    string,
+    { Type: string; Properties: Record<string, unknown>; DependsOn?: string[] }
+  >;
+  const stack = defaultStack as NonNullable<typeof defaultStack>;
+  const id = (construct: { node: { defaultChild?: unknown } }) =>
+    stack.getLogicalId(construct.node.defaultChild as never);
+  /** The job a NomadJob registers, with its deploy-time values as the template holds them. */
+  const jobOf = (job: (typeof stack.jobs)['helloWorld']) => {
+    const properties = resources[id(job.resource)]?.Properties as {
+      Job: string;
+      Substitutions?: Record<string, unknown>;
+    };
+    const text = JSON.stringify(JSON.parse(properties.Job));
+    const filled = Object.entries(properties.Substitutions ?? {}).reduce(
+      (result, [placeholder, value]) =>
+        result.replaceAll(JSON.stringify(placeholder), JSON.stringify(JSON.stringify(value))),
+      text,
+    );
+    return (JSON.parse(filled) as { Job: ApiJob }).Job;
+  };
+
+  it("builds both images with cdk deploy, for the pools' x86_64 instances (proven by synthesis: no Docker engine here)", () => {
+    const assets = JSON.parse(readFileSync(join(summary.outdir, `${REFERENCE_STACK_NAME}.assets.json`), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string; dockerFile?: string; platform?: string } }>;
+    };
+    const sources = Object.entries(assets.dockerImages).map(([hash, image]) => ({ hash, ...image.source }));
+    expect(
+      sources
+        .map(({ hash: _, directory: __, ...source }) => source)
+        .sort((a, b) => String(a.dockerFile).localeCompare(String(b.dockerFile))),
+    ).toEqual([{ dockerFile: 'packages/trainer/Dockerfile', platform: 'linux/amd64' }, { platform: 'linux/amd64' }]);
+    // The hello-world context is the Dockerfile and the package's npm tarball; the trainer's, the two packages' sources.
+    const helloWorld = sources.find((source) => source.dockerFile === undefined);
+    expect(readdirSync(join(summary.outdir, helloWorld?.directory ?? '', 'dist', 'image'))).toEqual([
+      'org-hello-world-app-0.0.0.tgz',
+    ]);
+    const trainer = sources.find((source) => source.dockerFile !== undefined);
+    expect(readdirSync(join(summary.outdir, trainer?.directory ?? '', 'packages')).sort()).toEqual([
+      'e2e',
+      'hello-world-app',
+      'jobspec-builder',
+      'nomad-constructs',
+      'trainer',
+    ]);
+    expect(readdirSync(join(summary.outdir, trainer?.directory ?? '', 'packages', 'e2e'))).toEqual(['package.json']);
+  });
+
+  it('publishes them into the app repositories, scan-gated on CRITICAL findings, and the jobs run them by digest', () => {
+    for (const [image, repository] of [
+      [stack.images.helloWorldApp, stack.repositories.helloWorldApp],
+      [stack.images.trainer, stack.repositories.trainer],
+    ] as const) {
+      expect(resources[id(image.resource)]?.Properties).toMatchObject({
+        TargetRepositoryName: { Ref: id(repository) },
+        Platform: 'linux/amd64',
+        ScanGate: true,
+        FailOnSeverity: 'CRITICAL',
+      });
+    }
+    const image = (job: ApiJob) => job.TaskGroups[0]?.Tasks[0]?.Config.image ?? '';
+    expect(image(jobOf(stack.jobs.helloWorld))).toContain(
+      `{"Ref":"${id(stack.repositories.helloWorldApp)}"},"@",{"Fn::GetAtt":["${id(stack.images.helloWorldApp.resource)}","ImageDigest"]}`,
+    );
+    expect(image(jobOf(stack.jobs.trainer))).toContain(
+      `{"Fn::GetAtt":["${id(stack.images.trainer.resource)}","ImageDigest"]}`,
+    );
+  });
+
+  it('deploys hello-world on the On-Demand pool: a service of 2 over the zones, canary and auto_revert, checked on /ready and /health', () => {
+    const job = jobOf(stack.jobs.helloWorld);
+    expect(job).toMatchObject({ ID: 'hello-world', Type: 'service', NodePool: 'general' });
+    const [group] = job.TaskGroups;
+    expect(group?.Count).toBe(2);
+    expect(group?.Spreads[0]).toEqual({ Attribute: '${attr.platform.aws.placement.availability-zone}', Weight: 100 });
+    expect(group?.Update).toMatchObject({ Canary: 1, AutoPromote: true, AutoRevert: true });
+    expect(group?.Services[0]?.Checks.map((check) => check.Path)).toEqual(['/ready', '/health']);
+    expect(resources[id(stack.jobs.helloWorld.resource)]?.DependsOn).toEqual(
+      expect.arrayContaining([id(stack.cluster.acl.resource), id(stack.cluster.pools[0]?.autoScalingGroup as never)]),
+    );
+  });
+
+  it('deploys the trainer on the Spot pool: a parameterized batch job writing to the data bucket', () => {
+    const job = jobOf(stack.jobs.trainer);
+    expect(job).toMatchObject({
+      ID: 'trainer',
+      Type: 'batch',
+      NodePool: 'spot',
+      ParameterizedJob: { Payload: 'forbidden' },
+    });
+    expect(JSON.parse(job.TaskGroups[0]?.Tasks[0]?.Env.OUTPUT_LOCATION ?? '')).toEqual({
+      'Fn::Join': ['', ['s3://', { Ref: id(stack.dataBucket) }, '/trainer']],
+    });
+    expect(resources[id(stack.jobs.trainer.resource)]?.DependsOn).toContain(
+      id(stack.cluster.pools[1]?.autoScalingGroup as never),
+    );
+  });
+
+  it('has no placeholder image, registry or bucket', () => {
+    const text = JSON.stringify(template.toJSON());
+    for (const placeholder of [
+      'example-trainer-runs',
+      'ghcr.io/org',
+      'hello-world-app:local',
+      'trainer:latest',
+      'example.com',
+    ]) {
+      expect(text).not.toContain(placeholder);
+    }
+  });
+});
+
 describe('the reference cluster is secure by default', () => {
   it('bootstraps ACLs, with a read-only UI token, and keeps its CA, gossip key and management token', () => {
     template.resourceCountIs('Custom::NomadAcl', 1);
@@ -217,7 +345,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
   it('suppresses only on resources (never a whole stack), each with a reason', () => {
     for (const finding of uiSummary.findings) {
       expect(finding.path).toMatch(
-        /^NomadReference\/(Nomad\/(Servers|general|spot|Secrets|Acl|Vpc|Ui)\/|AccessLogsBucket\/|DataBucket\/)/,
+        /^NomadReference\/(Nomad\/(Servers|general|spot|Secrets|Acl|Vpc|Ui|JobDeployer|ImagePublisher)\/|AccessLogsBucket\/|DataBucket\/)/,
       );
       expect(finding.suppressedBecause?.length ?? 0).toBeGreaterThan(40);
     }
@@ -241,8 +369,41 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
       'ServerToken',
       'ClientToken',
       'UiToken',
+      'DeployerToken-default',
     ];
     const functions = ['Secrets/KeyMaterialFunction', 'Acl/Function'];
+    // The NomadJob deployer and the NomadImage publisher: a handler behind CDK's provider framework.
+    const providers =
+      uiStack === undefined ? [] : [uiStack.jobs.helloWorld.deployer.provider, uiStack.images.trainer.publisher];
+    const logicalId = (construct: { node: { defaultChild?: unknown } }) =>
+      uiStack?.getLogicalId(construct.node.defaultChild as never) ?? '';
+    const providerRows = providers.flatMap((provider) => {
+      const at = provider.node.path.replace(/^NomadReference\//, '');
+      const handlerArn = `Resource::<${logicalId(provider.handler.function as never)}.Arn>:*`;
+      const [, isComplete, onTimeout] = provider.frameworkFunctions.map(
+        (fn) => `Resource::<${logicalId(fn as never)}.Arn>:*`,
+      );
+      return [
+        `AwsSolutions-IAM5 ${at}/Handler/Role/DefaultPolicy Resource::*`,
+        `NIST.800.53.R5-IAMNoInlinePolicy ${at}/Handler/Role/DefaultPolicy`,
+        `NIST.800.53.R5-LambdaConcurrency ${at}/Handler/Resource`,
+        `NIST.800.53.R5-LambdaDLQ ${at}/Handler/Resource`,
+        ...['FrameworkOnEventRole', 'FrameworkCompleteRole'].flatMap((role) => [
+          `AwsSolutions-IAM5 ${at}/${role}/DefaultPolicy Resource::*`,
+          `AwsSolutions-IAM5 ${at}/${role}/DefaultPolicy ${handlerArn}`,
+          `NIST.800.53.R5-IAMNoInlinePolicy ${at}/${role}/DefaultPolicy`,
+        ]),
+        ...['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'].flatMap((fn) => [
+          `NIST.800.53.R5-LambdaConcurrency ${at}/Provider/${fn}`,
+          `NIST.800.53.R5-LambdaDLQ ${at}/Provider/${fn}`,
+        ]),
+        `AwsSolutions-SF2 ${at}/Provider/waiter-state-machine`,
+        `AwsSolutions-IAM5 ${at}/Provider/waiter-state-machine/Role/DefaultPolicy Resource::*`,
+        `AwsSolutions-IAM5 ${at}/Provider/waiter-state-machine/Role/DefaultPolicy ${isComplete}`,
+        `AwsSolutions-IAM5 ${at}/Provider/waiter-state-machine/Role/DefaultPolicy ${onTimeout}`,
+        `NIST.800.53.R5-IAMNoInlinePolicy ${at}/Provider/waiter-state-machine/Role/DefaultPolicy`,
+      ];
+    });
     const nodeGroups = ['Servers', 'general', 'spot'];
     const pools = ['general', 'spot'];
     expect(rows.sort()).toEqual(
@@ -279,6 +440,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
         'NIST.800.53.R5-S3BucketReplicationEnabled AccessLogsBucket',
         'NIST.800.53.R5-S3BucketReplicationEnabled DataBucket',
         'NIST.800.53.R5-S3DefaultEncryptionKMS AccessLogsBucket',
+        ...providerRows,
       ].sort(),
     );
     // Without a UI, the same minus the load balancer's three.

@@ -15,8 +15,13 @@ const { app, stack } = createReferenceApp({
 });
 new IntegTest(app, 'ReferenceStack', {
   testCases: [stack],
-  // The boot script is an asset: a change to it changes what instances run, so it must show as CHANGED.
+  // The boot script, the handlers and the images are assets: a change to one changes what runs, so
+  // it must show as CHANGED (their hashes are in the template).
   diffAssets: true,
+  // The snapshot keeps the templates and asset hashes, not copies of the assets (bundled handlers,
+  // the images' build contexts: megabytes that change with every source change). A real run then
+  // deploys the current version only, without first deploying the snapshot's to update it.
+  stackUpdateWorkflow: false,
   // The data bucket and image repositories are retained on delete (RETAIN policies): remove them by hand.
   cdkCommandOptions: { destroy: { args: { force: true } } },
 });

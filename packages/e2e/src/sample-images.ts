@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { IgnoreMode } from 'aws-cdk-lib';
+import type * as ecrAssets from 'aws-cdk-lib/aws-ecr-assets';
+
+/**
+ * The build contexts of the two sample images, as `cdk deploy` builds them from the samples' own
+ * Dockerfiles (`NomadImage`, a `DockerImageAsset`). Each context holds only what its Dockerfile
+ * reads: the staged copy in the cloud assembly stays small, and the asset hash (the image's tag)
+ * changes only when the image's inputs do.
+ */
+
+/** The root of this repository (the trainer's Dockerfile builds from it): `src/` or `lib/` -> packages/e2e -> packages -> root. */
+export const WORKSPACE_ROOT = join(__dirname, '..', '..', '..');
+
+/** A build context: a directory, the Dockerfile in it, and what is left out. */
+export interface ImageBuildContext {
+  readonly directory: string;
+  readonly buildOptions: Omit<ecrAssets.DockerImageAssetOptions, 'platform'>;
+}
+
+/**
+ * `@org/hello-world-app`: its Dockerfile installs the package's npm tarball (`dist/image/*.tgz`,
+ * what `npm install @org/hello-world-app` would get), so the context is the Dockerfile, its
+ * .dockerignore and a fresh `npm pack` of the compiled package, in a directory of its own (npm's
+ * tarballs are reproducible: the same package gives the same bytes, and the same asset hash).
+ */
+export function helloWorldAppImageContext(): ImageBuildContext {
+  const packageDir = dirname(require.resolve('@org/hello-world-app/package.json'));
+  const directory = mkdtempSync(join(tmpdir(), 'hello-world-app-image-'));
+  mkdirSync(join(directory, 'dist', 'image'), { recursive: true });
+  for (const file of ['Dockerfile', '.dockerignore']) {
+    copyFileSync(join(packageDir, file), join(directory, file));
+  }
+  try {
+    execFileSync(
+      'npm',
+      ['pack', '--pack-destination', join(directory, 'dist', 'image'), '--ignore-scripts', '--silent'],
+      {
+        cwd: packageDir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        encoding: 'utf8',
+      },
+    );
+  } catch (error) {
+    throw new Error(
+      `Cannot pack @org/hello-world-app for its image (${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}). Build it first: npx nx run @org/hello-world-app:compile`,
+    );
+  }
+  return { directory, buildOptions: {} };
+}
+
+/**
+ * `@org/trainer`: its Dockerfile builds from the repository root (it compiles the trainer and
+ * `@org/jobspec-builder` from their sources). The context keeps the root manifests, every
+ * workspace's package.json (npm ci checks them) and the two packages' files; it leaves out what
+ * its Dockerfile.dockerignore leaves out (build output, node_modules), the other packages and the
+ * rest of the root.
+ */
+export function trainerImageContext(): ImageBuildContext {
+  const others = ['e2e', 'hello-world-app', 'nomad-constructs'];
+  return {
+    directory: WORKSPACE_ROOT,
+    buildOptions: {
+      file: 'packages/trainer/Dockerfile',
+      ignoreMode: IgnoreMode.DOCKER,
+      exclude: [
+        // The Dockerfile copies package.json, package-lock.json and packages/.
+        '*',
+        '!package.json',
+        '!package-lock.json',
+        '!packages',
+        // What packages/trainer/Dockerfile.dockerignore leaves out.
+        '**/node_modules',
+        'packages/*/lib',
+        '**/*.tsbuildinfo',
+        '**/*.tgz',
+        '**/coverage',
+        '**/.nx',
+        '**/cdk.out',
+        // Tests and benchmarks are not part of the image (its build compiles src/ and packs the package).
+        'packages/*/test',
+        'packages/*/bench',
+        // The other workspaces: their package.json only (npm ci checks it).
+        ...others.flatMap((name) => [`packages/${name}`, `!packages/${name}/package.json`]),
+      ],
+    },
+  };
+}
