@@ -3,6 +3,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Job, type JobProps } from '@org/jobspec-builder';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createCa } from '../../src/handlers/certificates';
 import { jobHandler } from '../../src/handlers/nomad-job';
 import { substitutionPlaceholder } from '../../src/job/job-contract';
 import { FakeNomadJobs } from './fake-nomad-jobs';
@@ -432,6 +433,16 @@ describe('Custom::NomadJob handler, through CDK provider framework, against a No
     expect(JSON.stringify(nomad.job('default', 'web')?.spec)).toContain(
       '"image":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/web@sha256:abc"',
     );
+  });
+
+  it('refuses servers whose certificate the cluster CA did not sign, and sends them no token', async () => {
+    const other = await createCa({ commonName: 'Another CA', validityDays: 30 });
+    secrets.values.set(CA, other.certificate);
+    const { response } = await run(request('Create', properties(serviceJob('nginx:1.27'))));
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/no answer from https:\/\/127\.0\.0\.1:\d+.*certificate/);
+    expect(nomad.requests).toEqual([]);
+    expectNoSecret(response);
   });
 
   it('fails with a clear reason when the deployer token has not been written yet', async () => {
