@@ -27,6 +27,9 @@ export function trainer(root: Root, jobspecBuilder: typescript.TypeScriptProject
       // Benchmark comparisons only: the numeric library the hand-written kernel is measured against, the other parser.
       'ml-matrix@6.15.1',
       'csv-parse@7.0.3',
+      // The load generator of hello-world-app's benchmark, for `bench:serve`.
+      'autocannon@9.0.0',
+      '@types/autocannon@7.12.7',
     ],
     bin: { trainer: 'lib/cli/main.js' },
     extraFiles: ['job'],
@@ -38,12 +41,17 @@ export function trainer(root: Root, jobspecBuilder: typescript.TypeScriptProject
   project.tsconfigDev.addInclude('../scripts/**/*.ts');
   project.addTask('bench', {
     description:
-      'Training rows/s, end-to-end time and peak RSS on a generated 1M-row CSV, beside scikit-learn (prints figures)',
+      'Default options beside scikit-learn on generated 150 / 100k / 1M-row CSVs: time, accuracy, peak RSS (prints figures)',
     // The trainer runs compiled, as its executable does.
     steps: [{ spawn: 'compile' }, { exec: 'tsx bench/bench.ts', receiveArgs: true }],
   });
+  project.addTask('bench:serve', {
+    description: 'trainer serve under autocannon: single-row p99 at 50 connections, batch rows/s (prints figures)',
+    steps: [{ spawn: 'compile' }, { exec: 'tsx bench/serve.bench.ts' }],
+  });
   project.addTask('render-job', {
-    description: 'Render the Nomad job to job/trainer.nomad.hcl and job/trainer.nomad.json (committed build outputs)',
+    description:
+      'Render the Nomad jobs (trainer, trainer-serve, trainer-pipeline) to job/*.nomad.hcl and job/*.nomad.json (committed build outputs)',
     exec: 'tsx scripts/render-job.ts',
   });
   return project;

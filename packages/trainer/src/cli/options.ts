@@ -257,3 +257,52 @@ export const OPTIMIZE_OPTIONS = { ...trainingOptions, trials, validationSplit, r
 export const EVALUATE_OPTIONS = { model: modelLocation, data, out: reportOut, badRows };
 
 export const PREDICT_OPTIONS = { model: modelLocation, data, out: predictionsOut, badRows };
+
+export const servePort = {
+  flag: 'port',
+  env: 'PORT',
+  schema: integer(0, 65_535),
+  description: 'port of the HTTP service (0 picks one)',
+  defaultText: '8080',
+} satisfies OptionSpec<number>;
+
+export const serveHost = {
+  flag: 'host',
+  env: 'HOST',
+  schema: text,
+  description: 'address the service listens on',
+  defaultText: '0.0.0.0',
+} satisfies OptionSpec<string>;
+
+export const reloadInterval = {
+  flag: 'reload-interval',
+  env: 'RELOAD_INTERVAL_SECONDS',
+  schema: decimal('a number of seconds from 0 (never) to 86400', (value) => value >= 0 && value <= 86_400),
+  description: 'how often to look for a new latest run (SIGHUP looks at once)',
+  defaultText: '10',
+} satisfies OptionSpec<number>;
+
+export const drainSeconds = {
+  flag: 'drain-seconds',
+  env: 'DRAIN_SECONDS',
+  schema: decimal('a number of seconds from 0 to 300', (value) => value >= 0 && value <= 300),
+  description: 'after SIGTERM, keep answering (with /ready 503) this long before closing',
+  defaultText: '5',
+} satisfies OptionSpec<number>;
+
+export const maxBodyBytes = {
+  flag: 'max-body-bytes',
+  env: 'MAX_BODY_BYTES',
+  schema: integer(1024, 1 << 30),
+  description: 'largest request body; larger gets 413',
+  defaultText: '1048576',
+} satisfies OptionSpec<number>;
+
+export const SERVE_OPTIONS = {
+  model: modelLocation,
+  port: servePort,
+  host: serveHost,
+  reloadInterval,
+  drainSeconds,
+  maxBodyBytes,
+};

@@ -8,11 +8,12 @@ import { DEFAULT_DATA } from '../data/data-source';
 import { TrainerError } from '../errors';
 import { createLogger, type Logger } from '../observability/logger';
 import type { TerminalStream } from '../observability/progress-bar';
+import { startPredictionService } from '../serve/prediction-service';
 import { storageError } from '../storage/local-store';
 import type { StorageOptions } from '../storage/stores';
 import type { Hyperparameters } from '../training/hyperparameters';
 import { describeOptions, type OptionSpecs, resolveOptions } from './option-spec';
-import { EVALUATE_OPTIONS, OPTIMIZE_OPTIONS, PREDICT_OPTIONS, TRAIN_OPTIONS } from './options';
+import { EVALUATE_OPTIONS, OPTIMIZE_OPTIONS, PREDICT_OPTIONS, SERVE_OPTIONS, TRAIN_OPTIONS } from './options';
 
 /** Exit codes: 2 is a usage error (a bad flag or variable), 130 a run stopped by a signal after its checkpoint. */
 export const EXIT = { ok: 0, failure: 1, usage: 2, interrupted: 130 } as const;
@@ -133,6 +134,45 @@ const COMMANDS: Record<string, Command> = {
         },
         { logger, env: io.env, storage: io.storage },
       );
+    },
+  },
+  serve: {
+    summary: 'answer predictions over HTTP with the latest model, reloading when a new run completes',
+    usage: 'trainer serve --model <dir|s3://bucket/prefix> [--port 8080] [--reload-interval 10] [--drain-seconds 5]',
+    options: SERVE_OPTIONS,
+    async run(args, io, logger) {
+      const o = resolveOptions(SERVE_OPTIONS, args, io.env);
+      // SIGHUP: look for a new model now (after a deployment, or from a test) without waiting for the interval.
+      // Listened to before the service says it is serving, so that no SIGHUP can find the default action (exit).
+      let service: Awaited<ReturnType<typeof startPredictionService>> | undefined;
+      let hangupBeforeStart = false;
+      const onHangup = () => {
+        if (service) void service.checkForNewModel();
+        else hangupBeforeStart = true;
+      };
+      process.on('SIGHUP', onHangup);
+      try {
+        service = await startPredictionService(
+          {
+            model: required(o.model, 'model', 'MODEL_LOCATION'),
+            port: o.port,
+            host: o.host,
+            reloadIntervalSeconds: o.reloadInterval,
+            drainSeconds: o.drainSeconds,
+            maxBodyBytes: o.maxBodyBytes,
+          },
+          { logger, env: io.env, storage: io.storage },
+        );
+        if (hangupBeforeStart) void service.checkForNewModel();
+        await new Promise<void>((resolve) => {
+          if (!io.signal || io.signal.aborted) return resolve();
+          io.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        await service.shutdown();
+      } finally {
+        process.off('SIGHUP', onHangup);
+      }
+      return { runId: service.runId, port: service.port, stopped: true };
     },
   },
 };
