@@ -22,11 +22,6 @@ export interface IsCompleteResult {
   readonly Data?: Readonly<Record<string, string>>;
 }
 
-/** An `isComplete` request: CloudFormation's request, the physical ID and the state `onEvent` returned. */
-export type IsCompleteEvent<S> = CustomResourceEvent & { readonly PhysicalResourceId: string } & Readonly<
-    Record<string, unknown>
-  > & { readonly state: S };
-
 /**
  * One Lambda entry point for both calls: the framework sends `isComplete` the request merged with
  * `onEvent`'s result, so the state key tells them apart.
