@@ -34,6 +34,19 @@ export class HclObjectLiteral {
 }
 
 /**
+ * An attribute whose value is an input variable (`image = var.image`) or a string made of text and variables
+ * (`"${var.name}-web"`): the value, and the TypeScript expression that gives it from the imported job's `vars`,
+ * so `jobspec import` writes the variable instead of its value.
+ */
+export class HclVariableValue {
+  constructor(
+    readonly value: unknown,
+    readonly typescript: string,
+    readonly variables: readonly string[],
+  ) {}
+}
+
+/**
  * The blocks of one type in an evaluated body, in source order. The importer
  * builds these (hcl2json's objects keyed by label lose the order), so that a
  * block is never mistaken for an attribute holding a list of objects.
@@ -55,6 +68,8 @@ export interface DecodeOptions {
   readonly filename?: string;
   /** Filled with where each decoded field was written, by model path. @default - not recorded */
   readonly positions?: Map<string, SourcePosition>;
+  /** Filled with the fields given by input variables (see HclVariableValue), by model path. @default - not recorded */
+  readonly variables?: Map<string, HclVariableValue>;
 }
 
 /**
@@ -143,7 +158,8 @@ function isObject(value: unknown): value is HclJsonBody {
     value !== null &&
     !Array.isArray(value) &&
     !(value instanceof HclBlocks) &&
-    !(value instanceof HclObjectLiteral)
+    !(value instanceof HclObjectLiteral) &&
+    !(value instanceof HclVariableValue)
   );
 }
 
@@ -172,7 +188,11 @@ class Decoder {
     const blockAt = block?.line !== undefined ? { line: block.line, column: block.column ?? 1 } : undefined;
     let body = input;
     if (this.options.strings === 'evaluated' && struct.hooks.fromHcl) {
-      const read = struct.hooks.fromHcl(input);
+      // The compact forms move values between attributes: they are written as values, not as variables.
+      const values = Object.fromEntries(
+        Object.entries(input).map(([k, v]) => [k, v instanceof HclVariableValue ? v.value : v]),
+      );
+      const read = struct.hooks.fromHcl(values);
       body = read.body;
       for (const problem of read.problems ?? []) {
         this.issue(
@@ -226,7 +246,8 @@ class Decoder {
     return this.options.strings !== 'evaluated' && Array.isArray(value) && value.length > 0 && value.every(isObject);
   }
 
-  private field(field: Field, value: unknown, path: string, at: SourcePosition | undefined): unknown {
+  private field(field: Field, given: unknown, path: string, at: SourcePosition | undefined): unknown {
+    const value = this.unwrap(given, path);
     const type = field.type;
     const wrong = (expected: string) => {
       this.issue('invalid-type', path, `expected ${expected}, received ${describeInput(value)}`, at);
@@ -289,7 +310,7 @@ class Decoder {
           if (type.kind === 'stringListMap') {
             out[key] = Array.isArray(item) ? item.map((x) => this.scalarText(x)) : [this.scalarText(item)];
           } else {
-            const text = this.scalarText(item);
+            const text = this.scalarText(this.unwrap(item, joinPath(path, key)));
             if (text === undefined) {
               this.issue('invalid-type', joinPath(path, key), `expected a string, received ${describeInput(item)}`, at);
               continue;
@@ -300,7 +321,7 @@ class Decoder {
         return out;
       }
       case 'freeform': {
-        const map = this.freeformValue(value);
+        const map = this.freeformValue(value, path);
         return map ?? wrong(`a ${field.hcl} block`);
       }
       case 'struct': {
@@ -381,14 +402,23 @@ class Decoder {
    * Driver `config`, scaling `policy`, proxy `config`: the body as Nomad reads a schema-less block
    * (jobspec2/hclutil/blockattrs.go `BlocksAsAttrs`).
    */
-  private freeformValue(value: unknown): HclJsonBody | undefined {
+  private freeformValue(value: unknown, path: string): HclJsonBody | undefined {
     if (value instanceof HclBlocks) {
-      return Object.assign({}, ...value.items.map((item) => this.json(item.body) as HclJsonBody));
+      return Object.assign({}, ...value.items.map((item) => this.json(item.body, path) as HclJsonBody));
     }
-    if (value instanceof HclObjectLiteral) return this.json(value.value) as HclJsonBody;
-    if (Array.isArray(value) && value.every(isObject)) return this.json(Object.assign({}, ...value)) as HclJsonBody;
-    if (isObject(value)) return this.json(value) as HclJsonBody;
+    if (value instanceof HclObjectLiteral) return this.json(value.value, path) as HclJsonBody;
+    if (Array.isArray(value) && value.every(isObject)) {
+      return this.json(Object.assign({}, ...value), path) as HclJsonBody;
+    }
+    if (isObject(value)) return this.json(value, path) as HclJsonBody;
     return undefined;
+  }
+
+  /** The value of an attribute given by variables, recorded by path. */
+  private unwrap(value: unknown, path: string): unknown {
+    if (!(value instanceof HclVariableValue)) return value;
+    this.options.variables?.set(path, value);
+    return value.value;
   }
 
   /** A string, or a number or bool as its text (HCL converts them); `undefined` for anything else. */
@@ -417,16 +447,25 @@ class Decoder {
    * (`check "cpu" { ... }` -> `"check": [{"cpu": [{...}]}]`), and an attribute written as an object constructor
    * becomes a list of that one object (`attrExpr`).
    */
-  json(value: unknown): unknown {
+  json(given: unknown, path = ''): unknown {
+    const value = this.unwrap(given, path);
     if (typeof value === 'string') return this.string(value);
     if (value instanceof HclBlocks) {
-      return value.items.map((item) =>
-        item.labels.reduceRight<unknown>((inner, label) => ({ [label]: [inner] }), this.json(item.body)),
+      return value.items.map((item, i) =>
+        item.labels.reduceRight<unknown>(
+          (inner, label) => ({ [label]: [inner] }),
+          this.json(
+            item.body,
+            item.labels.reduce((at, label) => joinPath(joinPath(at, label), 0), joinPath(path, i)),
+          ),
+        ),
       );
     }
-    if (value instanceof HclObjectLiteral) return [this.json(value.value)];
-    if (Array.isArray(value)) return value.map((item) => this.json(item));
-    if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.json(v)]));
+    if (value instanceof HclObjectLiteral) return [this.json(value.value, joinPath(path, 0))];
+    if (Array.isArray(value)) return value.map((item, i) => this.json(item, joinPath(path, i)));
+    if (isObject(value)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.json(v, joinPath(path, k))]));
+    }
     return value;
   }
 }
@@ -446,5 +485,6 @@ function attributeNames(struct: AnyStruct): string[] {
 function describeInput(value: unknown): string {
   if (value instanceof HclBlocks) return `${value.items.length} block${value.items.length === 1 ? '' : 's'}`;
   if (value instanceof HclObjectLiteral) return JSON.stringify(value.value);
+  if (value instanceof HclVariableValue) return describeInput(value.value);
   return JSON.stringify(value) ?? String(value);
 }

@@ -9,7 +9,7 @@ import { attachSource, hclPathOf } from '../validate/locate';
 import { Duration } from '../values';
 import { keyedSource, type SourceBlock, type SourceBody, type SourcePosition, scanBlocks } from './block-order';
 import { entries, evaluate, HclEvaluationError, type Scope, withNames } from './evaluate';
-import { HclSyntaxError, parseTemplate } from './expression';
+import { HclSyntaxError, parseTemplate, type TemplatePart } from './expression';
 import { type HclData, HclFunctionError } from './functions';
 import {
   decodeHclBodyLeniently,
@@ -17,6 +17,7 @@ import {
   HclBlocks,
   type HclJsonBody,
   HclObjectLiteral,
+  HclVariableValue,
   hasTemplateSequence,
   unescapeTemplate,
 } from './hcl-json';
@@ -311,10 +312,12 @@ class Importer {
     if (this.issues.length > 0) return { issues: this.issues };
 
     // `id = "..."` in the body overrides the label (jobspec2 normalizeJob keeps a set ID).
-    const { vault, id: idAttribute, ...jobBody } = moveGroupVaults(hoistTopLevelTasks(body));
+    const { vault, id: idGiven, ...jobBody } = moveGroupVaults(hoistTopLevelTasks(body));
+    const idAttribute = idGiven instanceof HclVariableValue ? idGiven.value : idGiven;
     const jobId = typeof idAttribute === 'string' ? idAttribute : id;
     const positions = new Map<string, SourcePosition>();
-    const decodeOptions = { strings: 'evaluated' as const, filename: this.filename, positions };
+    const references = new Map<string, HclVariableValue>();
+    const decodeOptions = { strings: 'evaluated' as const, filename: this.filename, positions, variables: references };
     const decoded = decodeHclBodyLeniently(S.Job, jobBody, '', decodeOptions, {
       line: sourceBlock.line,
       column: sourceBlock.column,
@@ -337,7 +340,12 @@ class Importer {
       jobVault = decodedVault.props;
     }
     const job = new Job(applyParserDefaults({ id: jobId, ...decoded.props }, jobVault) as unknown as JobProps);
-    attachSource(job, { filename: this.filename, id: jobId, positions });
+    attachSource(job, {
+      filename: this.filename,
+      id: jobId,
+      positions,
+      variables: { values: this.scope.variables.get('var') as Record<string, HclData>, references },
+    });
     return { job, issues: this.issues };
   }
 
@@ -374,10 +382,13 @@ class Importer {
       if (blockTypes.has(key)) continue;
       const evaluated = this.evaluateValue(value, scope, `${path}.${key}`, source?.attributes.get(key));
       const objectLiteral = value !== null && typeof value === 'object' && !Array.isArray(value);
+      const fromVariables = typeof value === 'string' && evaluated !== null ? variableExpression(value) : undefined;
       out[key] =
         objectLiteral && evaluated && typeof evaluated === 'object' && !Array.isArray(evaluated)
           ? new HclObjectLiteral(evaluated as Readonly<Record<string, HclData>>)
-          : evaluated;
+          : fromVariables
+            ? new HclVariableValue(evaluated, fromVariables.typescript, fromVariables.variables)
+            : evaluated;
     }
     if (!source) return out;
 
@@ -497,6 +508,48 @@ class Importer {
   }
 }
 
+/**
+ * The TypeScript for an attribute written with input variables only: `var.image` is `vars.image`, and
+ * `"${var.name}-web"` the template literal `` `${vars.name}-web` ``. Anything else (functions, locals, other
+ * expressions) is written as its value.
+ */
+function variableExpression(raw: string): { typescript: string; variables: string[] } | undefined {
+  if (!hasTemplateSequence(raw)) return undefined;
+  let parts: readonly TemplatePart[];
+  try {
+    const expr = parseTemplate(raw);
+    if (expr.kind !== 'template') return undefined;
+    parts = expr.parts;
+  } catch {
+    return undefined;
+  }
+  const variables: string[] = [];
+  let literal = '';
+  for (const part of parts) {
+    if (part.kind === 'text') {
+      literal += part.text.replace(/[\\`]/g, (c) => `\\${c}`).replace(/\$\{/g, '\\${');
+      continue;
+    }
+    if (part.kind !== 'interpolation') return undefined;
+    const expr = part.expr;
+    const [step] = expr.kind === 'traversal' ? expr.steps : [];
+    if (expr.kind !== 'traversal' || expr.root !== 'var' || expr.steps.length !== 1 || step?.kind !== 'attr') {
+      return undefined;
+    }
+    variables.push(step.name);
+    literal += `\${${varsAccess(step.name)}}`;
+  }
+  if (variables.length === 0) return undefined;
+  const [only] = parts;
+  const typescript =
+    parts.length === 1 && only?.kind === 'interpolation' ? varsAccess(variables[0] as string) : `\`${literal}\``;
+  return { typescript, variables };
+}
+
+function varsAccess(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `vars.${name}` : `vars[${JSON.stringify(name)}]`;
+}
+
 function asBodies(value: unknown): HclJsonBody[] {
   if (Array.isArray(value))
     return value.filter((v): v is HclJsonBody => !!v && typeof v === 'object' && !Array.isArray(v));
@@ -548,7 +601,7 @@ type Props = Record<string, unknown>;
  * script defaults, vault defaults, and a job-level `vault` block copied to
  * every task without its own.
  */
-function applyParserDefaults(job: Props, jobVault: Props | undefined): Props {
+export function applyParserDefaults(job: Props, jobVault: Props | undefined): Props {
   const vaultDefaults = (vault: Props): Props => ({
     ...vault,
     env: vault.env ?? true,

@@ -9,6 +9,11 @@ export interface JobSource {
   readonly id: string;
   /** Where each field was written, by model path (`groups[web].tasks[app].templates[0].changeSignal`). */
   readonly positions: ReadonlyMap<string, { readonly line: number; readonly column: number }>;
+  /** The input variables, and the fields written with them, for `jobspec import`. */
+  readonly variables?: {
+    readonly values: Readonly<Record<string, unknown>>;
+    readonly references: ReadonlyMap<string, { readonly typescript: string; readonly variables: readonly string[] }>;
+  };
 }
 
 const sources = new WeakMap<object, JobSource>();

@@ -204,8 +204,12 @@ describe('jobspec import', () => {
     const file = write('web.nomad.hcl', WEB);
     const { code, stdout } = await jobspec(['import', file]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/^import \{ Job, Size \} from '@org\/jobspec-builder';\n\nexport const web = new Job\(\{/);
-    expect(stdout).toContain("image: 'nginx:1.27'");
+    // Variables stay variables: a constant at the top with the values the job was imported with.
+    expect(stdout).toMatch(
+      /^import \{ Job, Size \} from '@org\/jobspec-builder';\n\n\/\*\* .*\*\/\nconst vars = \{\n {2}image: 'nginx:1.27',\n\};\n\nexport const web = new Job\(\{/,
+    );
+    expect(stdout).toContain('image: vars.image,');
+    expect(stdout).not.toContain('"');
     expect(stdout).toContain('memory: Size.mebibytes(64)');
   });
 });

@@ -466,3 +466,40 @@ describe('inputs the CLI cannot read', () => {
     expect(stderr).toContain('Usage: jobspec <command>');
   });
 });
+
+describe('jobspec import output', () => {
+  it('keeps variables as variables, leaves out what Nomad fills in, and uses one quote style', async () => {
+    const file = write(
+      'imp.nomad.hcl',
+      `variable "env" {
+  type    = string
+  default = "prod"
+}
+job "web" {
+  group "web" {
+    task "app" {
+      driver = "docker"
+      config {
+        image = "nginx:\${var.env}"
+      }
+      template {
+        data        = "x"
+        destination = "local/x"
+      }
+    }
+  }
+  meta {
+    env = var.env
+  }
+}
+`,
+    );
+    const { code, stdout } = await cli(['import', file]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("const vars = {\n  env: 'prod',\n};");
+    expect(stdout).toContain('image: `nginx:${vars.env}`,');
+    expect(stdout).toContain('env: vars.env,');
+    expect(stdout).not.toMatch(/changeMode|perms|splay|errorOnMissingKey/);
+    expect(stdout).not.toContain('"');
+  });
+});
