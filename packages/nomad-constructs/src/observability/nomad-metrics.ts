@@ -29,6 +29,15 @@ export const SERVER_METRICS = {
   activeHeartbeats: 'nomad_nomad_heartbeat_active',
   /** Elections started by a server becoming a candidate (a counter, published as increments). */
   leaderElections: 'nomad_raft_state_candidate',
+  /**
+   * Evaluations ready to be scheduled. Only the leader's evaluation broker reports it, so its sample
+   * count per minute says whether the cluster has a leader.
+   */
+  readyEvaluations: 'nomad_nomad_broker_total_ready',
+  /** Goroutines of each server. Every server reports it, so its sample count per minute is the servers reporting. */
+  goroutines: 'nomad_runtime_num_goroutines',
+  /** Failed allocations of each job (the leader's job summaries; summed over jobs). */
+  failedAllocations: 'nomad_nomad_job_summary_failed',
 } as const;
 
 /** Client (node) metrics published to CloudWatch, per node pool. */
