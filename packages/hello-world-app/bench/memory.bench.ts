@@ -4,13 +4,17 @@ import { APP_COMMAND, APP_ENV, cpuSeconds, median, memoryMiB, start, stop } from
 // `npx projen bench:memory`: the app's resident memory under sustained load. The app runs as the image runs it;
 // autocannon (in this process) sends GET / at a fixed rate over keep-alive connections for a minute, and the
 // app's RSS is read from /proc every second. Prints figures; asserts nothing.
+// BENCH_RATE, BENCH_CONNECTIONS, BENCH_SECONDS and BENCH_NODE_FLAGS change the load and the node flags.
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+/** Node flags instead of the image's, to compare (e.g. BENCH_NODE_FLAGS='--max-semi-space-size=2'). */
+const NODE_FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 const RATE = Number(process.env.BENCH_RATE ?? 5500);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 
 async function main(): Promise<void> {
-  const app = await start(APP_COMMAND, '/ready', APP_ENV);
+  const command = NODE_FLAGS ? [...NODE_FLAGS, ...APP_COMMAND.filter((arg) => !arg.startsWith('--'))] : APP_COMMAND;
+  const app = await start(command, '/ready', APP_ENV);
   const pid = app.child.pid as number;
   const samples: number[] = [];
   const sampler = setInterval(() => samples.push(memoryMiB(pid).rss), 1000);
@@ -31,7 +35,9 @@ async function main(): Promise<void> {
   const last = median(samples.slice(-third));
   const requests = result.requests.total;
   console.log(
-    `GET / at ${RATE} req/s over ${CONNECTIONS} keep-alive connections for ${SECONDS} s; node ${process.version}\n`,
+    `GET / at ${RATE} req/s over ${CONNECTIONS} keep-alive connections for ${SECONDS} s; node ${process.version} ${command
+      .filter((arg) => arg.startsWith('--'))
+      .join(' ')}\n`,
   );
   console.log(`served:            ${(requests / result.duration).toFixed(0)} req/s, p99 ${result.latency.p99} ms`);
   console.log(`failures:          ${result.errors + result.timeouts + result.non2xx}`);

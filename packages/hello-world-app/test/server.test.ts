@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { type AddressInfo, connect } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
 import { Lifecycle } from '../src/lifecycle';
@@ -163,6 +163,28 @@ describe('hello-world server', () => {
       const answer = Buffer.concat(received).toString('latin1');
       expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n[\s\S]*\r\nconnection: close\r\n/i);
       expect(answer).toContain('"message":"the request body exceeds 1024 bytes"');
+    });
+
+    it('closes the connection after a 413 once its client has sent nothing for a while', async () => {
+      const serverSide = new Promise<Socket>((resolve) => app.server.once('connection', resolve));
+      // A client that sends its whole body, keeps its side open after the answer, and goes silent: nothing but the
+      // server's own limit would ever close this connection.
+      const socket = connect({ port: app.port, host: '127.0.0.1', allowHalfOpen: true });
+      socket.on('error', () => undefined);
+      socket.write(
+        `POST / HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n${'c'.repeat(2000)}\r\n0\r\n\r\n`,
+      );
+      const answer = await new Promise<string>((resolve) => {
+        const received: Buffer[] = [];
+        socket.on('data', (chunk) => received.push(chunk));
+        socket.once('end', () => resolve(Buffer.concat(received).toString('latin1')));
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 413 Payload Too Large\r\n/);
+      // The server has ended its side; it lets go of the connection after LINGER_IDLE_TIMEOUT_MS without data.
+      const server = await serverSide;
+      await new Promise((resolve) => (server.closed ? resolve(undefined) : server.once('close', resolve)));
+      expect(server.destroyed).toBe(true);
+      socket.destroy();
     });
 
     it('accepts a chunked body within the limit', async () => {
