@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { Job, JobspecError, Size } from '../src';
+import { typeCheck } from './support/typecheck';
 
 const PACKAGE_DIR = join(__dirname, '..');
 
@@ -53,36 +53,7 @@ describe('README examples', () => {
   });
 
   it('compile against the package as users import it', () => {
-    const options: ts.CompilerOptions = {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      skipLibCheck: true,
-      types: ['node'],
-      baseUrl: PACKAGE_DIR,
-      paths: {
-        '@org/jobspec-builder': ['src/index.ts'],
-        '@org/jobspec-builder/hcl': ['src/hcl/index.ts'],
-      },
-    };
-    const files = new Map(snippets.map((s) => [join(PACKAGE_DIR, 'test', s.name), s.code]));
-    const host = ts.createCompilerHost(options);
-    const readFile = host.readFile.bind(host);
-    host.readFile = (file) => files.get(file) ?? readFile(file);
-    const fileExists = host.fileExists.bind(host);
-    host.fileExists = (file) => files.has(file) || fileExists(file);
-    const program = ts.createProgram([...files.keys()], options, host);
-    const diagnostics = ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => d.file === undefined || files.has(d.file.fileName))
-      .map((d) => {
-        const where = d.file
-          ? `${d.file.fileName.split('/').pop()}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
-          : '';
-        return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-      });
+    const diagnostics = typeCheck(new Map(snippets.map((s) => [s.name, s.code])));
     expect(diagnostics).toEqual([]);
   });
 });

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import * as cdk from 'aws-cdk-lib';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { Duration, dockerService, Job, Size } from '../../src';
+import { typeCheck } from '../support/typecheck';
 
 // In a CDK app `Duration` and `Size` usually come from aws-cdk-lib: where this library takes its own, it takes
 // aws-cdk-lib's too, and converts them when the job is built.
@@ -72,29 +71,7 @@ export const job = new Job({
 });
 export const web = dockerService({ id: 'web', image: 'nginx', containerPort: 80, memory: Size.mebibytes(256), shutdownDelay: Duration.seconds(5) });
 `;
-    const packageDir = join(__dirname, '../..');
-    const file = join(packageDir, 'test', 'cdk-app.ts');
-    const options: ts.CompilerOptions = {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      skipLibCheck: true,
-      types: ['node'],
-      baseUrl: packageDir,
-      paths: { '@org/jobspec-builder': ['src/index.ts'] },
-    };
-    const host = ts.createCompilerHost(options);
-    const readFile = host.readFile.bind(host);
-    const fileExists = host.fileExists.bind(host);
-    host.readFile = (f) => (f === file ? source : readFile(f));
-    host.fileExists = (f) => f === file || fileExists(f);
-    const program = ts.createProgram([file], options, host);
-    const diagnostics = ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => d.file?.fileName === file)
-      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+    const diagnostics = typeCheck(new Map([['cdk-app.ts', source]]));
     expect(diagnostics).toEqual([]);
   });
 });

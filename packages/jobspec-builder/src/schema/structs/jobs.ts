@@ -1,7 +1,7 @@
 import { field, struct, t } from '../dsl';
 import { periodicHooks } from '../hooks';
 import { Constraint } from './constraint';
-import { Affinity, MigrateStrategy, ReschedulePolicy, Spread, TaskGroup } from './tasks';
+import { Affinity, MigrateStrategy, ReschedulePolicy, Spread, TaskGroup } from './task-groups';
 
 // The job structs of Nomad's api/jobs.go, in its order.
 

@@ -1,7 +1,7 @@
 import { field, struct, t } from '../dsl';
 import { networkHooks } from '../hooks';
 import { Constraint } from './constraint';
-import { Affinity } from './tasks';
+import { Affinity } from './task-groups';
 
 // The job structs of Nomad's api/resources.go, in its order.
 
