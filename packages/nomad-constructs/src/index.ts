@@ -20,6 +20,7 @@ export { ImageScanSeverity, NomadImage, type NomadImageProps } from './image/nom
 export type { NomadJobAttributes } from './job/job-contract';
 export { NomadJob, type NomadJobProps } from './job/nomad-job';
 export { NomadJobDeployer } from './job/nomad-job-deployer';
+export * from './observability';
 export { AsyncProvider, type AsyncProviderProps } from './provider/async-provider';
 export {
   type AclPolicy,
