@@ -158,14 +158,26 @@ const POINTER_ZERO_IS_UNSET: Readonly<Record<string, readonly string[]>> = {
  */
 function withoutGoZeros(struct: AnyStruct, input: Readonly<ApiObject>): ApiObject {
   const api: ApiObject = { ...input };
-  for (const key of [...(GO_VALUE_FIELDS[struct.name] ?? []), ...(POINTER_ZERO_IS_UNSET[struct.name] ?? [])]) {
-    if (isGoZero(api[key])) delete api[key];
-  }
-  for (const [, field] of struct.entries) {
-    if (field.type.kind === 'enum' && api[field.api] === '') delete api[field.api];
-  }
+  const { zeroIsUnset, enums } = zeroRules(struct);
+  for (const key of zeroIsUnset) if (isGoZero(api[key])) delete api[key];
+  for (const key of enums) if (api[key] === '') delete api[key];
   if (struct.name === 'ReschedulePolicy' && api.DelayFunction === 'constant' && api.MaxDelay === 0) delete api.MaxDelay;
   return api;
+}
+
+const rulesByStruct = new WeakMap<AnyStruct, { zeroIsUnset: readonly string[]; enums: readonly string[] }>();
+
+/** The API keys of a struct where a zero or an empty enum is unset, computed once per struct. */
+function zeroRules(struct: AnyStruct): { zeroIsUnset: readonly string[]; enums: readonly string[] } {
+  let rules = rulesByStruct.get(struct);
+  if (!rules) {
+    rules = {
+      zeroIsUnset: [...(GO_VALUE_FIELDS[struct.name] ?? []), ...(POINTER_ZERO_IS_UNSET[struct.name] ?? [])],
+      enums: struct.entries.filter(([, field]) => field.type.kind === 'enum').map(([, field]) => field.api),
+    };
+    rulesByStruct.set(struct, rules);
+  }
+  return rules;
 }
 
 /**
