@@ -102,9 +102,13 @@ describe('Pushgateway', () => {
       { logger: silentLogger, env: {} },
     );
     const text = await (await fetch(`${url}/metrics`)).text();
-    const line = text.split('\n').find((l) => l.startsWith('trainer_epochs_completed{'));
+    // This run's group only: a Pushgateway may hold other groups (another process that found it on a port it
+    // thought free), and they must not be read as this run's.
+    const ofThisRun = (name: string) =>
+      text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes('run_id="pushed"'));
+    const line = ofThisRun('trainer_epochs_completed');
     expect(line).toMatch(/instance="",job="trainer",run_id="pushed"\} 4$/);
-    const accuracy = text.split('\n').find((l) => l.startsWith('trainer_test_accuracy{')) as string;
+    const accuracy = ofThisRun('trainer_test_accuracy') as string;
     expect(Number(accuracy.slice(accuracy.lastIndexOf(' ') + 1))).toBe(result.metrics.epochs.at(-1)?.testAccuracy);
   });
 
