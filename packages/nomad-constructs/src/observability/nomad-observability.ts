@@ -1,5 +1,5 @@
 import { Aws, CfnOutput, Duration, Size } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -259,6 +259,17 @@ export class NomadObservability extends Construct {
       });
       // The listener opens port 3000 from the load balancer's security group to the pool's instances
       // (CDK registers the Auto Scaling group's security groups as the target's connections).
+      cluster.monitoring?.addAlarm('GrafanaUnhealthy', {
+        metric: this.metricUnhealthyGrafana({ period: Duration.minutes(1) }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 10,
+        datapointsToAlarm: 10,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        summary: `An instance of the pool ${pool.nodePool} has failed Grafana's health check (${grafanaPath}/api/health) for 10 minutes`,
+        runbook:
+          'Run `nomad job status grafana` and `nomad alloc logs -job grafana grafana`: Grafana is not running (a failed deployment, a volume it cannot write, the admin password it could not read). The pool should have one instance: with more, the others fail this check by design.',
+      });
     }
     new CfnOutput(this, 'GrafanaUrl', {
       description:

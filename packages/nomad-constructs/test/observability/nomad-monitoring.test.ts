@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { describe, expect, it } from 'vitest';
-import { NomadCluster } from '../../src';
+import { type NomadClientPool, NomadCluster } from '../../src';
 import {
   CLIENT_METRICS,
   INSTANCE_METRICS,
@@ -14,27 +14,24 @@ import {
 import { NomadMonitoring, type NomadMonitoringOptions } from '../../src/observability/nomad-monitoring';
 import { cfnText, cfnValues, newStack } from '../helpers';
 
+/** A cluster with its monitoring (on by default), a pool with a minimum of 2 and a Spot pool with none. */
 function monitored(options: NomadMonitoringOptions & { ui?: boolean } = {}) {
   const { ui, ...monitoring } = options;
   const stack = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
+  const certificate = ui
+    ? acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:eu-west-1:123456789012:certificate/abc')
+    : undefined;
   const cluster = new NomadCluster(stack, 'Cluster', {
     clusterName: 'prod',
-    ui: ui
-      ? {
-          certificate: acm.Certificate.fromCertificateArn(
-            stack,
-            'Cert',
-            'arn:aws:acm:eu-west-1:123456789012:certificate/abc',
-          ),
-          accessLogs: false,
-        }
-      : undefined,
+    monitoring,
+    ui: certificate === undefined ? undefined : { certificate, accessLogs: false },
   });
   cluster.addClientPool('general', { minCapacity: 2, maxCapacity: 4 });
-  const watch = new NomadMonitoring(stack, 'Monitoring', { cluster, ...monitoring });
   cluster.addClientPool('spot', { onDemandPercentageAboveBaseCapacity: 0, minCapacity: 0, maxCapacity: 3 });
-  for (const pool of cluster.pools) watch.addClientPool(pool);
-  return { stack, cluster, monitoring: watch, template: Template.fromStack(stack) };
+  if (cluster.monitoring === undefined) throw new Error('monitoring is on by default');
+  // Adding a pool again changes nothing.
+  cluster.monitoring.addClientPool(cluster.pools[0] as NomadClientPool);
+  return { stack, cluster, monitoring: cluster.monitoring, template: Template.fromStack(stack) };
 }
 
 /** A CloudFormation value as text: references as `${Id}`, other intrinsics as `${Fn}` (enough for the dashboard body). */
@@ -226,8 +223,11 @@ describe('NomadMonitoring', () => {
   it('notifies a topic it is given, and creates none', () => {
     const stack = newStack();
     const topic = new sns.Topic(stack, 'Ops');
-    const cluster = new NomadCluster(stack, 'Cluster', { clusterName: 'prod' });
-    const watch = new NomadMonitoring(stack, 'Monitoring', { cluster, alarmTopic: topic, dashboard: false });
+    const cluster = new NomadCluster(stack, 'Cluster', {
+      clusterName: 'prod',
+      monitoring: { alarmTopic: topic, dashboard: false },
+    });
+    const watch = cluster.monitoring as NomadMonitoring;
     expect(watch.alarmTopic).toBe(topic);
     const t = Template.fromStack(stack);
     t.resourceCountIs('AWS::SNS::Topic', 1);
@@ -241,9 +241,27 @@ describe('NomadMonitoring', () => {
     ).toBe(true);
   });
 
+  it('is off with monitoring: false, and can be created on its own then', () => {
+    const stack = newStack();
+    const cluster = new NomadCluster(stack, 'Cluster', { clusterName: 'prod', monitoring: false });
+    expect(cluster.monitoring).toBeUndefined();
+    cluster.addClientPool('general', { minCapacity: 1 });
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    t.resourceCountIs('AWS::SNS::Topic', 0);
+
+    const other = newStack();
+    const unwatched = new NomadCluster(other, 'Cluster', { clusterName: 'prod', monitoring: false });
+    const pool = unwatched.addClientPool('general', { minCapacity: 1 });
+    const watch = new NomadMonitoring(other, 'Monitoring', { cluster: unwatched, dashboardName: 'ops' });
+    expect(watch.alarms.map((alarm) => alarm.alarm.node.id)).toContain(`${pool.node.id}BelowMinimum`);
+    Template.fromStack(other).hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'ops' });
+  });
+
   it('rejects an e-mail with a topic of yours, an address that is not one, and periods that are not whole minutes', () => {
     const stack = newStack();
-    const cluster = new NomadCluster(stack, 'Cluster', { clusterName: 'prod' });
+    const cluster = new NomadCluster(stack, 'Cluster', { clusterName: 'prod', monitoring: false });
     const topic = new sns.Topic(stack, 'Ops');
     expect(
       () => new NomadMonitoring(stack, 'A', { cluster, alarmTopic: topic, alarmEmail: 'ops@example.com' }),

@@ -117,6 +117,17 @@ describe('NomadObservability', () => {
     });
   });
 
+  it("alarms through the cluster's monitoring when Grafana fails its health check", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'UnHealthyHostCount',
+      Namespace: 'AWS/ApplicationELB',
+      AlarmDescription: Match.stringLikeRegexp(
+        "failed Grafana's health check .* Runbook: Run `nomad job status grafana`",
+      ),
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^ClusterMonitoringAlarmTopic') }],
+    });
+  });
+
   it('without a UI, is reached through a port forward to localhost:3000', () => {
     const { observability: local, template: t } = observed();
     expect(local.grafanaUrl).toBe('http://localhost:3000/grafana/');
