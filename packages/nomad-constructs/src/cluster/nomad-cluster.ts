@@ -14,6 +14,7 @@ import { GOSSIP_CONFIG_FILE, LOCAL_NOMAD_ADDR, TLS_CA_FILE, TLS_CERT_FILE, TLS_K
 import { bootstrapScriptPath, type UserDataFile } from '../boot/node-user-data';
 import { NomadError } from '../errors';
 import { NOMAD_LOG_FILE } from '../observability/cloudwatch-agent-config';
+import { NomadMonitoring, type NomadMonitoringOptions } from '../observability/nomad-monitoring';
 import { NomadAcl } from '../security/nomad-acl';
 import { createClusterKey, grantSecretRead, NomadClusterSecrets } from '../security/nomad-cluster-secrets';
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
@@ -159,6 +160,13 @@ export interface NomadClusterProps {
    * @default 0
    */
   readonly tlsGeneration?: number;
+  /**
+   * CloudWatch monitoring: a dashboard, and alarms with a runbook each that notify an SNS topic (see
+   * {@link NomadMonitoring}). `false` turns it off.
+   *
+   * @default - on: a dashboard, the alarms, and a new encrypted topic without subscriber
+   */
+  readonly monitoring?: NomadMonitoringOptions | false;
 }
 
 /**
@@ -212,6 +220,8 @@ export class NomadCluster extends NomadClusterBase {
   public readonly secrets: NomadClusterSecrets;
   /** The ACL bootstrap, policies and tokens. */
   public readonly acl: NomadAcl;
+  /** The CloudWatch dashboard, alarms and alarm topic, unless `monitoring` is `false`. */
+  public readonly monitoring?: NomadMonitoring;
   /** Nomad agent logs of every node (one stream per instance). */
   public readonly logGroup: logs.ILogGroup;
   /** Container stdout/stderr of the clients (Docker's json-file logs, one stream per instance). */
@@ -355,6 +365,9 @@ export class NomadCluster extends NomadClusterBase {
     }
     this.apiUrl = this.ui?.url ?? LOCAL_NOMAD_ADDR;
     this.addOutputs();
+    if (props.monitoring !== false) {
+      this.monitoring = new NomadMonitoring(this, 'Monitoring', { ...props.monitoring, cluster: this });
+    }
   }
 
   /** The ECR repositories the client pools may pull from. */
@@ -452,6 +465,7 @@ export class NomadCluster extends NomadClusterBase {
     this.clientPools.push(pool);
     this.launchTemplates.push(pool.launchTemplate);
     this.acl.addNodePool(pool.nodePool);
+    this.monitoring?.addClientPool(pool);
     for (const repository of this.pullRepositories) {
       repository.grantPull(pool);
     }
