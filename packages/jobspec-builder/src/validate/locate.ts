@@ -38,10 +38,37 @@ export function locateIssues(source: JobSource | undefined, issues: readonly Job
     const at = nearestPosition(source, issue.path);
     return {
       ...issue,
+      message: inHclWords(issue.message),
       hclPath: issue.hclPath ?? hclPathOf(issue.path, source.id),
       ...(issue.location === undefined && at ? { location: `${source.filename}:${at.line}:${at.column}` } : {}),
     };
   });
+}
+
+let hclNames: ReadonlyMap<string, string> | undefined;
+
+/** Field names in a message in HCL's words for a job read from HCL: `changeSignal` is `change_signal`. */
+function inHclWords(message: string): string {
+  hclNames ??= camelToHcl();
+  const names = hclNames;
+  return message.replace(/\b[a-z]+(?:[A-Z][a-z0-9]*)+\b/g, (word) => names.get(word) ?? word);
+}
+
+/** Every camelCase prop of the schema with its HCL name, where all structs agree on it. */
+function camelToHcl(): Map<string, string> {
+  const names = new Map<string, string>();
+  const conflicting = new Set<string>();
+  for (const struct of Object.values(S)) {
+    if (typeof struct !== 'object' || struct === null || !('fields' in struct)) continue;
+    for (const [prop, field] of (struct as AnyStruct).entries) {
+      if (!field.hcl || field.hcl === prop || !/[A-Z]/.test(prop)) continue;
+      const known = names.get(prop);
+      if (known !== undefined && known !== field.hcl) conflicting.add(prop);
+      names.set(prop, field.hcl);
+    }
+  }
+  for (const prop of conflicting) names.delete(prop);
+  return names;
 }
 
 function nearestPosition(source: JobSource, path: string): { line: number; column: number } | undefined {

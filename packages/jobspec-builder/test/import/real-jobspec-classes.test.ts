@@ -412,7 +412,7 @@ describe('every problem at once', () => {
       'all.nomad.hcl:12:9: job["web"].group["web"].task["app"].resources.memory: memory is below',
     );
     expect(stderr).toContain(
-      'all.nomad.hcl:14:7: job["web"].group["web"].task["app"].template[0].change_signal: changeMode "signal" needs',
+      'all.nomad.hcl:14:7: job["web"].group["web"].task["app"].template[0].change_signal: change_mode "signal" needs a change_signal',
     );
   });
 
