@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { IgnoreMode } from 'aws-cdk-lib';
@@ -53,39 +53,44 @@ export function helloWorldAppImageContext(): ImageBuildContext {
 }
 
 /**
- * `@org/trainer`: its Dockerfile builds from the repository root (it compiles the trainer and
- * `@org/jobspec-builder` from their sources). The context keeps the root manifests, every
- * workspace's package.json (npm ci checks them) and the two packages' files; it leaves out what
- * its Dockerfile.dockerignore leaves out (build output, node_modules), the other packages and the
- * rest of the root.
+ * `@org/trainer`: its Dockerfile builds from the repository root (`npm ci` of the two workspaces,
+ * `tsc --build` of their sources, `npm pack`). The context holds exactly what that reads: the root
+ * manifests, every workspace's package.json (npm ci checks them), and of the trainer and
+ * `@org/jobspec-builder` their manifest, tsconfig.json, src/ and what `npm pack` ships besides the
+ * compiled lib/ (the `files` of their package.json, README, LICENSE), plus the trainer's Dockerfile
+ * and docker/ scripts. Scratch files, tests and build output stay out, so the image's tag (the
+ * context's hash) changes only when the image would.
  */
 export function trainerImageContext(): ImageBuildContext {
-  const others = ['e2e', 'hello-world-app', 'nomad-constructs'];
   return {
     directory: WORKSPACE_ROOT,
     buildOptions: {
       file: 'packages/trainer/Dockerfile',
       ignoreMode: IgnoreMode.DOCKER,
       exclude: [
-        // The Dockerfile copies package.json, package-lock.json and packages/.
         '*',
         '!package.json',
         '!package-lock.json',
-        '!packages',
-        // What packages/trainer/Dockerfile.dockerignore leaves out.
+        '!packages/*/package.json',
+        ...packageSources('jobspec-builder'),
+        ...packageSources('trainer'),
+        '!packages/trainer/Dockerfile',
+        '!packages/trainer/Dockerfile.dockerignore',
+        '!packages/trainer/docker',
+        // What packages/trainer/Dockerfile.dockerignore leaves out, wherever it is.
         '**/node_modules',
-        'packages/*/lib',
         '**/*.tsbuildinfo',
         '**/*.tgz',
-        '**/coverage',
-        '**/.nx',
-        '**/cdk.out',
-        // Tests and benchmarks are not part of the image (its build compiles src/ and packs the package).
-        'packages/*/test',
-        'packages/*/bench',
-        // The other workspaces: their package.json only (npm ci checks it).
-        ...others.flatMap((name) => [`packages/${name}`, `!packages/${name}/package.json`]),
       ],
     },
   };
+}
+
+/** A workspace package's sources and the files `npm pack` ships besides lib/, as Docker ignore exceptions. */
+function packageSources(name: string): string[] {
+  const manifest = JSON.parse(readFileSync(join(WORKSPACE_ROOT, 'packages', name, 'package.json'), 'utf8')) as {
+    files?: string[];
+  };
+  const shipped = (manifest.files ?? []).filter((file) => !file.startsWith('!') && file !== 'lib');
+  return ['tsconfig.json', 'src', 'README.md', 'LICENSE', ...shipped].map((path) => `!packages/${name}/${path}`);
 }

@@ -226,6 +226,12 @@ describe('the sample images and jobs', () => {
       'trainer',
     ]);
     expect(readdirSync(join(summary.outdir, trainer?.directory ?? '', 'packages', 'e2e'))).toEqual(['package.json']);
+    const builder = readdirSync(join(summary.outdir, trainer?.directory ?? '', 'packages', 'jobspec-builder'));
+    expect(builder).toEqual(expect.arrayContaining(['package.json', 'tsconfig.json', 'src']));
+    // Nothing the build does not read: no tests, benchmarks, build output or scratch files at the package root.
+    expect(
+      builder.filter((entry) => ['test', 'bench', 'node_modules', 'lib'].includes(entry) || entry.endsWith('.ts')),
+    ).toEqual([]);
   });
 
   it('publishes them into the app repositories, scan-gated on CRITICAL findings, and the jobs run them by digest', () => {
