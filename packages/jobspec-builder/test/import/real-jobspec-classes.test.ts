@@ -278,6 +278,8 @@ describe('variable blocks', () => {
     expect(stdout).toContain('"Driver": "exec"');
     const validated = await cli(['validate', file, '--var-file', json]);
     expect(validated).toEqual({ code: 0, stdout: 'web: valid\n', stderr: '' });
+    const singleDash = await cli(['convert', file, '--to', 'api-json', '-var', 'driver=raw_exec']);
+    expect(singleDash.stdout).toContain('"Driver": "raw_exec"');
   });
 });
 
