@@ -126,6 +126,8 @@ export class NomadObservability extends Construct {
     ];
   }
 
+  /** The client pool Prometheus, the Pushgateway and Grafana run in. */
+  public readonly pool: NomadClientPool;
   /** The Prometheus job (Prometheus and the Pushgateway). */
   public readonly prometheusJob: NomadJob;
   /** The Grafana job. */
@@ -158,6 +160,7 @@ export class NomadObservability extends Construct {
         `expected a pool with the writable host volumes ${missing.map((name) => `"${name}"`).join(' and ')}, received the pool "${pool.nodePool}" without them. Create it with cluster.addClientPool('${pool.nodePool}', { hostVolumes: NomadObservability.hostVolumes() }).`,
       );
     }
+    this.pool = pool;
     const grafanaPath = props.grafanaPath ?? '/grafana';
 
     // Prometheus scrapes the agents directly; the tasks on every client reach the Pushgateway.
