@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { helloWorldJob } from '@org/hello-world-app/job';
-import { NomadCluster, NomadImage, NomadJob } from '@org/nomad-constructs';
+import { NomadCluster, NomadImage, NomadJob, NomadObservability, withPushgatewayUrl } from '@org/nomad-constructs';
 import { trainerJob } from '@org/trainer';
 import { App, type AppProps, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -40,7 +40,8 @@ export interface NomadReferenceStackProps extends StackProps {
 }
 
 /**
- * The reference deployment: a Nomad cluster (3 servers, an On-Demand and a Spot client pool),
+ * The reference deployment: a Nomad cluster (3 servers, an On-Demand and a Spot client pool, and
+ * an observability pool running Prometheus and Grafana) with its CloudWatch dashboard and alarms,
  * the two sample images built by `cdk deploy` and published into the app's ECR repositories, the
  * two sample jobs running on the cluster, and a bucket for training data and models.
  */
@@ -56,6 +57,8 @@ export class NomadReferenceStack extends Stack {
   public readonly images: Record<'helloWorldApp' | 'trainer', NomadImage>;
   /** The sample jobs: the hello-world service on the On-Demand pool, the trainer on the Spot pool. */
   public readonly jobs: Record<'helloWorld' | 'trainer', NomadJob>;
+  /** Prometheus (with a Pushgateway) and Grafana on the cluster's observability pool. */
+  public readonly observability: NomadObservability;
 
   public constructor(scope: Construct, id: string, props: NomadReferenceStackProps = {}) {
     super(scope, id, {
@@ -114,6 +117,8 @@ export class NomadReferenceStack extends Stack {
       dataBucket: this.dataBucket,
       // The people who watch the cluster get a read-only token (cluster.grantUiToken()).
       uiReadOnlyToken: true,
+      // The CloudWatch dashboard and alarms are on by default; `-c nomad:alarmEmail=ops@example.com` subscribes an address.
+      monitoring: { alarmEmail: alarmEmailFromContext(this) },
       ui:
         ui === undefined
           ? undefined
@@ -145,6 +150,13 @@ export class NomadReferenceStack extends Stack {
       minCapacity: 1,
       maxCapacity: 6,
       meta: { capacity: 'spot' },
+    });
+    // Prometheus, the Pushgateway and Grafana: one instance with their data on host volumes.
+    const observabilityPool = this.cluster.addClientPool('observability', {
+      instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
+      minCapacity: 1,
+      maxCapacity: 1,
+      hostVolumes: NomadObservability.hostVolumes(),
     });
 
     // The images, built for the pools' architecture, copied into the app's repositories and scanned
@@ -181,14 +193,23 @@ export class NomadReferenceStack extends Stack {
       // One training run per `nomad job dispatch`, on Spot capacity, writing models and metrics to the data bucket.
       trainer: new NomadJob(this, 'TrainerJob', {
         cluster: this.cluster,
-        job: trainerJob({
-          image: this.images.trainer.imageUri,
-          nodePool: 'spot',
-          outputLocation: `s3://${this.dataBucket.bucketName}/trainer`,
-          awsRegion: Aws.REGION,
-        }),
+        // Each run pushes its final metrics to the Pushgateway (the trainer dashboard shows them).
+        job: withPushgatewayUrl(
+          trainerJob({
+            image: this.images.trainer.imageUri,
+            nodePool: 'spot',
+            outputLocation: `s3://${this.dataBucket.bucketName}/trainer`,
+            awsRegion: Aws.REGION,
+          }),
+        ),
       }),
     };
+    // hello-world's /metrics is scraped by name; the trainer's service carries the `prometheus` tag.
+    this.observability = new NomadObservability(this, 'Observability', {
+      cluster: this.cluster,
+      pool: observabilityPool,
+      scrapeServices: ['hello-world'],
+    });
 
     new CfnOutput(this, 'HelloWorldAppRepositoryUri', { value: this.repositories.helloWorldApp.repositoryUri });
     new CfnOutput(this, 'TrainerRepositoryUri', { value: this.repositories.trainer.repositoryUri });
@@ -218,6 +239,12 @@ function imageRepository(scope: Construct, id: string): ecr.Repository {
       { description: 'Keep the 30 most recent images', tagStatus: ecr.TagStatus.ANY, maxImageCount: 30 },
     ],
   });
+}
+
+/** The address subscribed to the alarm topic (`-c nomad:alarmEmail=...`), if any. */
+function alarmEmailFromContext(scope: Construct): string | undefined {
+  const raw: unknown = scope.node.tryGetContext('nomad:alarmEmail');
+  return typeof raw === 'string' && raw.length > 0 ? raw : undefined;
 }
 
 /** The UI settings in the app context, or undefined when `nomad:domainName` is not set. */
