@@ -135,6 +135,20 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
     }
   }
 
+  noRotation(
+    stack.observability.grafanaAdminPassword,
+    'Grafana takes its admin password from this secret only when it creates its database (first start); a rotated value would not reach it. Change the password in Grafana and then store it here.',
+  );
+  if (cluster.ui !== undefined) {
+    NagSuppressions.addResourceSuppressions(stack.observability.pool.autoScalingGroup, [
+      {
+        id: 'NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired',
+        reason:
+          "The pool's one instance runs Prometheus (its data on the instance's volume), the Pushgateway and Grafana: an ELB health check on Grafana alone would replace the instance, and Prometheus's data, whenever Grafana restarts. EC2 health checks replace a broken instance; Grafana's health is an alarm (GrafanaUnhealthy).",
+      },
+    ]);
+  }
+
   for (const handler of [secrets.keyMaterialFunction, cluster.acl.handler]) {
     NagSuppressions.addResourceSuppressions(
       handler.role,
