@@ -55,9 +55,9 @@ describe('the reference stack', () => {
     expect(uiStack?.region).toBe('eu-west-1');
   });
 
-  it('runs 3 servers, an On-Demand pool and a Spot pool', () => {
+  it('runs 3 servers, an On-Demand pool, a Spot pool and an observability pool', () => {
     const groups = autoScalingGroups(template);
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(4);
     const byRole = (role: string) =>
       groups.filter((group) =>
         group.Properties.Tags.some(
@@ -68,7 +68,7 @@ describe('the reference stack', () => {
     const distributions = byRole('client').map(
       (group) => group.Properties.MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity,
     );
-    expect(distributions.sort()).toEqual([0, 100]);
+    expect(distributions.sort()).toEqual([0, 100, 100]);
   });
 
   it('has scanned, immutable, expiring ECR repositories for the two sample images', () => {
@@ -133,7 +133,7 @@ describe('the reference stack', () => {
 
   it('lets the clients pull from both repositories and use the data bucket', () => {
     const pools = defaultStack?.cluster.pools ?? [];
-    expect(pools.map((pool) => pool.nodePool)).toEqual(['general', 'spot']);
+    expect(pools.map((pool) => pool.nodePool)).toEqual(['general', 'spot', 'observability']);
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
     expect(policies).toContain('ecr:BatchGetImage');
     expect(policies).toContain('s3:PutObject');
@@ -351,7 +351,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
   it('suppresses only on resources (never a whole stack), each with a reason', () => {
     for (const finding of uiSummary.findings) {
       expect(finding.path).toMatch(
-        /^NomadReference\/(Nomad\/(Servers|general|spot|Secrets|Acl|Vpc|Ui|JobDeployer|ImagePublisher)\/|AccessLogsBucket\/|DataBucket\/)/,
+        /^NomadReference\/(Nomad\/(Servers|general|spot|observability|Secrets|Acl|Vpc|Ui|JobDeployer|ImagePublisher)\/|AccessLogsBucket\/|DataBucket\/|Observability\/GrafanaAdminPassword\/)/,
       );
       expect(finding.suppressedBecause?.length ?? 0).toBeGreaterThan(40);
     }
@@ -410,8 +410,8 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
         `NIST.800.53.R5-IAMNoInlinePolicy ${at}/Provider/waiter-state-machine/Role/DefaultPolicy`,
       ];
     });
-    const nodeGroups = ['Servers', 'general', 'spot'];
-    const pools = ['general', 'spot'];
+    const nodeGroups = ['Servers', 'general', 'spot', 'observability'];
+    const pools = ['general', 'spot', 'observability'];
     expect(rows.sort()).toEqual(
       [
         ...nodeGroups.map((group) => `AwsSolutions-AS3 Nomad/${group}/AutoScalingGroup/ASG`),
@@ -441,6 +441,9 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
           (index) => `NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW Nomad/Vpc/PublicSubnet${index}/DefaultRoute`,
         ),
         'NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired Nomad/Servers/AutoScalingGroup/ASG',
+        'NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired Nomad/observability/AutoScalingGroup/ASG',
+        'AwsSolutions-SMG4 Observability/GrafanaAdminPassword',
+        'NIST.800.53.R5-SecretsManagerRotationEnabled Observability/GrafanaAdminPassword',
         'NIST.800.53.R5-ALBWAFEnabled Nomad/Ui/LoadBalancer',
         'NIST.800.53.R5-ELBv2ACMCertificateRequired Nomad/Ui/LoadBalancer/Redirect80To443',
         'NIST.800.53.R5-S3BucketReplicationEnabled AccessLogsBucket',
@@ -449,7 +452,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
         ...providerRows,
       ].sort(),
     );
-    // Without a UI, the same minus the load balancer's three.
-    expect(summary.findings).toHaveLength(uiSummary.findings.length - 3);
+    // Without a UI, the same minus the load balancer's three and the observability pool's health check.
+    expect(summary.findings).toHaveLength(uiSummary.findings.length - 4);
   });
 });
