@@ -246,7 +246,7 @@ export class NomadMonitoring extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         summary: 'A Nomad server has failed the load balancer health check (/v1/agent/health) for 5 minutes',
         runbook:
-          'Find the unhealthy target in the target group, open a Session Manager shell on it and run `systemctl status nomad` and `curl -sk https://127.0.0.1:4646/v1/agent/health`; a server that stays unhealthy is replaced by terminating it (its Auto Scaling group launches a new one first).',
+          'Find the unhealthy target in the target group, open a Session Manager shell on it and run `systemctl status nomad` and `curl -sk https://127.0.0.1:4646/v1/agent/health`; a server that stays unhealthy is replaced by terminating it (its Auto Scaling group launches a replacement; raft keeps quorum with the others).',
       });
     }
 
