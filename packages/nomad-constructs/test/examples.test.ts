@@ -80,6 +80,7 @@ describe('README examples', () => {
       'https-ui.ts',
       'nomad-job-hcl.ts',
       'nomad-job.ts',
+      'observability.ts',
       'operator-access.ts',
       'smallest-cluster.ts',
       'spot-pool.ts',
