@@ -76,8 +76,10 @@ export function nomadConstructs(
         `esbuild src/handlers/${name}.ts --bundle --platform=node --target=node20 --format=cjs`,
         `--main-fields=module,main --minify --keep-names --legal-comments=none --log-level=warning --outfile=lib/lambda/${name}/index.js`,
         // @org/jobspec-builder's HCL importer loads a WASM file beside its module: no handler imports
-        // HCL, and a stub stands in for the parser (src/handlers/bundling/hcl-parser-stub.ts).
-        '--alias:@cdktn/hcl2json=./src/handlers/bundling/hcl-parser-stub.ts',
+        // HCL, and a stub stands in for the parser package (src/handlers/bundling/hcl2json-stub/), whose
+        // subpaths are only ever resolved lazily, by code the handlers never run.
+        '--alias:@cdktn/hcl2json=./src/handlers/bundling/hcl2json-stub',
+        '--log-override:require-resolve-not-external=silent',
       ].join(' '),
     })),
   });
