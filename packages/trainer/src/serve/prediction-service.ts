@@ -112,6 +112,20 @@ export async function startPredictionService(
     registers,
   });
   modelInfo.set({ run_id: model.run.manifest.runId }, 1);
+  // Label-bound children, looked up once per route and status: labelling on every request costs a hash each time.
+  const counters = new Map<string, ReturnType<typeof requests.labels>>();
+  const counterOf = (route: string, status: number) => {
+    const key = `${route} ${status}`;
+    let counter = counters.get(key);
+    if (!counter) counters.set(key, (counter = requests.labels({ route, status: String(status) })));
+    return counter;
+  };
+  const latencies = new Map<string, ReturnType<typeof latency.labels>>();
+  const latencyOf = (route: string) => {
+    let histogram = latencies.get(route);
+    if (!histogram) latencies.set(route, (histogram = latency.labels({ route })));
+    return histogram;
+  };
 
   const server: Server = createServer((request, response) => {
     const started = performance.now();
@@ -124,8 +138,8 @@ export async function startPredictionService(
         send(response, status, { error: status === 500 ? 'internal error' : (error as Error).message });
       })
       .finally(() => {
-        requests.inc({ route, status: String(response.statusCode) });
-        latency.observe({ route }, (performance.now() - started) / 1000);
+        counterOf(route, response.statusCode).inc();
+        latencyOf(route).observe((performance.now() - started) / 1000);
       });
   });
   // Slow or stuck clients must not hold a connection forever.
