@@ -13,7 +13,8 @@ export type JobspecIssueCode =
   | 'conflict'
   | 'not-renderable'
   | 'syntax-error'
-  | 'evaluation-failed';
+  | 'evaluation-failed'
+  | 'limit-exceeded';
 
 /** One problem in a job, at one place. */
 export interface JobspecIssue {
@@ -34,6 +35,22 @@ export class JobspecError extends Error {
 
   constructor(readonly issues: readonly JobspecIssue[]) {
     super(formatIssues(issues));
+  }
+}
+
+/**
+ * A failure of this library itself, never of the input: a bug to report (with the input that caused it). Its message
+ * says so; `cause` holds the original error. Thrown instead of passing such a failure off as a problem in the job.
+ */
+export class JobspecInternalError extends Error {
+  override readonly name = 'JobspecInternalError';
+
+  constructor(what: string, cause: unknown) {
+    super(
+      `internal error in @org/jobspec-builder while ${what}: ${cause instanceof Error ? cause.message : String(cause)}. ` +
+        'This is a bug, not a problem in your job: please report it with the input that caused it',
+      { cause },
+    );
   }
 }
 

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { parse } from '@cdktn/hcl2json';
-import { JobspecError, type JobspecIssue } from '../errors';
+import { JobspecError, JobspecInternalError, type JobspecIssue } from '../errors';
 import { Job } from '../job';
 import type { JobProps } from '../model';
 import * as S from '../schema/structs';
@@ -21,7 +20,9 @@ import {
   hasTemplateSequence,
   unescapeTemplate,
 } from './hcl-json';
+import { hclParser } from './hcl-parser';
 import { resolveVariables, type VarFileValues } from './input-variables';
+import { type InputLimit, isInputLimit, type ParserInput, prepareParserInput } from './parser-input';
 
 export interface ParseHclOptions {
   /** The file name shown in error locations; also the base of relative paths when `baseDir` is not set. @default 'job.nomad.hcl' */
@@ -80,6 +81,20 @@ export async function importHcl(
   options: ParseHclOptions = {},
 ): Promise<{ job?: Job; issues: JobspecIssue[] }> {
   const filename = options.filename ?? 'job.nomad.hcl';
+  try {
+    return await importHclSource(source, filename, options);
+  } catch (error) {
+    // Problems in the input are issues by now; anything else is a failure of this library.
+    if (error instanceof JobspecError || error instanceof JobspecInternalError) throw error;
+    throw new JobspecInternalError(`importing ${filename}`, error);
+  }
+}
+
+async function importHclSource(
+  source: string,
+  filename: string,
+  options: ParseHclOptions,
+): Promise<{ job?: Job; issues: JobspecIssue[] }> {
   if (source.trim() === '') {
     return {
       issues: [
@@ -92,23 +107,23 @@ export async function importHcl(
       ],
     };
   }
+  const input = prepareParserInput(source);
+  if (isInputLimit(input)) return { issues: [limitIssue(input, filename)] };
   const structure = scanBlocks(source);
-  let json: Record<string, unknown>;
+  let parsed = parseSyntax(input, filename);
   let keyed = false;
-  try {
-    json = (await parse(basename(filename), source)) as Record<string, unknown>;
-  } catch (error) {
-    const message = String((error as Error).message ?? error);
-    // "convert to HCL: ...": valid HCL that hcl2json cannot put in its JSON form (blocks of one type with different
-    // numbers of labels): give every block a key of its own and parse again. "parse config: ..." is a syntax error.
-    if (!/^convert to HCL:/.test(message)) return { issues: syntaxIssues(message, filename) };
-    try {
-      json = (await parse(basename(filename), keyedSource(source, structure))) as Record<string, unknown>;
+  // "convert to HCL: ...": valid HCL that hcl2json cannot put in its JSON form (blocks of one type with different
+  // numbers of labels): give every block a key of its own and parse again. "parse config: ..." is a syntax error.
+  if ('error' in parsed && /^convert to HCL:/.test(parsed.error)) {
+    const keyedText = keyedSource(source, structure);
+    const keyedInput = prepareParserInput(keyedText);
+    const retried = isInputLimit(keyedInput) ? parsed : parseSyntax(keyedInput, filename);
+    if ('json' in retried) {
+      parsed = retried;
       keyed = true;
-    } catch {
-      return { issues: syntaxIssues(message, filename) };
     }
   }
+  if ('error' in parsed) return { issues: syntaxIssues(parsed.error, filename, input) };
   const varFiles: VarFileValues[] = [];
   const issues: JobspecIssue[] = [];
   for (const path of options.varFiles ?? []) {
@@ -117,27 +132,61 @@ export async function importHcl(
     else varFiles.push(read);
   }
   if (issues.length > 0) return { issues };
-  return new Importer(structure, json, keyed, filename, options, varFiles).run();
+  return new Importer(structure, parsed.json, keyed, filename, options, varFiles).run();
 }
 
-/** hcl2json's diagnostics: `parse config: [file:3,13-4,1: Summary; Detail]`, with a hint for HCL1 syntax. */
-function syntaxIssues(message: string, filename: string): JobspecIssue[] {
-  const diagnostics = [
-    ...message.matchAll(/([^\s[]+?):(\d+),(\d+)(?:-[\d,]+)?: ([^;\]]+);?\s*([^\]]*?)(?=\s+\S+:\d+,\d+|\]|$)/g),
-  ];
-  if (diagnostics.length === 0) {
+/** hcl2json's JSON of the source, or its diagnostics with the substitutions of {@link prepareParserInput} undone. */
+function parseSyntax(input: ParserInput, filename: string): { json: Record<string, unknown> } | { error: string } {
+  const result = hclParser.parse(basename(filename), input.text);
+  if ('error' in result) return { error: input.restore(result.error) };
+  return { json: input.restore(result.json) };
+}
+
+function limitIssue(at: InputLimit, filename: string): JobspecIssue {
+  return { code: 'limit-exceeded', path: '', message: at.message, location: `${filename}:${at.line}:${at.column}` };
+}
+
+/** Syntax problems reported beyond this many are summed up in one more. */
+const MAX_SYNTAX_ISSUES = 50;
+
+/**
+ * hcl2json's diagnostics, `parse config: [file:3,13-4,1: Summary; Detail file:5,1-2: ...]`, one issue each, with a
+ * hint for HCL1 syntax. Each diagnostic starts with the file name the parser was given and its range, so the message
+ * is split there (one linear scan, whatever the details quote).
+ */
+function syntaxIssues(message: string, filename: string, input?: ParserInput): JobspecIssue[] {
+  const name = basename(filename).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const starts = [...message.matchAll(new RegExp(`${name}:(\\d+),(\\d+)(?:-(?:\\d+,)?\\d+)?: `, 'g'))];
+  if (starts.length === 0) {
     return [{ code: 'syntax-error', path: '', message: message.replace(/^Error: /, ''), location: filename }];
   }
-  return diagnostics.map((match) => {
-    const summary = match[4]?.trim() ?? '';
-    const detail = match[5]?.trim() ?? '';
+  const issues = starts.slice(0, MAX_SYNTAX_ISSUES).map((match, k): JobspecIssue => {
+    const end = starts[k + 1]?.index ?? message.length;
+    const text = message
+      .slice((match.index ?? 0) + match[0].length, end)
+      .replace(/\]$/, '')
+      .trim();
+    const cut = text.indexOf('; ');
+    const summary = cut < 0 ? text.replace(/;$/, '') : text.slice(0, cut);
+    const detail = cut < 0 ? '' : text.slice(cut + 2).trim();
+    const position = { line: Number(match[1]), column: Number(match[2]) };
+    const { line, column } = input ? input.sourcePosition(position.line, position.column) : position;
     return {
-      code: 'syntax-error' as const,
+      code: 'syntax-error',
       path: '',
       message: `${summary}${detail ? `: ${detail}` : ''}${hcl1Hint(summary, detail)}`,
-      location: `${filename}:${match[2]}:${match[3]}`,
+      location: `${filename}:${line}:${column}`,
     };
   });
+  if (starts.length > MAX_SYNTAX_ISSUES) {
+    issues.push({
+      code: 'syntax-error',
+      path: '',
+      message: `${starts.length - MAX_SYNTAX_ISSUES} more syntax errors not shown: fix the ones above first`,
+      location: filename,
+    });
+  }
+  return issues;
 }
 
 /** HCL1 forms Nomad 1.9 removed with its HCL1 parser, and how to write them now. */
@@ -185,13 +234,12 @@ async function readVarFile(path: string): Promise<VarFileValues | { issues: Jobs
       };
     }
   }
+  const input = prepareParserInput(text);
+  if (isInputLimit(input)) return { issues: [limitIssue(input, path)] };
   const structure = scanBlocks(text);
-  let json: Record<string, unknown>;
-  try {
-    json = (await parse(basename(path), text)) as Record<string, unknown>;
-  } catch (error) {
-    return { issues: syntaxIssues(String((error as Error).message ?? error), path) };
-  }
+  const parsed = parseSyntax(input, path);
+  if ('error' in parsed) return { issues: syntaxIssues(parsed.error, path, input) };
+  const json = parsed.json;
   const declarations = structure.blocks.filter((b) => b.type === 'variable');
   if (declarations.length > 0) {
     // types.variables.go collectInputVariableValues: "Variable declaration in a .var file".
