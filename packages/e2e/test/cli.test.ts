@@ -48,7 +48,8 @@ describe.skipIf(isNestedWorkspaceRun)('the reference app from the command line, 
     const { code, output } = await run(process.execPath, ['--import', 'tsx', 'src/main.ts']);
     expect(output).toMatch(/^Synthesized 1 stack in \d+\.\d s into cdk\.out$/m);
     expect(output).toMatch(/^NomadReference: \d+ resources$/m);
-    expect(output).toMatch(/^ +3 {2}AWS::AutoScaling::AutoScalingGroup$/m);
+    // The servers and three client pools (On-Demand, Spot, observability).
+    expect(output).toMatch(/^ +4 {2}AWS::AutoScaling::AutoScalingGroup$/m);
     expect(output).toContain('cdk-nag AwsSolutions and NIST 800-53 rev 5: 0 errors and 0 warnings unsuppressed');
     expect(code).toBe(0);
   });
@@ -61,7 +62,7 @@ describe.skipIf(isNestedWorkspaceRun)('the reference app from the command line, 
     const groups = Object.values(template.Resources as Record<string, { Type: string }>).filter(
       (resource) => resource.Type === 'AWS::AutoScaling::AutoScalingGroup',
     );
-    expect(groups).toHaveLength(3);
+    expect(groups).toHaveLength(4);
   });
 
   it.concurrent('integ-runner finds the committed snapshot of the reference stack unchanged', async () => {
