@@ -117,13 +117,19 @@ export async function startPredictionService(
   const counterOf = (route: string, status: number) => {
     const key = `${route} ${status}`;
     let counter = counters.get(key);
-    if (!counter) counters.set(key, (counter = requests.labels({ route, status: String(status) })));
+    if (!counter) {
+      counter = requests.labels({ route, status: String(status) });
+      counters.set(key, counter);
+    }
     return counter;
   };
   const latencies = new Map<string, ReturnType<typeof latency.labels>>();
   const latencyOf = (route: string) => {
     let histogram = latencies.get(route);
-    if (!histogram) latencies.set(route, (histogram = latency.labels({ route })));
+    if (!histogram) {
+      histogram = latency.labels({ route });
+      latencies.set(route, histogram);
+    }
     return histogram;
   };
 
