@@ -172,7 +172,9 @@ export class NomadMonitoring extends Construct {
       label: 'Servers reporting Nomad metrics',
     });
 
-    this.addAlarm('NoLeader', {
+    // Alarms that treat missing data as breaching exist once their group has signalled (its instances
+    // report), so a first deploy does not notify before the nodes have booted.
+    const noLeader = this.addAlarm('NoLeader', {
       metric: leaderReports,
       threshold: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -184,7 +186,7 @@ export class NomadMonitoring extends Construct {
       runbook:
         'Run `nomad operator raft list-peers` and `nomad server members` (Session Manager shell on a server). Without a leader nothing is scheduled; if a majority of servers is gone, let the Auto Scaling group replace them one at a time, and follow "Outage recovery" in the Nomad docs if quorum is lost for good.',
     });
-    this.addAlarm('ServersMissing', {
+    const serversMissing = this.addAlarm('ServersMissing', {
       metric: new cloudwatch.MathExpression({
         expression: 'MIN([inService, reporting])',
         usingMetrics: { inService: serversInService, reporting: serversReporting },
@@ -199,6 +201,8 @@ export class NomadMonitoring extends Construct {
       summary: `Fewer than ${servers.count} Nomad servers are in service and reporting for 10 minutes`,
       runbook: `Check the servers' Auto Scaling group activity (a failed launch or boot) and the Nomad log group of the missing server; \`nomad server members\` shows who left. With ${servers.count - 1} of ${servers.count} servers raft still has quorum, but one more loss ${servers.count === 3 ? 'stops the cluster' : 'brings it closer to losing quorum'}.`,
     });
+    noLeader.node.addDependency(servers.autoScalingGroup);
+    serversMissing.node.addDependency(servers.autoScalingGroup);
     this.addAlarm('BlockedEvaluations', {
       metric: cluster.metricBlockedEvaluations({ period: ONE_MINUTE, statistic: cloudwatch.Stats.MINIMUM }),
       threshold: 1,
@@ -383,7 +387,7 @@ export class NomadMonitoring extends Construct {
 
     const minimum = minimumSize(group);
     if (minimum !== undefined && minimum > 0) {
-      this.addAlarm(`${pool.node.id}BelowMinimum`, {
+      const belowMinimum = this.addAlarm(`${pool.node.id}BelowMinimum`, {
         metric: groupMetric(group, 'GroupInServiceInstances', `${name} in service`, FIVE_MINUTES),
         threshold: minimum,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
@@ -393,6 +397,7 @@ export class NomadMonitoring extends Construct {
         summary: `The client pool ${name} has had fewer than its minimum of ${minimum} instances in service for 15 minutes`,
         runbook: `Read the activity history of the pool's Auto Scaling group (\`aws autoscaling describe-scaling-activities --auto-scaling-group-name <group>\`): launches fail for lack of capacity (add instance types), an EC2 quota, or a launch template problem. Jobs of node_pool "${name}" wait in blocked evaluations meanwhile.`,
       });
+      belowMinimum.node.addDependency(group);
     }
     const minutes = this.bootFailurePeriod.toMinutes() + (pool.gpu ? 15 : 0);
     const periods = Math.ceil(minutes / 5);

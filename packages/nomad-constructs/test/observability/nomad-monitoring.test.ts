@@ -152,6 +152,15 @@ describe('NomadMonitoring', () => {
     ]);
   });
 
+  it('creates the alarms that count missing data as breaching once their instances have signalled', () => {
+    const resources = template.toJSON().Resources as Record<string, { Type: string; DependsOn?: string[] }>;
+    const groupOf = (prefix: string) => Object.keys(resources).find((id) => id.startsWith(prefix)) as string;
+    const dependsOn = (prefix: string) => resources[groupOf(prefix)]?.DependsOn ?? [];
+    expect(dependsOn('ClusterMonitoringNoLeader')).toContain(groupOf('ClusterServersAutoScalingGroup'));
+    expect(dependsOn('ClusterMonitoringServersMissing')).toContain(groupOf('ClusterServersAutoScalingGroup'));
+    expect(dependsOn('ClusterMonitoringgeneralBelowMinimum')).toContain(groupOf('ClustergeneralAutoScalingGroup'));
+  });
+
   it('treats a missing leader metric as no leader, for 5 minutes', () => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: [
