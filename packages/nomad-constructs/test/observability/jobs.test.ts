@@ -167,6 +167,17 @@ describe('grafanaJob', () => {
     expect(grafana.props.groups?.[0]?.services?.[0]?.checks?.[0]?.path).toBe('/grafana/api/health');
   });
 
+  it('rejects a Prometheus service name that is not one (it is written into a template)', () => {
+    expect(() =>
+      grafanaJob({
+        nodePool: 'o',
+        adminPasswordSecretArn: 'a',
+        awsRegion: REGION,
+        prometheusService: 'x" }}{{ env "A',
+      }),
+    ).toThrow(/grafanaJob\.prometheusService: expected a Nomad service name/);
+  });
+
   it('rejects a sub-path that is not one lowercase segment', () => {
     expect(() =>
       grafanaJob({ nodePool: 'o', adminPasswordSecretArn: 'a', awsRegion: REGION, subPath: 'grafana/' }),

@@ -97,6 +97,13 @@ export function grafanaJob(options: GrafanaJobOptions): Job {
   }
   const rootUrl = options.rootUrl ?? `http://localhost:${GRAFANA_PORT}${subPath}/`;
   const prometheusService = options.prometheusService ?? 'prometheus';
+  if (!/^[a-zA-Z0-9-]+$/.test(prometheusService)) {
+    throw new NomadError(
+      'INVALID_PROP',
+      'grafanaJob.prometheusService',
+      `expected a Nomad service name (letters, digits and "-"), received ${JSON.stringify(prometheusService)}.`,
+    );
+  }
   const dashboards = options.dashboards ?? shippedDashboards();
   const volume = options.dataVolume ?? 'grafana-data';
   // Grafana's data source URL, rendered by Nomad from its service catalog (default delimiters: this file holds no others).
