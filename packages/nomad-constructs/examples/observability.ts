@@ -18,9 +18,10 @@ cluster.addClientPool('general');
 
 // Prometheus, a Pushgateway and Grafana on a pool of their own, with their data on host volumes.
 // Grafana is at https://nomad.example.com/grafana/ (user admin, password in Secrets Manager).
+// (maxCapacity 2: an update launches the replacement before it stops the running instance.)
 const pool = cluster.addClientPool('observability', {
   minCapacity: 1,
-  maxCapacity: 1,
+  maxCapacity: 2,
   hostVolumes: NomadObservability.hostVolumes(),
 });
 new NomadObservability(stack, 'Observability', {

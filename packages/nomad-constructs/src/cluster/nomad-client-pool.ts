@@ -77,7 +77,10 @@ export interface NomadClientPoolOptions {
    */
   readonly minCapacity?: number;
   /**
-   * @default - the larger of minCapacity and desiredCapacity
+   * The most instances. Keep it above the instances in service (`desiredCapacity`, or `minCapacity`):
+   * a rolling update launches each replacement before it terminates an old instance, in that extra slot.
+   *
+   * @default - one more than the larger of minCapacity and desiredCapacity
    */
   readonly maxCapacity?: number;
   /**
@@ -311,13 +314,8 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
       },
       // Replace Spot instances proactively when AWS signals a higher interruption risk.
       capacityRebalance: spot ? true : undefined,
-      // One client at a time: its allocations are rescheduled on the others.
-      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
-        maxBatchSize: 1,
-        minInstancesInService: Math.max(0, capacity.minCapacity - 1),
-        waitOnResourceSignals: true,
-        pauseTime: Duration.minutes(this.gpu ? 30 : 15),
-      }),
+      // One client at a time, launched before an old one is terminated (and drained, see NomadNodeDrain).
+      updatePolicy: clientUpdatePolicy(this, capacity, Duration.minutes(this.gpu ? 30 : 15)),
       // GPU nodes build the NVIDIA kernel module at boot.
       signalTimeout: Duration.minutes(this.gpu ? 30 : 15),
       tags: { [ROLE_TAG]: 'client', [NODE_POOL_DIMENSION]: this.nodePool },
@@ -451,9 +449,33 @@ interface Capacity {
   readonly desiredCapacity?: number;
 }
 
+/**
+ * A rolling update that launches each replacement before it terminates an old client: CloudFormation
+ * keeps `minInstancesInService` (the instances the pool is meant to run) in service, so with one slot
+ * above it the new client boots and registers first. CloudFormation requires the value below the
+ * group's maximum: a pool without room gets a warning and the old terminate-first behaviour.
+ */
+function clientUpdatePolicy(scope: Construct, capacity: Capacity, pauseTime: Duration): autoscaling.UpdatePolicy {
+  const inService = capacity.desiredCapacity ?? capacity.minCapacity;
+  let minInstancesInService = inService;
+  if (inService > 0 && capacity.maxCapacity <= inService) {
+    minInstancesInService = inService - 1;
+    Annotations.of(scope).addWarningV2(
+      '@org/nomad-constructs:poolWithoutRoomToRoll',
+      `maxCapacity ${capacity.maxCapacity} leaves no room to launch a replacement before terminating a client: every rolling update (new AMI, Nomad version or configuration) stops a client before its replacement has booted. Set maxCapacity to at least ${inService + 1}.`,
+    );
+  }
+  return autoscaling.UpdatePolicy.rollingUpdate({
+    maxBatchSize: 1,
+    minInstancesInService,
+    waitOnResourceSignals: true,
+    pauseTime,
+  });
+}
+
 function validateCapacity(props: NomadClientPoolOptions, path: string): Capacity {
   const minCapacity = props.minCapacity ?? 1;
-  const maxCapacity = props.maxCapacity ?? Math.max(minCapacity, props.desiredCapacity ?? 0);
+  const maxCapacity = props.maxCapacity ?? Math.max(minCapacity, props.desiredCapacity ?? 0) + 1;
   const desired = props.desiredCapacity;
   const whole = (value: number | undefined) => value === undefined || (Number.isInteger(value) && value >= 0);
   const fields = {

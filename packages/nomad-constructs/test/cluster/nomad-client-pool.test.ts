@@ -72,7 +72,8 @@ describe('NomadClientPool', () => {
   it('is an On-Demand Auto Scaling group of m7i.large by default, 1 instance, in the private subnets', () => {
     expect(groupOf(general)?.Properties).toMatchObject({
       MinSize: '1',
-      MaxSize: '1',
+      // One slot above the instance in service: its replacement launches there first.
+      MaxSize: '2',
       MixedInstancesPolicy: {
         InstancesDistribution: { OnDemandBaseCapacity: 0, OnDemandPercentageAboveBaseCapacity: 100 },
         LaunchTemplate: { Overrides: [{ InstanceType: 'm7i.large' }] },
@@ -132,15 +133,39 @@ describe('NomadClientPool', () => {
     expect(data.KeyName).toBeUndefined();
   });
 
-  it('rolls one client at a time and waits for each to register as ready', () => {
+  it('rolls one client at a time, launching each replacement before terminating, and waits for it to register', () => {
+    // minInstancesInService = the instances the pool runs: CloudFormation launches the new one first.
     expect(groupOf(spot)?.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({
       MaxBatchSize: 1,
-      MinInstancesInService: 1,
+      MinInstancesInService: 2,
+      PauseTime: 'PT15M',
       WaitOnResourceSignals: true,
     });
+    expect(groupOf(general)?.UpdatePolicy.AutoScalingRollingUpdate).toMatchObject({ MinInstancesInService: 1 });
+    expect(groupOf(general)?.Properties.MaxSize).toBe('2');
     expect(groupOf(spot)?.CreationPolicy).toEqual({ ResourceSignal: { Count: 2, Timeout: 'PT15M' } });
     // GPU nodes build the NVIDIA kernel module at boot: more time.
     expect(groupOf(gpu)?.CreationPolicy).toEqual({ ResourceSignal: { Count: 0, Timeout: 'PT30M' } });
+  });
+
+  it('warns when maxCapacity leaves no room to launch a replacement first, and keeps CloudFormation valid', () => {
+    const s = newStack();
+    const c = new NomadCluster(s, 'Cluster');
+    const full = c.addClientPool('full', { minCapacity: 2, maxCapacity: 2 });
+    const pinned = c.addClientPool('pinned', { minCapacity: 1, desiredCapacity: 3, maxCapacity: 4 });
+    const t = Template.fromStack(s);
+    const policy = (pool: NomadClientPool) =>
+      t.findResources('AWS::AutoScaling::AutoScalingGroup')[
+        s.getLogicalId(pool.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup)
+      ]?.UpdatePolicy.AutoScalingRollingUpdate;
+    // CloudFormation requires MinInstancesInService below MaxSize.
+    expect(policy(full).MinInstancesInService).toBe(1);
+    expect(policy(pinned).MinInstancesInService).toBe(3);
+    Annotations.fromStack(s).hasWarning(
+      '/Test/Cluster/full',
+      Match.stringLikeRegexp('maxCapacity 2 leaves no room .* Set maxCapacity to at least 3'),
+    );
+    expect(Annotations.fromStack(s).findWarning('/Test/Cluster/pinned', Match.anyValue())).toEqual([]);
   });
 
   it('renders the client agent configuration: node pool, class, meta, cloud auto-join, docker with the ECR helper', async () => {
