@@ -1,6 +1,7 @@
 import type { typescript } from 'projen';
 import type { Root } from './root';
-import { createWorkspacePackage, VERSIONS } from './workspace';
+import { VERSIONS } from './versions';
+import { createWorkspacePackage } from './workspace';
 
 /**
  * `@org/e2e` (private): the reference CDK app that deploys every package, and

@@ -1,6 +1,7 @@
 import { JsonFile, type typescript } from 'projen';
 import type { Root } from './root';
-import { createWorkspacePackage, VERSIONS } from './workspace';
+import { VERSIONS } from './versions';
+import { createWorkspacePackage } from './workspace';
 import { workspaceDependency } from './workspace-deps';
 
 /** The rendered Nomad job, committed and shipped so `nomad job run` / `jobspec run` can use it as is. */

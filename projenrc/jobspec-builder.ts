@@ -1,6 +1,7 @@
 import type { typescript } from 'projen';
 import type { Root } from './root';
-import { createWorkspacePackage, VERSIONS } from './workspace';
+import { VERSIONS } from './versions';
+import { createWorkspacePackage } from './workspace';
 
 /** `@org/jobspec-builder`: typed Nomad jobs rendered to HCL and API JSON, plus the Nomad API client. */
 export function jobspecBuilder(root: Root): typescript.TypeScriptProject {

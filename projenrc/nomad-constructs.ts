@@ -1,6 +1,7 @@
 import type { typescript } from 'projen';
 import type { Root } from './root';
-import { createWorkspacePackage, VERSIONS } from './workspace';
+import { VERSIONS } from './versions';
+import { createWorkspacePackage } from './workspace';
 
 /**
  * The Lambda handlers of the custom resources, bundled with esbuild into `lib/lambda/<name>/index.js`

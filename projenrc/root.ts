@@ -1,5 +1,6 @@
 import { JsonFile, javascript, typescript } from 'projen';
-import { VERSIONS } from './workspace';
+import { PlatformLockEntries } from './platform-lock-entries';
+import { VERSIONS } from './versions';
 import { WorkspaceInstall } from './workspace-install';
 
 /** The workspace root: npm workspaces, nx, changesets, Biome and the repository-wide tasks. */
@@ -68,6 +69,8 @@ export function createRoot(): Root {
   root.defaultTask.env('RELEASE', 'true');
 
   const install = new WorkspaceInstall(root);
+  // After the install (components run in the order they were added).
+  new PlatformLockEntries(root);
   configureTasks(root);
   configureNx(root);
   configureChangesets(root);

@@ -1,6 +1,7 @@
 import type { typescript } from 'projen';
 import type { Root } from './root';
-import { createWorkspacePackage, VERSIONS } from './workspace';
+import { VERSIONS } from './versions';
+import { createWorkspacePackage } from './workspace';
 
 /** `@org/trainer`: the sample ML training CLI and its parameterized Nomad batch job. */
 export function trainer(root: Root, jobspecBuilder: typescript.TypeScriptProject): typescript.TypeScriptProject {
