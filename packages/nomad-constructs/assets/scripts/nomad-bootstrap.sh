@@ -215,17 +215,51 @@ imds() {
     "http://169.254.169.254/latest/meta-data/$1"
 }
 
+# cloudformation_waiting: whether this instance's Auto Scaling group is being created or updated by
+# CloudFormation, i.e. waiting for signals. Instances launched by scaling, a Spot replacement or a
+# health check replacement boot outside any stack operation and must not signal.
+cloudformation_waiting() {
+  local status
+  status=$(aws cloudformation describe-stack-resource --region "$AWS_REGION" --stack-name "$CFN_STACK_NAME" \
+    --logical-resource-id "$CFN_LOGICAL_ID" --query StackResourceDetail.ResourceStatus --output text) || return 1
+  case "$status" in
+    CREATE_IN_PROGRESS | UPDATE_IN_PROGRESS | UPDATE_ROLLBACK_IN_PROGRESS) return 0 ;;
+    *) return 1 ;;
+  esac
+}
+
 # signal_cloudformation SUCCESS|FAILURE: the Auto Scaling group's creation and rolling-update
-# policies wait for this signal from each new instance.
+# policies wait for this signal from each new instance; outside those it is not sent.
 signal_cloudformation() {
+  if ! cloudformation_waiting; then
+    log "CloudFormation is not waiting for $CFN_LOGICAL_ID: no $1 signal"
+    return 0
+  fi
   aws cloudformation signal-resource --region "$AWS_REGION" --stack-name "$CFN_STACK_NAME" \
     --logical-resource-id "$CFN_LOGICAL_ID" --unique-id "$(imds instance-id)" --status "$1"
 }
 
+# mark_unhealthy: the Auto Scaling group replaces the instance now, instead of keeping a node that
+# never joined in service (and paying for it) because its EC2 status checks pass.
+mark_unhealthy() {
+  aws autoscaling set-instance-health --region "$AWS_REGION" --instance-id "$(imds instance-id)" \
+    --health-status Unhealthy --no-should-respect-grace-period
+}
+
+# on_exit <status>: the EXIT trap, set before anything can fail. A failed boot marks the instance
+# unhealthy and, while CloudFormation waits for this instance, signals FAILURE so the deploy rolls
+# back at once instead of waiting for the timeout.
 on_exit() {
   local status=$1
-  if [ "$status" -ne 0 ]; then
-    log "failed (exit $status): signalling FAILURE so CloudFormation rolls back instead of waiting"
+  if [ "$status" -eq 0 ]; then
+    return 0
+  fi
+  log "failed (exit $status): marking the instance unhealthy"
+  if [ -z "${AWS_REGION:-}" ]; then
+    AWS_REGION=$(imds placement/region) || AWS_REGION=
+  fi
+  mark_unhealthy || log "could not mark the instance unhealthy"
+  if [ -n "${CFN_STACK_NAME:-}" ] && [ -n "${CFN_LOGICAL_ID:-}" ]; then
     signal_cloudformation FAILURE || log "could not signal CloudFormation"
   fi
 }
@@ -335,13 +369,14 @@ EOF
 }
 
 main() {
+  # First: every later failure (a missing env file included) marks the instance unhealthy.
+  trap 'on_exit $?' EXIT
   [ "$#" -eq 1 ] || die "usage: nomad-bootstrap <env-file>"
   # shellcheck source=/dev/null
   . "$1"
   : "${NOMAD_ROLE:?}" "${NOMAD_VERSION:?}" "${AWS_REGION:?}" "${CFN_STACK_NAME:?}" "${CFN_LOGICAL_ID:?}"
   : "${NOMAD_TLS_SECRET_ARN:?}" "${NOMAD_TLS_CA_FILE:?}" "${NOMAD_TLS_CERT_FILE:?}" "${NOMAD_TLS_KEY_FILE:?}"
   : "${NOMAD_TOKEN_SECRET_ARN:?}"
-  trap 'on_exit $?' EXIT
   NOMAD_CACERT=$NOMAD_TLS_CA_FILE
 
   install_packages

@@ -67,6 +67,16 @@ export function nodeUserData(options: NodeUserDataOptions): ec2.UserData {
     '# The configuration below was rendered at synth time; nomad-bootstrap installs Nomad, starts it,',
     '# waits until it has joined the cluster and signals CloudFormation.',
     'set -euo pipefail',
+    // Until the boot script takes over (exec, with a trap of its own), a failure here (a file that
+    // cannot be written, the script that cannot be downloaded) takes the instance out of service.
+    'nomad_user_data_exit() {',
+    '  local status=$? token id',
+    '  [ "$status" -ne 0 ] || return 0',
+    "  token=$(curl -sf -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token) || return 0",
+    '  id=$(curl -sf -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/instance-id) || return 0',
+    `  aws autoscaling set-instance-health --region ${Aws.REGION} --instance-id "$id" --health-status Unhealthy --no-should-respect-grace-period || true`,
+    '}',
+    'trap nomad_user_data_exit EXIT',
     'umask 022',
     ...files.flatMap(writeFile),
     `aws s3 cp --only-show-errors --region ${Aws.REGION} 's3://${options.bootstrapScript.s3BucketName}/${options.bootstrapScript.s3ObjectKey}' /usr/local/sbin/nomad-bootstrap`,

@@ -178,6 +178,15 @@ function addNodePolicies(role: iam.IRole, options: NodeGroupOptions): void {
       actions: ['logs:CreateLogStream', 'logs:DescribeLogStreams', 'logs:PutLogEvents'],
       resources: options.logGroups.map((group) => group.logGroupArn),
     }),
+    // A failed boot takes its own instance out of service (set-instance-health), in this cluster's
+    // groups only (the groups carry the cluster tag; their ARNs hold a generated id).
+    new iam.PolicyStatement({
+      actions: ['autoscaling:SetInstanceHealth'],
+      resources: ['*'],
+      conditions: { StringEquals: { [`autoscaling:ResourceTag/${CLUSTER_TAG}`]: options.clusterName } },
+    }),
+    // The boot script signals CloudFormation only while its group's resource waits for signals.
+    new iam.PolicyStatement({ actions: ['cloudformation:DescribeStackResource'], resources: [Aws.STACK_ID] }),
     // The boot script, and nothing else from the assets bucket.
     new iam.PolicyStatement({
       actions: ['s3:GetObject'],

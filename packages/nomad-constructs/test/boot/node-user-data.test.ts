@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@cdktn/hcl2json';
@@ -39,6 +39,35 @@ describe('user data of Nomad nodes', () => {
   it.each(cases)('passes shellcheck as the %s instance runs it', (_, userData) => {
     expect(shellcheck(userDataAsDeployed(userData), 'user-data.sh')).toBe('');
   });
+
+  it.each(cases)(
+    'sets its failure trap before the first command that can fail, and the trap marks the instance unhealthy (%s)',
+    (_, userData) => {
+      const deployed = userDataAsDeployed(userData);
+      const lines = deployed.split('\n');
+      const trap = lines.findIndex((line) => line.startsWith('trap '));
+      const firstWrite = lines.findIndex((line) => line.startsWith('install -d'));
+      expect(trap).toBeGreaterThan(0);
+      expect(trap).toBeLessThan(firstWrite);
+      // Run the user data up to its trap, then a failing command, with stand-ins for IMDS and the AWS CLI.
+      const dir = mkdtempSync(join(tmpdir(), 'user-data-trap-'));
+      const bin = join(dir, 'bin');
+      mkdirSync(bin);
+      writeFileSync(
+        join(bin, 'curl'),
+        '#!/bin/sh\ncase "$*" in *api/token*) echo tok ;; *instance-id*) echo i-0abc ;; esac\n',
+      );
+      writeFileSync(join(bin, 'aws'), `#!/bin/sh\nprintf '%s\\n' "$*" >>${join(dir, 'calls')}\n`);
+      chmodSync(join(bin, 'curl'), 0o755);
+      chmodSync(join(bin, 'aws'), 0o755);
+      const script = [...lines.slice(0, trap + 1), 'false'].join('\n');
+      const run = spawnSync('bash', ['-c', script], { env: { PATH: `${bin}:${process.env.PATH}` }, encoding: 'utf8' });
+      expect(run.status).toBe(1);
+      expect(readFileSync(join(dir, 'calls'), 'utf8')).toBe(
+        'autoscaling set-instance-health --region eu-west-1 --instance-id i-0abc --health-status Unhealthy --no-should-respect-grace-period\n',
+      );
+    },
+  );
 
   it.each(cases)('stays well under the 16 KB EC2 limit (%s)', (_, userData) => {
     expect(Buffer.byteLength(userDataAsDeployed(userData))).toBeLessThan(12 * 1024);

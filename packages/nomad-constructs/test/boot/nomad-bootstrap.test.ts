@@ -248,8 +248,19 @@ describe('nomad-bootstrap.sh', () => {
 
   it('runs nothing when sourced, and refuses to run without its env file', () => {
     expect(call('true').status).toBe(0);
-    const run = spawnSync('bash', [BOOTSTRAP_SCRIPT_PATH], { encoding: 'utf8' });
+    // The failure trap asks the instance metadata and AWS: stand-ins that fail, so nothing leaves the machine.
+    const fakeBin = join(dir, 'offline-bin');
+    mkdirSync(fakeBin, { recursive: true });
+    for (const name of ['curl', 'aws']) {
+      writeFileSync(join(fakeBin, name), '#!/bin/sh\nexit 7\n');
+      chmodSync(join(fakeBin, name), 0o755);
+    }
+    const run = spawnSync('bash', [BOOTSTRAP_SCRIPT_PATH], {
+      encoding: 'utf8',
+      env: { PATH: `${fakeBin}:${process.env.PATH}` },
+    });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('usage: nomad-bootstrap <env-file>');
+    expect(run.stderr).toContain('could not mark the instance unhealthy');
   });
 });

@@ -267,7 +267,9 @@ describe('NomadClientPool', () => {
     );
     expect(statements).toEqual(
       [
-        'Allow cloudformation:SignalResource on ${AWS::StackId}',
+        // A failed boot marks its own instance unhealthy, in the cluster's groups only; it signals only a waiting stack.
+        `Allow autoscaling:SetInstanceHealth on * if {"StringEquals":{"autoscaling:ResourceTag/NomadCluster":"${cluster.clusterName}"}}`,
+        'Allow cloudformation:DescribeStackResource,cloudformation:SignalResource on ${AWS::StackId}',
         'Allow cloudwatch:PutMetricData on * if {"StringEquals":{"cloudwatch:namespace":"Nomad/Instances"}}',
         'Allow ec2:DescribeInstances,ec2:DescribeTags,ecr:GetAuthorizationToken,ssm:UpdateInstanceInformation,ssmmessages:CreateControlChannel,ssmmessages:CreateDataChannel,ssmmessages:OpenControlChannel,ssmmessages:OpenDataChannel on *',
         `Allow ecr:BatchCheckLayerAvailability,ecr:BatchGetImage,ecr:GetDownloadUrlForLayer on \${${id(later)}.Arn},\${${id(repository)}.Arn}`,

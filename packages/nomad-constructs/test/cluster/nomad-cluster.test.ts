@@ -300,7 +300,7 @@ describe('NomadCluster: security groups', () => {
 });
 
 describe('NomadCluster: IAM', () => {
-  it('gives servers exactly: auto-join and tags, Session Manager, their metrics namespace, their log groups, the boot script, the signal, the server secrets', () => {
+  it('gives servers exactly: auto-join and tags, Session Manager, their metrics namespace, their log groups, the boot script, the signal, their own health, the server secrets', () => {
     const assets = `arn:\${AWS::Partition}:s3:::cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster._bootstrapScript.s3ObjectKey}`;
     const id = (construct: { node: { defaultChild?: unknown } }) =>
       stack.getLogicalId(construct.node.defaultChild as ec2.CfnSecurityGroup);
@@ -309,7 +309,9 @@ describe('NomadCluster: IAM', () => {
         `Allow kms:Decrypt on \${${id(cluster.encryptionKey)}.Arn} if {"StringEquals":{"kms:ViaService":"secretsmanager.\${AWS::Region}.amazonaws.com"}}`,
         // Server material only: their TLS certificate, the gossip key and their readiness token.
         `Allow secretsmanager:GetSecretValue on \${${id(cluster.secrets.gossipKey)}},\${${id(cluster.secrets.serverTls)}},\${${id(cluster.secrets.serverToken)}}`,
-        'Allow cloudformation:SignalResource on ${AWS::StackId}',
+        // A failed boot marks its own instance unhealthy, in the cluster's groups only; it signals only a waiting stack.
+        `Allow autoscaling:SetInstanceHealth on * if {"StringEquals":{"autoscaling:ResourceTag/NomadCluster":"${cluster.clusterName}"}}`,
+        'Allow cloudformation:DescribeStackResource,cloudformation:SignalResource on ${AWS::StackId}',
         'Allow cloudwatch:PutMetricData on * if {"StringEquals":{"cloudwatch:namespace":"Nomad/Instances"}}',
         'Allow ec2:DescribeInstances,ec2:DescribeTags,ssm:UpdateInstanceInformation,ssmmessages:CreateControlChannel,ssmmessages:CreateDataChannel,ssmmessages:OpenControlChannel,ssmmessages:OpenDataChannel on *',
         `Allow logs:CreateLogStream,logs:DescribeLogStreams,logs:PutLogEvents on \${${logicalId(cluster.metricsLogGroup)}.Arn},\${${logicalId(cluster.logGroup)}.Arn}`,
