@@ -8,6 +8,7 @@ export {
   type NomadClientPoolOptions,
   type NomadClientPoolProps,
   type NomadHostVolume,
+  type NomadReservedResources,
 } from './cluster/nomad-client-pool';
 export { NomadCluster, type NomadClusterProps } from './cluster/nomad-cluster';
 export type { INomadCluster, NomadClusterAttributes } from './cluster/nomad-cluster-base';

@@ -158,7 +158,36 @@ export interface NomadClientPoolOptions {
    * @default - a new role
    */
   readonly role?: iam.IRole;
+  /**
+   * CPU (MHz) and memory kept from the scheduler for what runs beside Nomad on every client: Docker,
+   * the CloudWatch and SSM agents, the kernel.
+   *
+   * @default - 300 MHz and 768 MiB (1 GiB on GPU pools)
+   * @see https://developer.hashicorp.com/nomad/docs/configuration/client#reserved-parameters
+   */
+  readonly reserved?: NomadReservedResources;
 }
+
+/** Resources of each client the scheduler does not hand to tasks. */
+export interface NomadReservedResources {
+  /** @default 300 */
+  readonly cpuMhz?: number;
+  /** @default 768 (1024 on GPU pools) */
+  readonly memoryMiB?: number;
+}
+
+/** How Docker keeps each container's log (the Nomad plugin's `logging`, which overrides Docker's daemon.json). */
+const DOCKER_LOGGING = {
+  type: 'json-file',
+  config: {
+    'max-size': '50m',
+    'max-file': '5',
+    // Each line of the container log (and so each CloudWatch event) carries its job, group, task,
+    // namespace and allocation: one stream per instance, but every event says whose it is.
+    labels:
+      'com.hashicorp.nomad.alloc_id,com.hashicorp.nomad.job_name,com.hashicorp.nomad.task_group_name,com.hashicorp.nomad.task_name,com.hashicorp.nomad.namespace',
+  },
+};
 
 /** Props of {@link NomadClientPool}. */
 export interface NomadClientPoolProps extends NomadClientPoolOptions {
@@ -222,6 +251,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
     const hostVolumes = validateHostVolumes(props.hostVolumes ?? [], path);
     this.hostVolumes = hostVolumes;
     validateMeta(props.meta ?? {}, path);
+    validateReserved(props.reserved ?? {}, path);
     const onDemandPercentage = props.onDemandPercentageAboveBaseCapacity ?? 100;
     const spot = onDemandPercentage < 100;
 
@@ -273,6 +303,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
           mode: '0644',
         },
         {
+          // Containers Nomad starts take the docker plugin's logging (above); this covers the others.
           path: '/etc/docker/daemon.json',
           content: `${JSON.stringify({ 'log-driver': 'json-file', 'log-opts': { 'max-size': '50m', 'max-file': '5' } })}\n`,
           mode: '0644',
@@ -392,6 +423,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
           auth: { config: DOCKER_AUTH_CONFIG_PATH },
           // Container labels that say which job a container belongs to (`docker ps`, logs).
           extra_labels: ['job_name', 'task_group_name', 'task_name', 'namespace', 'node_name'],
+          logging: DOCKER_LOGGING,
         },
       },
     ];
@@ -410,6 +442,10 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
         cniPath: '/opt/cni/bin',
         // On shutdown (scale-in, Spot interruption, replacement) move allocations away first.
         drainOnShutdown: { deadline: '1m', ignoreSystemJobs: true },
+        reserved: {
+          cpu: props.reserved?.cpuMhz ?? 300,
+          memory: props.reserved?.memoryMiB ?? (this.gpu ? 1024 : 768),
+        },
         hostVolumes: hostVolumes.length > 0 ? hostVolumes : undefined,
       },
       plugins,
@@ -540,6 +576,18 @@ function validateMeta(meta: Record<string, string>, path: string): void {
         'INVALID_PROP',
         `${path}.meta`,
         `expected keys of letters, digits and "_.-" (Nomad interpolates them as \${meta.<key>}), received ${JSON.stringify(key)}.`,
+      );
+    }
+  }
+}
+
+function validateReserved(reserved: NomadReservedResources, path: string): void {
+  for (const [name, value] of Object.entries(reserved)) {
+    if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
+      throw new NomadError(
+        'INVALID_PROP',
+        `${path}.reserved.${name}`,
+        `expected a whole number >= 0, received ${value}. It is a value the agent configuration holds at synth time.`,
       );
     }
   }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Aws, CfnOutput, Duration, Fn, Lazy, Names, RemovalPolicy, type Size, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Fn, Lazy, Names, RemovalPolicy, type Size, Stack, Tags, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -279,6 +279,9 @@ export class NomadCluster extends NomadClusterBase {
         `expected a whole number >= 0, received ${this._tlsGeneration}. Bump it by one to replace every node with new certificates.`,
       );
     }
+    // Every resource of the cluster carries its name: what a deleted stack (or a failed first deploy)
+    // leaves behind on purpose is found by this tag (see "What is retained" in the README).
+    Tags.of(this).add(CLUSTER_TAG, this.clusterName);
     this.encryptionKey = createClusterKey(this, 'Key', this.clusterName);
 
     if (props.vpc !== undefined && props.natGateways !== undefined) {
@@ -485,7 +488,8 @@ export class NomadCluster extends NomadClusterBase {
       logFile: NOMAD_LOG_FILE,
       logRotateBytes: 100 * 1024 * 1024,
       logRotateMaxFiles: 5,
-      // Instances never come back once terminated: leave the cluster instead of being missed.
+      // Clients never come back once terminated: leave the cluster instead of being missed (servers
+      // override both, see NomadServers).
       leaveOnInterrupt: true,
       leaveOnTerminate: true,
       disableUpdateCheck: true,

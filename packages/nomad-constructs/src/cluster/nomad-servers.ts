@@ -243,6 +243,10 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
   private agentConfig(cluster: NomadCluster): NomadAgentConfig {
     return {
       ...cluster._commonAgentConfig(),
+      // A server that leaves on SIGINT (a reboot, a restart of the unit) shrinks raft to two voters
+      // until it rejoins; a terminated server is removed by autopilot once its replacement is a voter.
+      leaveOnInterrupt: false,
+      leaveOnTerminate: false,
       server: {
         enabled: true,
         bootstrapExpect: this.count,

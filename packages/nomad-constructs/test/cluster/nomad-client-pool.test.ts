@@ -170,6 +170,8 @@ describe('NomadClientPool', () => {
 
   it('renders the client agent configuration: node pool, class, meta, cloud auto-join, docker with the ECR helper', async () => {
     const config = await agentConfig(general);
+    // Clients leave (and drain) when stopped: a terminated client never comes back.
+    expect(config).toMatchObject({ leave_on_interrupt: true, leave_on_terminate: true });
     expect(config.client).toEqual([
       {
         enabled: true,
@@ -184,6 +186,8 @@ describe('NomadClientPool', () => {
           },
         ],
         drain_on_shutdown: [{ deadline: '1m', ignore_system_jobs: true }],
+        // Docker, the CloudWatch and SSM agents keep their share: the scheduler never hands it to tasks.
+        reserved: [{ cpu: 300, memory: 768 }],
       },
     ]);
     expect(config.plugin).toEqual({
@@ -194,6 +198,21 @@ describe('NomadClientPool', () => {
               allow_privileged: false,
               extra_labels: ['job_name', 'task_group_name', 'task_name', 'namespace', 'node_name'],
               auth: [{ config: '/etc/nomad-bootstrap/docker-auth.json' }],
+              // The plugin's logging decides each container's log options (Docker's daemon.json does
+              // not), and every log line carries the allocation, job, group, task and namespace.
+              logging: [
+                {
+                  type: 'json-file',
+                  config: [
+                    {
+                      'max-size': '50m',
+                      'max-file': '5',
+                      labels:
+                        'com.hashicorp.nomad.alloc_id,com.hashicorp.nomad.job_name,com.hashicorp.nomad.task_group_name,com.hashicorp.nomad.task_name,com.hashicorp.nomad.namespace',
+                    },
+                  ],
+                },
+              ],
             },
           ],
         },
@@ -204,6 +223,23 @@ describe('NomadClientPool', () => {
     expect(JSON.parse(userDataFile(userData(general), '/etc/nomad-bootstrap/docker-auth.json'))).toEqual({
       credHelpers: { '${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}': 'ecr-login' },
     });
+  });
+
+  it('reserves more memory on GPU pools, takes reserved resources from props, and rejects fractions', async () => {
+    expect((await agentConfig(gpu)).client?.[0]?.reserved).toEqual([{ cpu: 300, memory: 1024 }]);
+    const s = newStack();
+    const c = new NomadCluster(s, 'Cluster');
+    const big = c.addClientPool('big', { reserved: { cpuMhz: 1000, memoryMiB: 2048 } });
+    const hcl = userDataFile(
+      userDataOf(Template.fromStack(s), s.getLogicalId(big.launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate)),
+      '/etc/nomad.d/nomad.hcl',
+    );
+    expect(((await parse('nomad.hcl', hcl)) as { client: { reserved: unknown }[] }).client[0]?.reserved).toEqual([
+      { cpu: 1000, memory: 2048 },
+    ]);
+    expect(throws((_, cl) => cl.addClientPool('p', { reserved: { memoryMiB: 1.5 } })).message).toContain(
+      'Test/Cluster/p.reserved.memoryMiB: expected a whole number >= 0, received 1.5',
+    );
   });
 
   it('declares host volumes and creates their directories at boot', async () => {

@@ -2,6 +2,7 @@ import { parse } from '@cdktn/hcl2json';
 import { Duration, Size, type Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -183,6 +184,8 @@ describe('NomadCluster: servers', () => {
     const hcl = userDataFile(serverUserData, '/etc/nomad.d/nomad.hcl');
     const parsed = (await parse('nomad.hcl', hcl)) as Record<string, Record<string, unknown>[]>;
     expect(parsed).toMatchObject({ region: 'global', datacenter: 'dc1', data_dir: '/opt/nomad/data' });
+    // A rebooted server stays a voter (raft keeps 3); autopilot removes terminated ones.
+    expect(parsed).toMatchObject({ leave_on_interrupt: false, leave_on_terminate: false });
     expect(parsed.server).toEqual([
       {
         enabled: true,
@@ -515,5 +518,32 @@ describe('NomadCluster.fromClusterAttributes', () => {
     ).toThrow(
       'Invalid prop at Test/Imported.clusterName: expected 1 to 48 letters, digits, "-" or "_", received "has space".',
     );
+  });
+});
+
+describe('NomadCluster: what outlives the stack', () => {
+  it('tags every retained resource with the cluster name, so what a deleted stack or failed first deploy leaves is found by tag', () => {
+    const s = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
+    const c = new NomadCluster(s, 'Cluster', {
+      clusterName: 'prod',
+      ui: { certificate: acm.Certificate.fromCertificateArn(s, 'Cert', 'arn:aws:acm:eu-west-1:1:certificate/a') },
+    });
+    c.addClientPool('general');
+    const resources = Template.fromStack(s).toJSON().Resources as Record<
+      string,
+      { Type: string; DeletionPolicy?: string; Properties?: { Tags?: { Key: string; Value: string }[] } }
+    >;
+    const retained = Object.entries(resources).filter(([, resource]) => resource.DeletionPolicy === 'Retain');
+    // The KMS key, the CA, the gossip key, the management token and the access log bucket.
+    expect(retained.map(([, resource]) => resource.Type).sort()).toEqual([
+      'AWS::KMS::Key',
+      'AWS::S3::Bucket',
+      'AWS::SecretsManager::Secret',
+      'AWS::SecretsManager::Secret',
+      'AWS::SecretsManager::Secret',
+    ]);
+    for (const [id, resource] of retained) {
+      expect(resource.Properties?.Tags, id).toContainEqual({ Key: 'NomadCluster', Value: 'prod' });
+    }
   });
 });
