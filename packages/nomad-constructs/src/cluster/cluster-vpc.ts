@@ -1,4 +1,4 @@
-import { Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -33,9 +33,16 @@ export interface ClusterVpcOptions {
   readonly logRetention: logs.RetentionDays;
   /** Encrypts the flow logs. */
   readonly encryptionKey: kms.IKey;
+  /** The zones to use instead of the first three of the region (`availabilityZones` prop). */
+  readonly availabilityZones?: readonly string[];
   /** The prop path for error messages. */
   readonly path: string;
+  /** The path of the `availabilityZones` prop. */
+  readonly zonesPath: string;
 }
+
+/** The warning an environment-agnostic cluster VPC gets: its zones are picked at deploy time. */
+export const ZONES_AT_DEPLOY_WARNING = '@org/nomad-constructs:zonesPickedAtDeploy';
 
 /**
  * The cluster's own VPC: three Availability Zones, public subnets for NAT gateways and load
@@ -51,12 +58,26 @@ export function createClusterVpc(scope: Construct, id: string, options: ClusterV
       `expected 1 to 3 NAT gateways, received ${natGateways}. Nodes download Nomad at boot, so the private subnets need a way out; 3 survive the loss of a zone.`,
     );
   }
-  // A stack without a concrete account and region knows only 2 zones at synth time (maxAzs gives 2
-  // there): select three from Fn::GetAZs so the cluster spans three zones wherever it is deployed.
   const stack = Stack.of(scope);
   const agnostic = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region);
+  const zones = options.availabilityZones;
+  if (zones !== undefined) {
+    checkZones(zones, stack, options.zonesPath);
+  } else if (agnostic) {
+    // A stack without a concrete account and region knows only 2 zones at synth time (maxAzs gives 2
+    // there): select three from Fn::GetAZs so the cluster spans three zones wherever it is deployed.
+    // Where the account sees two zones, CloudFormation would reject the template: say so now.
+    Annotations.of(scope).addWarningV2(
+      ZONES_AT_DEPLOY_WARNING,
+      `The cluster's VPC takes the first three Availability Zones of the region at deploy time (Fn::GetAZs), because the stack has no account and region. In a region where your account sees only two zones (us-west-1 for most accounts), CloudFormation rejects the template ("Fn::Select cannot select nonexistent value at index 2"). There, give the stack an env with account and region (CDK then looks the zones up), or set availabilityZones on the cluster (e.g. ["us-west-1a", "us-west-1c"]), or pass a vpc.`,
+    );
+  }
   const vpc = new ec2.Vpc(scope, id, {
-    ...(agnostic ? { availabilityZones: [0, 1, 2].map((index) => Fn.select(index, Fn.getAzs())) } : { maxAzs: 3 }),
+    ...(zones !== undefined
+      ? { availabilityZones: [...zones] }
+      : agnostic
+        ? { availabilityZones: [0, 1, 2].map((index) => Fn.select(index, Fn.getAzs())) }
+        : { maxAzs: 3 }),
     natGateways,
     subnetConfiguration: [
       { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
@@ -74,6 +95,21 @@ export function createClusterVpc(scope: Construct, id: string, options: ClusterV
     trafficType: ec2.FlowLogTrafficType.ALL,
   });
   return vpc;
+}
+
+function checkZones(zones: readonly string[], stack: Stack, path: string): void {
+  const region = Token.isUnresolved(stack.region) ? undefined : stack.region;
+  const bad = zones.filter(
+    (zone) =>
+      Token.isUnresolved(zone) || !/^[a-z]{2}(-[a-z]+)+-\d[a-z]$/.test(zone) || (region && !zone.startsWith(region)),
+  );
+  if (zones.length < 2 || zones.length > 3 || new Set(zones).size !== zones.length || bad.length > 0) {
+    throw new NomadError(
+      'INVALID_PROP',
+      path,
+      `expected 2 or 3 distinct Availability Zone names${region ? ` of ${region}` : ''} such as "us-west-1a", received ${JSON.stringify(zones)}. List the zones your account sees with \`aws ec2 describe-availability-zones --region <region>\`.`,
+    );
+  }
 }
 
 /** Interface endpoints in the private subnets, open to the VPC's CIDR on 443 (CDK's default). */

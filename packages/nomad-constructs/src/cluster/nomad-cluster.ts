@@ -44,6 +44,14 @@ export interface NomadClusterProps {
    */
   readonly natGateways?: number;
   /**
+   * The Availability Zones of the VPC the cluster creates: 2 or 3 zone names. Needed in an
+   * environment-agnostic stack that deploys to a region where the account sees only two zones (the
+   * VPC otherwise takes the first three at deploy time). Only for the VPC the cluster creates.
+   *
+   * @default - three zones: looked up for a stack with account and region, the first three of the region otherwise
+   */
+  readonly availabilityZones?: string[];
+  /**
    * Interface endpoints to create in the VPC, so this traffic stays off the NAT gateways. Each costs
    * money per Availability Zone, hence opt-in. (The free S3 gateway endpoint is always created in a new VPC.)
    *
@@ -284,6 +292,13 @@ export class NomadCluster extends NomadClusterBase {
     Tags.of(this).add(CLUSTER_TAG, this.clusterName);
     this.encryptionKey = createClusterKey(this, 'Key', this.clusterName);
 
+    if (props.vpc !== undefined && props.availabilityZones !== undefined) {
+      throw new NomadError(
+        'INVALID_PROP',
+        `${path}.availabilityZones`,
+        'expected availabilityZones only when the cluster creates its VPC, received it with vpc. Remove availabilityZones (the VPC you pass decides the zones), or remove vpc.',
+      );
+    }
     if (props.vpc !== undefined && props.natGateways !== undefined) {
       throw new NomadError(
         'INVALID_PROP',
@@ -297,7 +312,9 @@ export class NomadCluster extends NomadClusterBase {
         natGateways: props.natGateways ?? 1,
         logRetention,
         encryptionKey: this.encryptionKey,
+        availabilityZones: props.availabilityZones,
         path: `${path}.natGateways`,
+        zonesPath: `${path}.availabilityZones`,
       });
     addInterfaceEndpoints(this.vpc, props.interfaceEndpoints ?? []);
 

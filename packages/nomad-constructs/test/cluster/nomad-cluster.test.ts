@@ -42,6 +42,48 @@ describe('NomadCluster: network', () => {
     }
   });
 
+  it('says at synth time what a two-zone region needs, instead of failing at deploy time', () => {
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Cluster',
+      Match.stringLikeRegexp(
+        'first three Availability Zones of the region at deploy time .* give the stack an env with account and region .* or set availabilityZones on the cluster .* or pass a vpc',
+      ),
+    );
+  });
+
+  it('spans the availabilityZones given (two here), with no warning', () => {
+    const s = newStack();
+    new NomadCluster(s, 'Cluster', { availabilityZones: ['us-west-1a', 'us-west-1c'] });
+    const subnets = Template.fromStack(s).findResources('AWS::EC2::Subnet');
+    expect(new Set(Object.values(subnets).map((subnet) => subnet.Properties.AvailabilityZone))).toEqual(
+      new Set(['us-west-1a', 'us-west-1c']),
+    );
+    expect(Annotations.fromStack(s).findWarning('/Test/Cluster', Match.stringLikeRegexp('deploy time'))).toEqual([]);
+    // Servers over two zones: losing one can lose quorum, which the servers' warning says.
+    Annotations.fromStack(s).hasWarning('/Test/Cluster/Servers', Match.stringLikeRegexp('span 2 Availability Zone'));
+  });
+
+  it('throws for availabilityZones that are not 2 or 3 zones of the stack region, or given with a vpc', () => {
+    expect(
+      throws((s) => new NomadCluster(s, 'Cluster', { availabilityZones: ['us-west-1a'] })).message,
+    ).toMatchInlineSnapshot(
+      `"Invalid prop at Test/Cluster.availabilityZones: expected 2 or 3 distinct Availability Zone names such as "us-west-1a", received ["us-west-1a"]. List the zones your account sees with \`aws ec2 describe-availability-zones --region <region>\`."`,
+    );
+    const inRegion = newStack({ env: { region: 'eu-west-1' } });
+    expect(() => new NomadCluster(inRegion, 'Cluster', { availabilityZones: ['us-west-1a', 'us-west-1c'] })).toThrow(
+      'expected 2 or 3 distinct Availability Zone names of eu-west-1',
+    );
+    expect(
+      throws(
+        (s) =>
+          new NomadCluster(s, 'Cluster', {
+            vpc: new ec2.Vpc(s, 'Vpc'),
+            availabilityZones: ['us-west-1a', 'us-west-1c'],
+          }),
+      ).path,
+    ).toBe('Test/Cluster.availabilityZones');
+  });
+
   it('uses the zones of the account and region when the stack has them (three)', () => {
     const envStack = newStack({ env: { account: '123456789012', region: 'eu-west-1' } });
     new NomadCluster(envStack, 'Cluster');
