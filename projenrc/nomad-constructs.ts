@@ -85,10 +85,12 @@ export function nomadConstructs(
     })),
   });
   project.compileTask.spawn(bundle);
-  // Tests read the bundles from lib/lambda (as the constructs do): nx bundles before testing.
+  // Tests read the bundles from lib/lambda (as the constructs do): nx bundles before testing. The handlers
+  // bundle @org/jobspec-builder's compiled client, so its compile comes first.
   project.package.addField('nx', {
     targets: {
       bundle: {
+        dependsOn: ['^compile'],
         inputs: ['production', '^production'],
         outputs: ['{projectRoot}/lib/lambda'],
         cache: true,
