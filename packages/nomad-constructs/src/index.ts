@@ -35,5 +35,10 @@ export {
 } from './security/acl-policies';
 export { HandlerFunction, type HandlerFunctionProps, type HandlerName } from './security/handler-function';
 export { NomadAcl, type NomadAclProps, type NomadAclToken } from './security/nomad-acl';
+export {
+  NomadCertificateRenewal,
+  type NomadCertificateRenewalProps,
+  TLS_DAYS_LEFT_METRIC,
+} from './security/nomad-certificate-renewal';
 export { NomadClusterSecrets, type NomadClusterSecretsProps } from './security/nomad-cluster-secrets';
 export { DEFAULT_VERSIONS } from './versions';

@@ -14,8 +14,10 @@ import { GOSSIP_CONFIG_FILE, LOCAL_NOMAD_ADDR, TLS_CA_FILE, TLS_CERT_FILE, TLS_K
 import { bootstrapScriptPath, type UserDataFile } from '../boot/node-user-data';
 import { NomadError } from '../errors';
 import { NOMAD_LOG_FILE } from '../observability/cloudwatch-agent-config';
+import { INSTANCE_NAMESPACE } from '../observability/nomad-metrics';
 import { NomadMonitoring, type NomadMonitoringOptions } from '../observability/nomad-monitoring';
 import { NomadAcl } from '../security/nomad-acl';
+import { NomadCertificateRenewal, renewBeforeOf } from '../security/nomad-certificate-renewal';
 import { createClusterKey, grantSecretRead, NomadClusterSecrets } from '../security/nomad-cluster-secrets';
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
@@ -154,13 +156,22 @@ export interface NomadClusterProps {
    */
   readonly caValidity?: Duration;
   /**
-   * How long the servers' and clients' certificates are valid. They are issued anew on every deploy
-   * that changes the nodes, and instances pick them up when they are replaced: replace every node
-   * (a new `tlsGeneration`) well within this time.
+   * How long the servers' and clients' certificates are valid. They are issued on every deploy that
+   * changes the nodes and renewed every day once they have less than `certificateRenewBefore` left;
+   * running nodes install a renewed certificate within the hour and reload Nomad (SIGHUP).
    *
    * @default Duration.days(365)
    */
   readonly certificateValidity?: Duration;
+  /**
+   * How long before expiry the node certificates are renewed: the overlap during which the old and
+   * the new certificate are both valid (under the same CA), so nodes that have not installed the new
+   * one yet keep talking to those that have. The `CertificateExpiry` alarm fires two days after a
+   * renewal should have happened.
+   *
+   * @default - 30 days, or a third of certificateValidity when that is shorter
+   */
+  readonly certificateRenewBefore?: Duration;
   /**
    * Bump it to issue new server and client certificates and replace every node, one at a time (a step
    * of a CA rotation, or a certificate renewal without another change).
@@ -228,6 +239,8 @@ export class NomadCluster extends NomadClusterBase {
   public readonly secrets: NomadClusterSecrets;
   /** The ACL bootstrap, policies and tokens. */
   public readonly acl: NomadAcl;
+  /** The daily renewal of the node certificates. */
+  public readonly certificateRenewal: NomadCertificateRenewal;
   /** The CloudWatch dashboard, alarms and alarm topic, unless `monitoring` is `false`. */
   public readonly monitoring?: NomadMonitoring;
   /** Nomad agent logs of every node (one stream per instance). */
@@ -347,6 +360,16 @@ export class NomadCluster extends NomadClusterBase {
       uiReadOnlyToken: props.uiReadOnlyToken ?? false,
       nodeConfiguration: Lazy.string({ produce: () => this.nodeConfigurationHash() }),
     });
+    this.certificateRenewal = new NomadCertificateRenewal(this, 'CertificateRenewal', {
+      vpc: this.vpc,
+      subnets: serverSubnets,
+      clusterName: this.clusterName,
+      nomadRegion: this.nomadRegion,
+      secrets: this.secrets,
+      certificateValidity,
+      renewBefore: renewBeforeOf(certificateValidity, props.certificateRenewBefore, `${path}.certificateRenewBefore`),
+      logRetention,
+    });
 
     this.servers = new NomadServers(this, 'Servers', {
       cluster: this,
@@ -387,6 +410,7 @@ export class NomadCluster extends NomadClusterBase {
     this.addOutputs();
     if (props.monitoring !== false) {
       this.monitoring = new NomadMonitoring(this, 'Monitoring', { ...props.monitoring, cluster: this });
+      this.certificateRenewal.addExpiryAlarm(this.monitoring);
     }
   }
 
@@ -549,6 +573,9 @@ export class NomadCluster extends NomadClusterBase {
         ? { NOMAD_GOSSIP_SECRET_ARN: secrets.gossipKey.secretArn, NOMAD_GOSSIP_CONFIG_FILE: GOSSIP_CONFIG_FILE }
         : {}),
       NOMAD_TLS_GENERATION: String(this._tlsGeneration),
+      // The hourly certificate refresh publishes the days left of the node's certificate.
+      NOMAD_CLUSTER_NAME: this.clusterName,
+      NOMAD_METRICS_NAMESPACE: INSTANCE_NAMESPACE,
     };
   }
 

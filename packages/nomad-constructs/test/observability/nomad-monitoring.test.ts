@@ -12,6 +12,7 @@ import {
   SERVER_METRICS,
 } from '../../src/observability/nomad-metrics';
 import { NomadMonitoring, type NomadMonitoringOptions } from '../../src/observability/nomad-monitoring';
+import { TLS_DAYS_LEFT_METRIC } from '../../src/security/nomad-certificate-renewal';
 import { cfnText, cfnValues, newStack } from '../helpers';
 
 /** A cluster with its monitoring (on by default), a pool with a minimum of 2 and a Spot pool with none. */
@@ -79,7 +80,8 @@ function dashboardMetrics(template: Template): { namespace: string; name: string
 
 const KNOWN: Record<string, readonly string[]> = {
   [NOMAD_NAMESPACE]: [...Object.values(SERVER_METRICS), ...Object.values(CLIENT_METRICS)],
-  [INSTANCE_NAMESPACE]: Object.values(INSTANCE_METRICS),
+  // The CloudWatch agent's metrics, and the days left of each node's certificate (its hourly refresh).
+  [INSTANCE_NAMESPACE]: [...Object.values(INSTANCE_METRICS), TLS_DAYS_LEFT_METRIC],
   'AWS/AutoScaling': ['GroupInServiceInstances', 'GroupDesiredCapacity'],
   'AWS/ApplicationELB': [
     'HTTPCode_Target_5XX_Count',
@@ -146,6 +148,7 @@ describe('NomadMonitoring', () => {
       'BlockedEvaluations',
       'LoadBalancer5xx',
       'UnhealthyServers',
+      'CertificateExpiry',
       'generalBelowMinimum',
       'generalBootFailures',
       'spotBootFailures',

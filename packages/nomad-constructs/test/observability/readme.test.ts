@@ -51,7 +51,7 @@ describe('README: observability', () => {
     new NomadObservability(stack, 'Observability', { cluster, pool });
     const table = rows(monitoring);
     const alarms = cluster.monitoring?.alarms ?? [];
-    expect(alarms.length).toBe(8);
+    expect(alarms.length).toBe(9);
     for (const alarm of alarms) {
       const name = alarm.alarm.node.id.replace(/^tools/, '<pool>');
       expect(table.get(name)?.split(' | ').at(-1), name).toBe(alarm.runbook.replaceAll('"tools"', '"<pool>"'));
