@@ -8,7 +8,7 @@ import { createWorkspacePackage } from './workspace';
  * when the library is built: consumers synthesize with `lambda.Code.fromAsset` and need neither
  * esbuild nor Docker nor our TypeScript sources.
  */
-const LAMBDA_HANDLERS = ['cluster-secrets', 'acl-bootstrap', 'nomad-job', 'nomad-image'];
+const LAMBDA_HANDLERS = ['cluster-secrets', 'acl-bootstrap', 'nomad-job', 'nomad-image', 'certificate-renewal'];
 
 /** `@org/nomad-constructs`: AWS CDK constructs for a production Nomad cluster. */
 export function nomadConstructs(

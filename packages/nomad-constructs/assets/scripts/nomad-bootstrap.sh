@@ -2,7 +2,8 @@
 # nomad-bootstrap: installs, configures and starts a Nomad agent on Amazon Linux 2023, waits until
 # it has joined the cluster, then tells CloudFormation whether the instance is good.
 #
-# Usage: nomad-bootstrap <env-file>
+# Usage: nomad-bootstrap <env-file>               (at boot, from the user data)
+#        nomad-bootstrap refresh-tls <env-file>   (every hour: install a renewed certificate)
 #
 # The user data writes the env file (the variables read in main) and the rendered configuration
 # (/etc/nomad.d/nomad.hcl, /etc/nomad-bootstrap/*) before running this script; this script holds
@@ -139,19 +140,122 @@ secret_value() {
     --query SecretString --output text
 }
 
-# install_tls_material <group>: the role's CA bundle, certificate and private key, from its secret,
-# into the files the agent configuration's tls block names. The key is readable by <group> (the
-# nomad user's group on servers, root on clients) and nobody else.
-install_tls_material() {
-  local group=$1 material
-  material=$(secret_value "$NOMAD_TLS_SECRET_ARN") || die "cannot read the TLS material from $NOMAD_TLS_SECRET_ARN"
+# read_tls_material: the role's TLS secret on stdout, checked to hold a CA bundle, a certificate and
+# a key (as JSON); fails (with the reason logged) when it cannot be read or holds none.
+read_tls_material() {
+  local material
+  material=$(secret_value "$NOMAD_TLS_SECRET_ARN") || {
+    log "cannot read the TLS material from $NOMAD_TLS_SECRET_ARN"
+    return 1
+  }
   jq -e '(.ca | type == "string") and (.certificate | type == "string") and (.privateKey | type == "string")' \
-    <<<"$material" >/dev/null 2>&1 || die "$NOMAD_TLS_SECRET_ARN holds no certificate (has the key-material custom resource run?)"
+    <<<"$material" >/dev/null 2>&1 || {
+    log "$NOMAD_TLS_SECRET_ARN holds no certificate (has the key-material custom resource run?)"
+    return 1
+  }
+  printf '%s' "$material"
+}
+
+# write_tls_material <group> <material>: the CA bundle, certificate and private key into the files
+# the agent configuration's tls block names. The key is readable by <group> (the nomad user's group
+# on servers, root on clients) and nobody else.
+write_tls_material() {
+  local group=$1 material=$2
   install -d -m 0750 -o root -g "$group" "$(dirname "$NOMAD_TLS_CA_FILE")" "$(dirname "$NOMAD_TLS_KEY_FILE")"
   jq -j .ca <<<"$material" | install -m 0644 -o root -g root /dev/stdin "$NOMAD_TLS_CA_FILE"
   jq -j .certificate <<<"$material" | install -m 0644 -o root -g root /dev/stdin "$NOMAD_TLS_CERT_FILE"
   jq -j .privateKey <<<"$material" | install -m 0640 -o root -g "$group" /dev/stdin "$NOMAD_TLS_KEY_FILE"
+}
+
+# install_tls_material <group>: the role's TLS material, at boot.
+install_tls_material() {
+  local group=$1 material
+  material=$(read_tls_material) || die "no TLS material to start with"
+  write_tls_material "$group" "$material"
   log "installed the TLS certificate and key ($(openssl x509 -noout -subject -enddate -in "$NOMAD_TLS_CERT_FILE" | tr '\n' ' '))"
+}
+
+# check_tls_material <material>: whether a renewed certificate may replace the installed one: it
+# verifies against its own CA bundle, has not expired, and belongs to the key beside it.
+check_tls_material() {
+  local material=$1 workdir problem=
+  workdir=$(mktemp -d)
+  (
+    umask 077
+    jq -j .ca <<<"$material" >"$workdir/ca.pem"
+    jq -j .certificate <<<"$material" >"$workdir/cert.pem"
+    jq -j .privateKey <<<"$material" >"$workdir/key.pem"
+  )
+  if ! openssl verify -CAfile "$workdir/ca.pem" "$workdir/cert.pem" >/dev/null 2>&1; then
+    problem="it does not verify against its CA bundle"
+  elif ! openssl x509 -noout -checkend 0 -in "$workdir/cert.pem" >/dev/null; then
+    problem="it has expired"
+  elif [ "$(openssl x509 -noout -pubkey -in "$workdir/cert.pem")" != "$(openssl pkey -pubout -in "$workdir/key.pem")" ]; then
+    problem="its private key does not belong to it"
+  fi
+  rm -rf "$workdir"
+  if [ -n "$problem" ]; then
+    log "refused the certificate in $NOMAD_TLS_SECRET_ARN: $problem; kept the installed one"
+    return 1
+  fi
+}
+
+# publish_tls_days_left: the days the installed certificate has left, as a CloudWatch metric (the
+# cluster's CertificateExpiry alarm watches the fewest over the nodes).
+publish_tls_days_left() {
+  local end days
+  end=$(openssl x509 -noout -enddate -in "$NOMAD_TLS_CERT_FILE" | cut -d= -f2) || return 1
+  days=$((($(date -d "$end" +%s) - $(date +%s)) / 86400))
+  aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$NOMAD_METRICS_NAMESPACE" \
+    --metric-name TlsCertificateDaysLeft --dimensions "NomadCluster=$NOMAD_CLUSTER_NAME" --value "$days" --unit Count
+}
+
+# refresh_tls <group>: run every hour by nomad-tls-refresh.timer. Installs the certificate of the
+# role's secret when it differs from the installed one and passes check_tls_material, then reloads
+# Nomad (SIGHUP: Nomad reloads its TLS files without restarting). A secret that cannot be read (the
+# node is cut off) or a certificate that fails the checks leaves the installed one in place: it
+# stays valid through the renewal's overlap. Either way the days left are published.
+refresh_tls() {
+  local group=$1 material status=0
+  if ! material=$(read_tls_material); then
+    status=1
+  elif [ "$(jq -j .certificate <<<"$material")" = "$(cat "$NOMAD_TLS_CERT_FILE")" ] &&
+    [ "$(jq -j .ca <<<"$material")" = "$(cat "$NOMAD_TLS_CA_FILE")" ]; then
+    log "the installed TLS certificate is current"
+  elif check_tls_material "$material"; then
+    write_tls_material "$group" "$material"
+    systemctl reload nomad
+    log "installed the renewed TLS certificate ($(openssl x509 -noout -enddate -in "$NOMAD_TLS_CERT_FILE")) and reloaded Nomad"
+  else
+    status=1
+  fi
+  publish_tls_days_left || log "could not publish the days the TLS certificate has left"
+  return "$status"
+}
+
+# The hourly check for a renewed certificate (see refresh_tls).
+write_tls_refresh_units() {
+  cat >/etc/systemd/system/nomad-tls-refresh.service <<'EOF'
+[Unit]
+Description=Install a renewed Nomad TLS certificate and reload Nomad
+After=nomad.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/nomad-bootstrap refresh-tls /etc/nomad-bootstrap/bootstrap.env
+EOF
+  cat >/etc/systemd/system/nomad-tls-refresh.timer <<'EOF'
+[Unit]
+Description=Check every hour for a renewed Nomad TLS certificate
+
+[Timer]
+OnBootSec=15min
+OnUnitActiveSec=1h
+RandomizedDelaySec=10min
+
+[Install]
+WantedBy=timers.target
+EOF
 }
 
 # install_gossip_key <group>: servers only. Nomad takes the gossip key from its configuration, so
@@ -402,8 +506,10 @@ main() {
   fi
   start_cloudwatch_agent
   write_nomad_unit
+  write_tls_refresh_units
   systemctl daemon-reload
   systemctl enable --now nomad
+  systemctl enable --now nomad-tls-refresh.timer
 
   if [ "$NOMAD_ROLE" = server ]; then
     wait_until "${NOMAD_READY_TIMEOUT_SECONDS:-900}" "this server to be a healthy voter in a healthy cluster" server_ready
@@ -414,6 +520,25 @@ main() {
   log "ready"
 }
 
+# refresh_tls_main <env-file>: `nomad-bootstrap refresh-tls <env-file>`, from the hourly timer.
+refresh_tls_main() {
+  [ "$#" -eq 1 ] || die "usage: nomad-bootstrap refresh-tls <env-file>"
+  # shellcheck source=/dev/null
+  . "$1"
+  : "${NOMAD_ROLE:?}" "${AWS_REGION:?}" "${NOMAD_TLS_SECRET_ARN:?}" "${NOMAD_TLS_CA_FILE:?}"
+  : "${NOMAD_TLS_CERT_FILE:?}" "${NOMAD_TLS_KEY_FILE:?}" "${NOMAD_CLUSTER_NAME:?}" "${NOMAD_METRICS_NAMESPACE:?}"
+  if [ "$NOMAD_ROLE" = server ]; then
+    refresh_tls nomad
+  else
+    refresh_tls root
+  fi
+}
+
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  main "$@"
+  if [ "${1:-}" = refresh-tls ]; then
+    shift
+    refresh_tls_main "$@"
+  else
+    main "$@"
+  fi
 fi

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { type CaSecretValue, GOSSIP_KEY_PATTERN, isPlaceholder, type TlsSecretValue } from '../security/secret-formats';
-import { type CertificateAndKey, caProblem, createCa, createLeaf, fingerprint, notAfter } from './certificates';
+import { type CaSecretValue, GOSSIP_KEY_PATTERN, isPlaceholder } from '../security/secret-formats';
+import { caProblem, createCa, fingerprint, notAfter } from './certificates';
 import {
   CustomResourceError,
   type CustomResourceEvent,
@@ -11,6 +11,7 @@ import {
   log,
   stringProperty,
 } from './custom-resource';
+import { caBundle, issueNodeTls, NODE_ROLES, parseCa } from './node-tls';
 import { readSecret, writeSecret } from './secrets-manager';
 
 /**
@@ -42,33 +43,19 @@ export async function clusterSecrets(
   const certificateValidityDays = integerProperty(event, 'CertificateValidityDays');
 
   const ca = await ensureCa(client, caSecretArn, region, caValidityDays, certificateValidityDays, now);
-  const bundle = [ca.certificate, ...(ca.additionalTrustedCertificates ?? [])].map(endWithNewline).join('');
+  const bundle = caBundle(ca);
   const caCertificateArn = stringProperty(event, 'CaCertificateSecretArn');
   await writeSecret(client, caCertificateArn, bundle, await readSecret(client, caCertificateArn));
 
   const issued: Record<string, string> = {};
-  for (const role of ['server', 'client'] as const) {
-    const name = `${role}.${region}.nomad`;
-    const leaf = await createLeaf({
-      ca,
-      commonName: name,
-      dnsNames: ['localhost'],
-      ipAddresses: ['127.0.0.1'],
-      validityDays: certificateValidityDays,
-      now,
-    });
-    const value: TlsSecretValue = { ca: bundle, certificate: leaf.certificate, privateKey: leaf.privateKey };
+  for (const role of NODE_ROLES) {
+    const value = await issueNodeTls({ ca, role, region, validityDays: certificateValidityDays, now });
     await writeSecret(
       client,
       stringProperty(event, role === 'server' ? 'ServerTlsSecretArn' : 'ClientTlsSecretArn'),
       JSON.stringify(value),
     );
-    issued[role] = notAfter(leaf.certificate);
-    log('info', `issued the ${role} certificate`, {
-      name,
-      notAfter: issued[role],
-      fingerprint: fingerprint(leaf.certificate),
-    });
+    issued[role] = notAfter(value.certificate);
   }
 
   await ensureGossipKey(client, stringProperty(event, 'GossipKeySecretArn'));
@@ -113,42 +100,6 @@ async function ensureCa(
   return ca;
 }
 
-function parseCa(stored: string, secretArn: string): CaSecretValue {
-  const invalid = (why: string) =>
-    new CustomResourceError(
-      `The cluster CA in ${secretArn} cannot be read: ${why}. Expected {"certificate": "<PEM>", "privateKey": "<PEM>", "additionalTrustedCertificates": ["<PEM>", ...]}; see "Rotating the CA" in the @org/nomad-constructs README.`,
-    );
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(stored);
-  } catch {
-    throw invalid('it is not JSON');
-  }
-  const value = parsed as Partial<Record<keyof CaSecretValue, unknown>>;
-  if (typeof value.certificate !== 'string' || typeof value.privateKey !== 'string') {
-    throw invalid('certificate or privateKey is missing');
-  }
-  const extra = value.additionalTrustedCertificates ?? [];
-  if (!Array.isArray(extra) || !extra.every((pem) => typeof pem === 'string' && isCertificate(pem))) {
-    throw invalid('additionalTrustedCertificates is not a list of PEM certificates');
-  }
-  const ca: CertificateAndKey & CaSecretValue = {
-    certificate: value.certificate,
-    privateKey: value.privateKey,
-    additionalTrustedCertificates: extra as string[],
-  };
-  return ca;
-}
-
-function isCertificate(pem: string): boolean {
-  try {
-    fingerprint(pem);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function ensureGossipKey(client: SecretsManagerClient, secretArn: string): Promise<void> {
   const stored = await readSecret(client, secretArn);
   if (isPlaceholder(stored)) {
@@ -162,10 +113,6 @@ async function ensureGossipKey(client: SecretsManagerClient, secretArn: string):
     );
   }
   log('info', 'kept the gossip encryption key');
-}
-
-function endWithNewline(pem: string): string {
-  return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 
 /** The Lambda entry point. */

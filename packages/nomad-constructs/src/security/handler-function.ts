@@ -10,7 +10,7 @@ import { Construct } from 'constructs';
 import { NomadError } from '../errors';
 
 /** The handlers bundled at build time (see `projenrc/nomad-constructs.ts`). */
-export type HandlerName = 'cluster-secrets' | 'acl-bootstrap' | 'nomad-job' | 'nomad-image';
+export type HandlerName = 'cluster-secrets' | 'acl-bootstrap' | 'nomad-job' | 'nomad-image' | 'certificate-renewal';
 
 /**
  * Where the bundled handlers live: `lib/lambda/<name>/`, relative to this module (`src/security`

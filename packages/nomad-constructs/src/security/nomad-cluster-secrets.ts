@@ -41,8 +41,8 @@ export interface NomadClusterSecretsProps {
  * |---|---|---|---|
  * | `CertificateAuthority` | CA certificate and private key | the key-material function only | yes |
  * | `CaCertificate` | CA certificate (bundle) | the ACL function, `grantCaRead()` | no |
- * | `ServerTls` | CA bundle, server certificate and key | servers | no (re-issued on every deploy) |
- * | `ClientTls` | CA bundle, client certificate and key | clients | no (re-issued on every deploy) |
+ * | `ServerTls` | CA bundle, server certificate and key | servers | no (re-issued on deploys, renewed daily before expiry) |
+ * | `ClientTls` | CA bundle, client certificate and key | clients | no (re-issued on deploys, renewed daily before expiry) |
  * | `GossipKey` | gossip encryption key | servers | yes |
  * | `ManagementToken` | the ACL bootstrap (management) token | the ACL function, `grantManagementToken()` | yes |
  * | `ServerToken` | servers' readiness token (agent, operator: read) | servers | no |

@@ -422,8 +422,8 @@ describe('NomadCluster: logs, metrics and outputs', () => {
     const s = newStack();
     new NomadCluster(s, 'Cluster', { logRetention: logs.RetentionDays.ONE_YEAR });
     const groups = Object.values(Template.fromStack(s).findResources('AWS::Logs::LogGroup'));
-    // Flow logs, Nomad, containers, metrics events, and the two custom resource functions.
-    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([365, 365, 365, 365, 365, 365]);
+    // Flow logs, Nomad, containers, metrics events, the two custom resource functions and the renewal function.
+    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([365, 365, 365, 365, 365, 365, 365]);
   });
 
   it('offers the metrics operators watch, on the dimensions the agents publish', () => {

@@ -72,6 +72,7 @@ const roleNames: Record<string, string> = {
   [id(pool.role as iam.Role)]: 'clients',
   [id(secrets.keyMaterialFunction.role)]: 'key-material function',
   [id(cluster.acl.handler.role)]: 'ACL function',
+  [id(cluster.certificateRenewal.handler.role)]: 'renewal function',
   [id(operator)]: 'operator',
 };
 
@@ -142,12 +143,17 @@ describe('secrets', () => {
     const read = ['secretsmanager:GetSecretValue'];
     const readWrite = ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'];
     expect(secretAccess()).toEqual({
-      // The CA private key: the key-material function, nobody else.
-      CertificateAuthority: { 'key-material function': readWrite },
-      CaCertificate: { 'key-material function': readWrite, 'ACL function': read, operator: read },
+      // The CA private key: the key-material function (and the renewal function reads it), nobody else.
+      CertificateAuthority: { 'key-material function': readWrite, 'renewal function': read },
+      CaCertificate: {
+        'key-material function': readWrite,
+        'renewal function': readWrite,
+        'ACL function': read,
+        operator: read,
+      },
       // Servers read server material only, clients client material only.
-      ServerTls: { 'key-material function': readWrite, servers: read },
-      ClientTls: { 'key-material function': readWrite, clients: read },
+      ServerTls: { 'key-material function': readWrite, 'renewal function': readWrite, servers: read },
+      ClientTls: { 'key-material function': readWrite, 'renewal function': readWrite, clients: read },
       GossipKey: { 'key-material function': readWrite, servers: read },
       // The management token never reaches an instance.
       ManagementToken: { 'ACL function': readWrite, operator: read },
@@ -192,7 +198,8 @@ describe('secrets', () => {
 
   it('encrypts every log group with the cluster key', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(groups).toHaveLength(6);
+    // Nomad, containers, metrics events, flow logs and the key-material, ACL and renewal functions.
+    expect(groups).toHaveLength(7);
     for (const group of groups) {
       expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [id(cluster.encryptionKey), 'Arn'] });
     }
