@@ -1,4 +1,4 @@
-import { Annotations, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Aspects, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -30,6 +30,8 @@ const SERVICES: Record<InterfaceEndpoint, ec2.InterfaceVpcEndpointAwsService[]> 
 
 export interface ClusterVpcOptions {
   readonly natGateways: number;
+  /** How the private subnets reach the internet; NAT gateways when undefined. */
+  readonly natGatewayProvider?: ec2.NatProvider;
   readonly logRetention: logs.RetentionDays;
   /** Encrypts the flow logs. */
   readonly encryptionKey: kms.IKey;
@@ -79,12 +81,16 @@ export function createClusterVpc(scope: Construct, id: string, options: ClusterV
         ? { availabilityZones: [0, 1, 2].map((index) => Fn.select(index, Fn.getAzs())) }
         : { maxAzs: 3 }),
     natGateways,
+    natGatewayProvider: options.natGatewayProvider,
     subnetConfiguration: [
       { name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24, mapPublicIpOnLaunch: false },
       { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
     ],
     gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
   });
+  if (options.natGatewayProvider instanceof ec2.NatInstanceProviderV2) {
+    hardenNatInstances(options.natGatewayProvider);
+  }
   const flowLogs = new logs.LogGroup(scope, `${id}FlowLogs`, {
     retention: options.logRetention,
     encryptionKey: options.encryptionKey,
@@ -109,6 +115,24 @@ function checkZones(zones: readonly string[], stack: Stack, path: string): void 
       path,
       `expected 2 or 3 distinct Availability Zone names${region ? ` of ${region}` : ''} such as "us-west-1a", received ${JSON.stringify(zones)}. List the zones your account sees with \`aws ec2 describe-availability-zones --region <region>\`.`,
     );
+  }
+}
+
+/**
+ * NAT instances as the cluster's nodes are: IMDSv2 only, an encrypted gp3 root volume (8 GiB,
+ * Amazon Linux 2023's own size), and EC2's automatic recovery (on by default for the types that
+ * support it) instead of an Auto Scaling group.
+ */
+function hardenNatInstances(provider: ec2.NatInstanceProviderV2): void {
+  for (const instance of provider.gatewayInstances) {
+    Aspects.of(instance).add(new ec2.InstanceRequireImdsv2Aspect());
+    const resource = instance.node.defaultChild as ec2.CfnInstance;
+    resource.blockDeviceMappings = [
+      {
+        deviceName: '/dev/xvda',
+        ebs: { volumeSize: 8, volumeType: 'gp3', encrypted: true, deleteOnTermination: true },
+      },
+    ];
   }
 }
 

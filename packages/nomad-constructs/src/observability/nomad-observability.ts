@@ -65,6 +65,13 @@ export interface NomadObservabilityProps {
    */
   readonly retentionSize?: Size;
   /**
+   * The memory Prometheus reserves (it may use twice as much where the client has it free). A few
+   * hundred series, as the reference cluster has, fit in 512 MiB.
+   *
+   * @default Size.gibibytes(1)
+   */
+  readonly prometheusMemory?: Size;
+  /**
    * Options of the alert rules (the server count is the cluster's).
    *
    * @default - the sample workloads' names: hello-world, trainer
@@ -217,6 +224,7 @@ export class NomadObservability extends Construct {
         retention: props.retention ?? Duration.days(15),
         retentionSize: props.retentionSize ?? Size.gibibytes(20),
         dataVolume: DATA_VOLUMES.prometheus,
+        memory: props.prometheusMemory,
         images: props.images,
       }),
     });
