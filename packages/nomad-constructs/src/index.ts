@@ -18,6 +18,8 @@ export { NomadUi, type NomadUiAccessLogs, type NomadUiOptions, type NomadUiProps
 export { NomadVersion } from './cluster/nomad-version';
 export { NomadError, type NomadErrorCode } from './errors';
 export { ImageScanSeverity, NomadImage, type NomadImageProps } from './image/nomad-image';
+export { NomadIngress, type NomadIngressProps } from './ingress/nomad-ingress';
+export { DEFAULT_INGRESS_PORT, DEFAULT_TRAEFIK_IMAGE, type TraefikJobOptions, traefikJob } from './ingress/traefik-job';
 export type { NomadJobAttributes } from './job/job-contract';
 export { NomadJob, type NomadJobProps } from './job/nomad-job';
 export { NomadJobDeployer } from './job/nomad-job-deployer';

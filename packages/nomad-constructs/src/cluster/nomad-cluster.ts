@@ -46,6 +46,17 @@ export interface NomadClusterProps {
    */
   readonly natGateways?: number;
   /**
+   * How the new VPC's private subnets reach the internet, e.g.
+   * `ec2.NatProvider.instanceV2({ instanceType: new ec2.InstanceType('t4g.nano'), associatePublicIpAddress: true })`
+   * for a NAT instance (a t4g.nano with its address costs about $7 a month against $37 for a NAT
+   * gateway with its address, without the gateway's per-GB charge, but it is one instance that EC2
+   * recovers rather than a managed service). NAT instances get IMDSv2 only and an encrypted gp3 root
+   * volume. Only for the VPC the cluster creates; `natGateways` says how many.
+   *
+   * @default - NAT gateways
+   */
+  readonly natGatewayProvider?: ec2.NatProvider;
+  /**
    * The Availability Zones of the VPC the cluster creates: 2 or 3 zone names. Needed in an
    * environment-agnostic stack that deploys to a region where the account sees only two zones (the
    * VPC otherwise takes the first three at deploy time). Only for the VPC the cluster creates.
@@ -312,17 +323,20 @@ export class NomadCluster extends NomadClusterBase {
         'expected availabilityZones only when the cluster creates its VPC, received it with vpc. Remove availabilityZones (the VPC you pass decides the zones), or remove vpc.',
       );
     }
-    if (props.vpc !== undefined && props.natGateways !== undefined) {
-      throw new NomadError(
-        'INVALID_PROP',
-        `${path}.natGateways`,
-        'expected natGateways only when the cluster creates its VPC, received it with vpc. Remove natGateways, or remove vpc.',
-      );
+    for (const name of ['natGateways', 'natGatewayProvider'] as const) {
+      if (props.vpc !== undefined && props[name] !== undefined) {
+        throw new NomadError(
+          'INVALID_PROP',
+          `${path}.${name}`,
+          `expected ${name} only when the cluster creates its VPC, received it with vpc. Remove ${name}, or remove vpc.`,
+        );
+      }
     }
     this.vpc =
       props.vpc ??
       createClusterVpc(this, 'Vpc', {
         natGateways: props.natGateways ?? 1,
+        natGatewayProvider: props.natGatewayProvider,
         logRetention,
         encryptionKey: this.encryptionKey,
         availabilityZones: props.availabilityZones,
