@@ -14,9 +14,23 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
     private: true,
     workspaceDeps: published,
     // `npm start` synthesizes the reference app and runs cdk-nag on it in-process.
-    deps: [`aws-cdk-lib@${VERSIONS.awsCdkLib}`, `constructs@${VERSIONS.constructs}`, `cdk-nag@${VERSIONS.cdkNag}`],
+    deps: [
+      `aws-cdk-lib@${VERSIONS.awsCdkLib}`,
+      `constructs@${VERSIONS.constructs}`,
+      `cdk-nag@${VERSIONS.cdkNag}`,
+      // `nomad-e2e verify` and `destroy`: the stack's outputs, the Nomad token, ECR scans, the trainer's
+      // outputs, the load balancer's deletion protection and what a deleted stack retains.
+      '@aws-sdk/client-cloudformation@3.1169.0',
+      '@aws-sdk/client-secrets-manager@3.1162.0',
+      '@aws-sdk/client-ecr@3.1169.0',
+      '@aws-sdk/client-s3@3.1169.0',
+      '@aws-sdk/client-elastic-load-balancing-v2@3.1142.0',
+    ],
+    // The operator's command: cost, deploy, verify, destroy (src/cli/main.ts).
+    bin: { 'nomad-e2e': { module: 'lib/cli/main.js', run: 'main' } },
     devDeps: [
       'yaml@2.9.1',
+      'aws-sdk-client-mock@4.1.0',
       // The CDK CLI (`cdk deploy` with credentials) and the snapshot tests of the reference stack.
       `aws-cdk@${VERSIONS.awsCdkCli}`,
       `@aws-cdk/integ-runner@${VERSIONS.integRunner}`,

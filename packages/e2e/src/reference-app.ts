@@ -1,15 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { helloWorldJob } from '@org/hello-world-app/job';
-import { NomadCluster, NomadImage, NomadJob, NomadObservability, withPushgatewayUrl } from '@org/nomad-constructs';
+import {
+  type NomadClientPoolOptions,
+  NomadCluster,
+  NomadImage,
+  NomadIngress,
+  NomadJob,
+  NomadObservability,
+  withPushgatewayUrl,
+} from '@org/nomad-constructs';
 import { trainerJob } from '@org/trainer';
-import { App, type AppProps, Aws, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { App, type AppProps, Aws, CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
+import { type PoolSize, profileFromContext, type ReferenceProfile } from './profile';
 import { helloWorldAppImageContext, trainerImageContext } from './sample-images';
 
 /** The directory of this package (`src/` when run from sources, `lib/` when compiled: both sit beside cdk.json). */
@@ -37,6 +46,12 @@ export interface ReferenceUiProps {
 export interface NomadReferenceStackProps extends StackProps {
   /** @default - no UI: reach the API through Session Manager port forwarding */
   readonly ui?: ReferenceUiProps;
+  /**
+   * Instance types, counts, volumes and the NAT.
+   *
+   * @default - the profile of the context `nomad:profile` (`default` or `production`)
+   */
+  readonly profile?: ReferenceProfile;
 }
 
 /**
@@ -59,12 +74,20 @@ export class NomadReferenceStack extends Stack {
   public readonly jobs: Record<'helloWorld' | 'trainer', NomadJob>;
   /** Prometheus (with a Pushgateway) and Grafana on the cluster's observability pool. */
   public readonly observability: NomadObservability;
+  /** The NAT instance's provider, in profiles with a NAT instance. */
+  public readonly natInstance?: ec2.NatInstanceProviderV2;
+  /** The sizes this stack was built with. */
+  public readonly profile: ReferenceProfile;
+  /** Traefik on the general pool behind the load balancer, when there is a UI: hello-world answers at `https://<domain>/`. */
+  public readonly ingress?: NomadIngress;
 
   public constructor(scope: Construct, id: string, props: NomadReferenceStackProps = {}) {
     super(scope, id, {
       description: 'Nomad on AWS: reference cluster, sample image repositories and data bucket',
       ...props,
     });
+    const profile = props.profile ?? profileFromContext(this);
+    this.profile = profile;
     this.repositories = {
       helloWorldApp: imageRepository(this, 'HelloWorldAppRepository'),
       trainer: imageRepository(this, 'TrainerRepository'),
@@ -111,8 +134,22 @@ export class NomadReferenceStack extends Stack {
 
     this.accessLogsBucket = accessLogs;
     const ui = props.ui;
+    // One NAT instance (the default profile) or one NAT gateway (production): egress for boots and pulls.
+    const natInstance =
+      profile.nat.kind === 'instance'
+        ? ec2.NatProvider.instanceV2({
+            instanceType: profile.nat.instanceType,
+            associatePublicIpAddress: true,
+            // Inbound from the VPC only (below), not from anywhere as the provider's default would allow.
+            defaultAllowedTraffic: ec2.NatTrafficDirection.OUTBOUND_ONLY,
+          })
+        : undefined;
+    this.natInstance = natInstance;
     this.cluster = new NomadCluster(this, 'Nomad', {
       serverCount: 3,
+      serverInstanceType: profile.serverInstanceType,
+      serverVolumeSize: profile.serverVolumeSize,
+      natGatewayProvider: natInstance,
       imageRepositories: [this.repositories.helloWorldApp, this.repositories.trainer],
       dataBucket: this.dataBucket,
       // The people who watch the cluster get a read-only token (cluster.grantUiToken()).
@@ -134,28 +171,19 @@ export class NomadReferenceStack extends Stack {
               accessLogs: { bucket: accessLogs, prefix: 'nomad-ui' },
             },
     });
-    this.cluster.addClientPool('general', {
-      instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
-      minCapacity: 1,
-      maxCapacity: 3,
-    });
-    this.cluster.addClientPool('spot', {
-      // Several types of one architecture: more Spot capacity pools to draw from.
-      instanceTypes: [
-        ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE),
-        ec2.InstanceType.of(ec2.InstanceClass.M6I, ec2.InstanceSize.LARGE),
-        ec2.InstanceType.of(ec2.InstanceClass.M5, ec2.InstanceSize.LARGE),
-      ],
-      onDemandPercentageAboveBaseCapacity: 0,
-      minCapacity: 1,
-      maxCapacity: 6,
-      meta: { capacity: 'spot' },
-    });
-    // Prometheus, the Pushgateway and Grafana: one instance with their data on host volumes.
+    natInstance?.connections.allowFrom(
+      ec2.Peer.ipv4(this.cluster.vpc.vpcCidrBlock),
+      ec2.Port.allTraffic(),
+      'Traffic of the private subnets to the internet',
+    );
+    // hello-world and Traefik, over two zones (in the default profile one On-Demand client and one on Spot).
+    const generalPool = this.cluster.addClientPool('general', poolOptions(profile.general));
+    // The trainer's runs. Several types of one architecture: more Spot capacity pools to draw from.
+    this.cluster.addClientPool('spot', { ...poolOptions(profile.spot), meta: { capacity: 'spot' } });
+    // Prometheus, the Pushgateway and Grafana: one instance with their data on host volumes (on Spot
+    // in the default profile: an interruption loses the samples of the host volume, not the dashboards).
     const observabilityPool = this.cluster.addClientPool('observability', {
-      instanceTypes: [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)],
-      minCapacity: 1,
-      maxCapacity: 1,
+      ...poolOptions(profile.observability),
       hostVolumes: NomadObservability.hostVolumes(),
     });
 
@@ -209,7 +237,16 @@ export class NomadReferenceStack extends Stack {
       cluster: this.cluster,
       pool: observabilityPool,
       scrapeServices: ['hello-world'],
+      prometheusMemory: Size.mebibytes(profile.prometheusMemoryMiB),
     });
+    // Traefik on every general client routes by the services' tags; the load balancer sends it `/`.
+    if (this.cluster.ui !== undefined) {
+      this.ingress = new NomadIngress(this, 'Ingress', { cluster: this.cluster, pool: generalPool });
+      new CfnOutput(this, 'HelloWorldUrl', {
+        description: 'hello-world, through the load balancer and Traefik',
+        value: `${this.cluster.ui.url}/`,
+      });
+    }
 
     new CfnOutput(this, 'HelloWorldAppRepositoryUri', { value: this.repositories.helloWorldApp.repositoryUri });
     new CfnOutput(this, 'TrainerRepositoryUri', { value: this.repositories.trainer.repositoryUri });
@@ -223,6 +260,19 @@ export class NomadReferenceStack extends Stack {
       value: this.images.trainer.imageUri,
     });
   }
+}
+
+/** The capacity, purchase options and volume of a client pool of the profile. */
+function poolOptions(size: PoolSize): NomadClientPoolOptions {
+  return {
+    instanceTypes: size.instanceTypes,
+    minCapacity: size.minCapacity,
+    maxCapacity: size.maxCapacity,
+    volumeSize: size.volumeSize,
+    ...(size.spot === true
+      ? { onDemandBaseCapacity: size.onDemandBaseCapacity ?? 0, onDemandPercentageAboveBaseCapacity: 0 }
+      : {}),
+  };
 }
 
 /** A private image repository (encrypted at rest, AES-256, as every ECR repository): scanned on push, immutable tags, old images expired. */

@@ -55,7 +55,7 @@ describe('the reference stack', () => {
     expect(uiStack?.region).toBe('eu-west-1');
   });
 
-  it('runs 3 servers, an On-Demand pool, a Spot pool and an observability pool', () => {
+  it('runs 3 servers, a general pool (one On-Demand client, one on Spot), a Spot pool and an observability pool on Spot', () => {
     const groups = autoScalingGroups(template);
     expect(groups).toHaveLength(4);
     const byRole = (role: string) =>
@@ -65,10 +65,76 @@ describe('the reference stack', () => {
         ),
       );
     expect(byRole('server').map((group) => group.Properties.MinSize)).toEqual(['3']);
-    const distributions = byRole('client').map(
-      (group) => group.Properties.MixedInstancesPolicy.InstancesDistribution.OnDemandPercentageAboveBaseCapacity,
+    const distributions = byRole('client').map((group) => {
+      const { OnDemandBaseCapacity, OnDemandPercentageAboveBaseCapacity } =
+        group.Properties.MixedInstancesPolicy.InstancesDistribution;
+      return `${group.Properties.MinSize}: base ${OnDemandBaseCapacity}, ${OnDemandPercentageAboveBaseCapacity}% above`;
+    });
+    expect(distributions.sort()).toEqual(['1: base 0, 0% above', '1: base 0, 0% above', '2: base 1, 0% above']);
+  });
+
+  it('uses Graviton burstable instances (servers 2 vCPU/1 GiB, clients 2 vCPU/2 GiB) and small gp3 volumes', () => {
+    const templates = template.findResources('AWS::EC2::LaunchTemplate');
+    const types = autoScalingGroups(template).map((group) => {
+      const overrides = group.Properties.MixedInstancesPolicy?.LaunchTemplate.Overrides as
+        | Array<{ InstanceType: string }>
+        | undefined;
+      const launchTemplateId = (
+        group.Properties.MixedInstancesPolicy?.LaunchTemplate.LaunchTemplateSpecification ??
+        group.Properties.LaunchTemplate
+      ).LaunchTemplateId.Ref as string;
+      const data = templates[launchTemplateId]?.Properties.LaunchTemplateData;
+      return `${overrides?.map((override) => override.InstanceType).join('|') ?? data.InstanceType} ${data.BlockDeviceMappings[0].Ebs.VolumeSize} GiB`;
+    });
+    expect(types.sort()).toEqual([
+      't4g.micro 10 GiB',
+      't4g.small 20 GiB',
+      't4g.small|t4g.medium 20 GiB',
+      't4g.small|t4g.medium 20 GiB',
+    ]);
+  });
+
+  it('reaches the internet through one NAT instance (t4g.nano, IMDSv2, encrypted gp3, VPC-only ingress), no NAT gateway', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    const instances = Object.values(template.findResources('AWS::EC2::Instance'));
+    expect(instances).toHaveLength(1);
+    expect(instances[0]?.Properties).toMatchObject({
+      InstanceType: 't4g.nano',
+      SourceDestCheck: false,
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: { VolumeSize: 8, VolumeType: 'gp3', Encrypted: true } }],
+      NetworkInterfaces: [expect.objectContaining({ AssociatePublicIpAddress: true })],
+      LaunchTemplate: expect.anything(),
+    });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+      LaunchTemplateName: Match.stringLikeRegexp('NatInstance'),
+    });
+    const natGroup = Object.values(template.findResources('AWS::EC2::SecurityGroup')).find(
+      (group) => group.Properties.GroupDescription === 'Security Group for NAT instances',
     );
-    expect(distributions.sort()).toEqual([0, 100, 100]);
+    expect(natGroup?.Properties.SecurityGroupIngress).toEqual([
+      expect.objectContaining({
+        CidrIp: { 'Fn::GetAtt': [expect.stringMatching(/^NomadVpc/), 'CidrBlock'] },
+        IpProtocol: '-1',
+      }),
+    ]);
+    // The free S3 gateway endpoint, and no interface endpoint (each costs about $22 a month over 3 zones).
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints.map((endpoint) => endpoint.Properties.VpcEndpointType ?? 'Gateway')).toEqual(['Gateway']);
+  });
+
+  it('takes the production profile from -c nomad:profile=production, and rejects an unknown one', () => {
+    const { stack: production } = createReferenceApp({ context: { 'nomad:profile': 'production' } });
+    expect(production.profile.name).toBe('production');
+    const productionTemplate = Template.fromStack(production);
+    productionTemplate.resourceCountIs('AWS::EC2::NatGateway', 1);
+    productionTemplate.resourceCountIs('AWS::EC2::Instance', 0);
+    productionTemplate.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ InstanceType: 'm7g.large' }),
+    });
+    expect(() => createReferenceApp({ context: { 'nomad:profile': 'cheap' } })).toThrow(
+      'nomad:profile: expected one of default, production, received "cheap". Run with -c nomad:profile=production, or without it for the default.',
+    );
   });
 
   it('has scanned, immutable, expiring ECR repositories for the two sample images', () => {
@@ -202,7 +268,7 @@ describe('the sample images and jobs', () => {
     return (JSON.parse(filled) as { Job: ApiJob }).Job;
   };
 
-  it("builds both images with cdk deploy, for the pools' x86_64 instances (proven by synthesis: no Docker engine here)", () => {
+  it("builds both images with cdk deploy, for the pools' arm64 instances (proven by synthesis: no Docker engine here)", () => {
     const assets = JSON.parse(readFileSync(join(summary.outdir, `${REFERENCE_STACK_NAME}.assets.json`), 'utf8')) as {
       dockerImages: Record<string, { source: { directory: string; dockerFile?: string; platform?: string } }>;
     };
@@ -211,7 +277,7 @@ describe('the sample images and jobs', () => {
       sources
         .map(({ hash: _, directory: __, ...source }) => source)
         .sort((a, b) => String(a.dockerFile).localeCompare(String(b.dockerFile))),
-    ).toEqual([{ dockerFile: 'packages/trainer/Dockerfile', platform: 'linux/amd64' }, { platform: 'linux/amd64' }]);
+    ).toEqual([{ dockerFile: 'packages/trainer/Dockerfile', platform: 'linux/arm64' }, { platform: 'linux/arm64' }]);
     // The hello-world context is the Dockerfile and the package's npm tarball; the trainer's, the two packages' sources.
     const helloWorld = sources.find((source) => source.dockerFile === undefined);
     expect(readdirSync(join(summary.outdir, helloWorld?.directory ?? '', 'dist', 'image'))).toEqual([
@@ -241,7 +307,7 @@ describe('the sample images and jobs', () => {
     ] as const) {
       expect(resources[id(image.resource)]?.Properties).toMatchObject({
         TargetRepositoryName: { Ref: id(repository) },
-        Platform: 'linux/amd64',
+        Platform: 'linux/arm64',
         ScanGate: true,
         FailOnSeverity: 'CRITICAL',
       });
@@ -442,6 +508,16 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
         ),
         'NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired Nomad/Servers/AutoScalingGroup/ASG',
         'NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired Nomad/observability/AutoScalingGroup/ASG',
+        'NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired Nomad/general/AutoScalingGroup/ASG',
+        ...[
+          'AwsSolutions-EC28',
+          'AwsSolutions-EC29',
+          'NIST.800.53.R5-EC2InstanceNoPublicIp',
+          'NIST.800.53.R5-EC2InstancesInVPC',
+        ].map((rule) => `${rule} Nomad/Vpc/PublicSubnet1/NatInstance`),
+        ...['AwsSolutions-EC23', 'NIST.800.53.R5-EC2RestrictedCommonPorts', 'NIST.800.53.R5-EC2RestrictedSSH'].map(
+          (rule) => `CdkNagValidationFailure(${rule}) Nomad/Vpc/NatSecurityGroup`,
+        ),
         'AwsSolutions-SMG4 Observability/GrafanaAdminPassword',
         'NIST.800.53.R5-SecretsManagerRotationEnabled Observability/GrafanaAdminPassword',
         'NIST.800.53.R5-ALBWAFEnabled Nomad/Ui/LoadBalancer',
@@ -452,7 +528,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
         ...providerRows,
       ].sort(),
     );
-    // Without a UI, the same minus the load balancer's three and the observability pool's health check.
-    expect(summary.findings).toHaveLength(uiSummary.findings.length - 4);
+    // Without a UI, the same minus the load balancer's three and the observability and general pools' health checks.
+    expect(summary.findings).toHaveLength(uiSummary.findings.length - 5);
   });
 });
