@@ -10,6 +10,7 @@ export {
   type CallOptions,
   type DeregisterOptions,
   type DispatchOptions,
+  type DrainNodeOptions,
   type JobRequestBody,
   type ListOptions,
   NomadClient,

@@ -21,6 +21,7 @@ import type {
   JobPlanResponse,
   JobRegisterResponse,
   JobResponse,
+  NodeUpdateResponse,
 } from './types';
 
 /** Options every call takes. */
@@ -108,6 +109,20 @@ export interface DeregisterOptions extends CallOptions {
   readonly evalPriority?: number;
   /** Skip the groups' and tasks' `shutdown_delay`. @default false */
   readonly noShutdownDelay?: boolean;
+}
+
+/**
+ * A node drain (`nomad node drain -enable`).
+ *
+ * @see https://developer.hashicorp.com/nomad/api-docs/nodes#drain-node
+ */
+export interface DrainNodeOptions extends CallOptions {
+  /** How long allocations may take to migrate before Nomad stops the rest (`-deadline`). */
+  readonly deadlineMs: number;
+  /** Leave system jobs running (`-ignore-system`). @default false */
+  readonly ignoreSystemJobs?: boolean;
+  /** Kept in the node's `LastDrain.Meta` (`-meta`), e.g. why it drains. @default - none */
+  readonly meta?: Readonly<Record<string, string>>;
 }
 
 export interface ListOptions extends CallOptions {
@@ -328,6 +343,44 @@ export class NomadClient {
   async readEvaluation(evalId: string, options: CallOptions = {}): Promise<Evaluation> {
     return this.call<Evaluation>('GET', `/v1/evaluation/${encodeURIComponent(required('evalId', evalId))}`, {
       retryable: true,
+      options,
+    });
+  }
+
+  /**
+   * Marks a node eligible or ineligible for new allocations: `POST /v1/node/:node_id/eligibility`.
+   * Retried: setting the same eligibility again changes nothing.
+   */
+  async updateNodeEligibility(
+    nodeId: string,
+    eligible: boolean,
+    options: CallOptions = {},
+  ): Promise<NodeUpdateResponse> {
+    return this.call<NodeUpdateResponse>(
+      'POST',
+      `/v1/node/${encodeURIComponent(required('nodeId', nodeId))}/eligibility`,
+      {
+        body: { NodeID: nodeId, Eligibility: eligible ? 'eligible' : 'ineligible' },
+        retryable: true,
+        options,
+      },
+    );
+  }
+
+  /**
+   * Starts draining a node (and marks it ineligible): `POST /v1/node/:node_id/drain`. Never
+   * retried: each call starts the deadline anew.
+   */
+  async drainNode(nodeId: string, options: DrainNodeOptions): Promise<NodeUpdateResponse> {
+    const deadlineMs = nonNegativeInteger('deadlineMs', options.deadlineMs);
+    return this.call<NodeUpdateResponse>('POST', `/v1/node/${encodeURIComponent(required('nodeId', nodeId))}/drain`, {
+      body: {
+        NodeID: nodeId,
+        DrainSpec: { Deadline: deadlineMs * 1_000_000, IgnoreSystemJobs: options.ignoreSystemJobs ?? false },
+        MarkEligible: false,
+        ...(options.meta === undefined ? {} : { Meta: options.meta }),
+      },
+      retryable: false,
       options,
     });
   }

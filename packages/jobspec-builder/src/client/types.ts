@@ -3,6 +3,13 @@
 // field Nomad sends is still there, under the index signature.
 
 /** Answer of `POST /v1/jobs` (register). */
+/** The answer of a node update (eligibility, drain): the evaluations it created. */
+export interface NodeUpdateResponse {
+  readonly EvalIDs?: readonly string[] | null;
+  readonly EvalCreateIndex?: number;
+  readonly NodeModifyIndex?: number;
+}
+
 export interface JobRegisterResponse {
   /** The evaluation the registration created; empty for periodic and parameterized jobs. */
   readonly EvalID: string;
