@@ -22,6 +22,7 @@ import { createClusterKey, grantSecretRead, NomadClusterSecrets } from '../secur
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
 import { NomadClientPool, type NomadClientPoolOptions } from './nomad-client-pool';
+import { NomadNodeDrain } from './nomad-node-drain';
 import { checkName, type INomadCluster, type NomadClusterAttributes, NomadClusterBase } from './nomad-cluster-base';
 import { NomadPorts } from './nomad-ports';
 import { checkPrivateSubnets, NomadServers } from './nomad-servers';
@@ -252,6 +253,8 @@ export class NomadCluster extends NomadClusterBase {
   public readonly acl: NomadAcl;
   /** The daily renewal of the node certificates. */
   public readonly certificateRenewal: NomadCertificateRenewal;
+  /** Drains clients before their instances terminate (scale-in, replacement, Spot interruption). */
+  public readonly nodeDrain: NomadNodeDrain;
   /** The CloudWatch dashboard, alarms and alarm topic, unless `monitoring` is `false`. */
   public readonly monitoring?: NomadMonitoring;
   /** Nomad agent logs of every node (one stream per instance). */
@@ -405,6 +408,17 @@ export class NomadCluster extends NomadClusterBase {
       logRetention,
     });
 
+    this.nodeDrain = new NomadNodeDrain(this, 'NodeDrain', {
+      vpc: this.vpc,
+      subnets: serverSubnets,
+      clusterName: this.clusterName,
+      nomadRegion: this.nomadRegion,
+      servers: this.servers,
+      secrets: this.secrets,
+      acl: this.acl,
+      logRetention,
+    });
+
     const clients = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
       vpc: this.vpc,
       description: `Nomad clients of cluster ${this.clusterName}: task-to-task traffic`,
@@ -523,6 +537,10 @@ export class NomadCluster extends NomadClusterBase {
     this.clientPools.push(pool);
     this.launchTemplates.push(pool.launchTemplate);
     this.acl.addNodePool(pool.nodePool);
+    this.nodeDrain.addPool(
+      { autoScalingGroup: pool.autoScalingGroup, nodePool: pool.nodePool, deadline: pool.drainDeadline },
+      `${pool.node.path}.drainDeadline`,
+    );
     this.monitoring?.addClientPool(pool);
     for (const repository of this.pullRepositories) {
       repository.grantPull(pool);

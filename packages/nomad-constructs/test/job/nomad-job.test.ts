@@ -163,6 +163,7 @@ describe('NomadJob', () => {
     expect(ingressRules(template).filter((rule) => rule.startsWith(`${servers} tcp 4646`))).toEqual(
       [
         `${servers} tcp 4646-4646 from ${id(cluster.acl.handler.securityGroup)}`,
+        `${servers} tcp 4646-4646 from ${id(cluster.nodeDrain.handler.securityGroup)}`,
         `${servers} tcp 4646-4646 from ${id(job.deployer.provider.handler.securityGroup)}`,
       ].sort(),
     );
@@ -215,6 +216,7 @@ describe('NomadJob', () => {
     expect((acl.Tokens as { Name: string }[]).map((token) => token.Name)).toEqual([
       'nomad-constructs-server-readiness',
       'nomad-constructs-client-readiness',
+      'nomad-constructs-node-drainer',
       'nomad-constructs-deployer-default',
       'nomad-constructs-deployer-ml',
     ]);
