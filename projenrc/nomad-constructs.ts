@@ -8,7 +8,14 @@ import { createWorkspacePackage } from './workspace';
  * when the library is built: consumers synthesize with `lambda.Code.fromAsset` and need neither
  * esbuild nor Docker nor our TypeScript sources.
  */
-const LAMBDA_HANDLERS = ['cluster-secrets', 'acl-bootstrap', 'nomad-job', 'nomad-image', 'certificate-renewal'];
+const LAMBDA_HANDLERS = [
+  'cluster-secrets',
+  'acl-bootstrap',
+  'nomad-job',
+  'nomad-image',
+  'certificate-renewal',
+  'node-drain',
+];
 
 /** `@org/nomad-constructs`: AWS CDK constructs for a production Nomad cluster. */
 export function nomadConstructs(
@@ -43,6 +50,8 @@ export function nomadConstructs(
       // (copies images into the app's repositories, waits for their scans).
       '@aws-sdk/client-s3@3.1169.0',
       '@aws-sdk/client-ecr@3.1169.0',
+      // The drain function completes and heartbeats the pools' terminate lifecycle hooks.
+      '@aws-sdk/client-auto-scaling@3.1169.0',
       'esbuild@0.28.2',
       'aws-sdk-client-mock@4.1.0',
       // The tests run CDK's provider framework (custom_resources.Provider) in process: its runtime

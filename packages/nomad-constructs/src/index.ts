@@ -32,6 +32,7 @@ export {
   type DeployerHostVolume,
   deployerPolicy,
   deployerPolicyName,
+  NODE_DRAINER_POLICY,
   SERVER_READINESS_POLICY,
   UI_READ_ONLY_POLICY,
 } from './security/acl-policies';

@@ -390,6 +390,8 @@ prepare_server() {
 prepare_client() {
   local volume paths=()
   install -d -m 0700 /opt/nomad /opt/nomad/data
+  # The node is named after its instance: the drain function finds the node of a terminating instance by it.
+  printf 'name = "%s"\n' "$(imds instance-id)" | install -m 0600 /dev/stdin /etc/nomad.d/name.hcl
   install -d -m 0755 /opt/nomad/plugins /var/log/nomad
   chmod 0700 /etc/nomad.d
   read -r -a paths <<<"${NOMAD_HOST_VOLUME_PATHS:-}"

@@ -159,6 +159,16 @@ export interface NomadClientPoolOptions {
    */
   readonly role?: iam.IRole;
   /**
+   * How long allocations may take to leave a client that is going away (scale-in, a rolling update,
+   * a rebalance recommendation) before Nomad stops them: the drain deadline. The instance waits in
+   * its terminate lifecycle hook until its node is drained, this long at most. A Spot interruption
+   * warning drains with at most 90 seconds (the instance goes two minutes after the warning).
+   *
+   * @default Duration.minutes(10)
+   * @see https://developer.hashicorp.com/nomad/docs/commands/node/drain
+   */
+  readonly drainDeadline?: Duration;
+  /**
    * CPU (MHz) and memory kept from the scheduler for what runs beside Nomad on every client: Docker,
    * the CloudWatch and SSM agents, the kernel.
    *
@@ -223,6 +233,8 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
   public readonly architecture: ec2.InstanceArchitecture;
   /** The host volumes jobs can mount on these clients. */
   public readonly hostVolumes: readonly NomadHostVolume[];
+  /** How long allocations may take to leave a client that is going away. */
+  public readonly drainDeadline: Duration;
 
   private readonly cluster: NomadCluster;
 
@@ -233,6 +245,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
     const path = this.node.path;
     this.nodePool = props.nodePool ?? id;
     this.gpu = props.gpu ?? false;
+    this.drainDeadline = props.drainDeadline ?? Duration.minutes(10);
     validateNodePool(this.nodePool, props.nodePool === undefined, path);
 
     const instanceTypes = props.instanceTypes ?? [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)];

@@ -16,7 +16,7 @@ export interface AclPolicy {
 }
 
 /** Every rule of a policy, set to one disposition (`deny`, `read`). */
-type Disposition = 'deny' | 'read';
+type Disposition = 'deny' | 'read' | 'write';
 
 /** `namespace "*" { policy = "read" }`, `node { policy = "read" }`, ... */
 function rules(entries: Readonly<Record<string, Disposition>>): string {
@@ -57,6 +57,16 @@ export const CLIENT_READINESS_POLICY: AclPolicy = {
   name: 'nomad-constructs-client-readiness',
   description: "Clients' boot check: agent and node status, read only (managed by @org/nomad-constructs)",
   rules: rules({ agent: 'read', node: 'read' }),
+};
+
+/**
+ * The node drain function: reads nodes, marks them ineligible and drains them (`node:write`), and
+ * nothing else: it reads no job, allocation or namespace.
+ */
+export const NODE_DRAINER_POLICY: AclPolicy = {
+  name: 'nomad-constructs-node-drainer',
+  description: 'Drains clients before their instances terminate: node write only (managed by @org/nomad-constructs)',
+  rules: rules({ node: 'write' }),
 };
 
 /** The optional read-only UI token: everything visible in the UI, nothing that changes anything. */

@@ -10,7 +10,13 @@ import { Construct } from 'constructs';
 import { NomadError } from '../errors';
 
 /** The handlers bundled at build time (see `projenrc/nomad-constructs.ts`). */
-export type HandlerName = 'cluster-secrets' | 'acl-bootstrap' | 'nomad-job' | 'nomad-image' | 'certificate-renewal';
+export type HandlerName =
+  | 'cluster-secrets'
+  | 'acl-bootstrap'
+  | 'nomad-job'
+  | 'nomad-image'
+  | 'certificate-renewal'
+  | 'node-drain';
 
 /**
  * Where the bundled handlers live: `lib/lambda/<name>/`, relative to this module (`src/security`
@@ -38,6 +44,8 @@ export interface HandlerFunctionProps {
   readonly encryptionKey: kms.IKey;
   /** @default 256 */
   readonly memorySize?: number;
+  /** @default - none */
+  readonly environment?: Record<string, string>;
 }
 
 /**
@@ -76,6 +84,7 @@ export class HandlerFunction extends Construct {
       code: lambda.Code.fromAsset(handlerBundleDir(props.handler)),
       handler: 'index.handler',
       memorySize: props.memorySize ?? 256,
+      environment: props.environment,
       timeout: props.timeout,
       role: this.role,
       vpc: props.vpc,

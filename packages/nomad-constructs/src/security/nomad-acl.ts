@@ -185,6 +185,16 @@ export class NomadAcl extends Construct {
   }
 
   /**
+   * A token the resource keeps in the cluster with these policies, stored in `secret` (which the
+   * function may then write). For the cluster's own functions (the node drain).
+   */
+  public addToken(token: NomadAclToken, secret: secretsmanager.ISecret): void {
+    grantSecretRead(secret, this.secrets.encryptionKey, this.handler.role);
+    grantSecretWrite(secret, this.secrets.encryptionKey, this.handler.role);
+    this.baseTokens.push({ token, secretArn: secret.secretArn });
+  }
+
+  /**
    * A node pool the resource creates when missing: Nomad creates a pool only when its first client
    * registers, and refuses jobs for a pool that does not exist (a pool scaled to zero).
    */

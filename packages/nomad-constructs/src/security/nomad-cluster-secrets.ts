@@ -168,6 +168,15 @@ export class NomadClusterSecrets extends Construct {
     return token;
   }
 
+  /**
+   * A secret for an ACL token a construct of the cluster needs (JSON: `accessorId`, `secretId`),
+   * filled in by the ACL resource (`acl.addToken()`); not retained: the ACL resource creates a new
+   * token for a new secret.
+   */
+  public tokenSecret(id: string, description: string): secretsmanager.Secret {
+    return new secretsmanager.Secret(this, id, { ...this.secretProps(description), removalPolicy: RemovalPolicy.DESTROY });
+  }
+
   /** The deployer token secrets created so far, by namespace. */
   public get deployerTokenSecrets(): ReadonlyMap<string, secretsmanager.Secret> {
     return new Map(this.deployerTokens);

@@ -326,8 +326,9 @@ describe('NomadCluster: security groups', () => {
         `${servers} tcp 4647-4647 from ${clients}`,
         `${clients} tcp 20000-32000 from ${clients}`,
         `${clients} udp 20000-32000 from ${clients}`,
-        // The ACL bootstrap function, in the VPC (the only peer of the HTTP API without a UI).
+        // The ACL bootstrap and node drain functions, in the VPC (the only peers of the HTTP API without a UI).
         `${servers} tcp 4646-4646 from ${stack.getLogicalId(cluster.acl.handler.securityGroup.node.defaultChild as ec2.CfnSecurityGroup)}`,
+        `${servers} tcp 4646-4646 from ${stack.getLogicalId(cluster.nodeDrain.handler.securityGroup.node.defaultChild as ec2.CfnSecurityGroup)}`,
       ].sort(),
     );
   });
@@ -422,8 +423,8 @@ describe('NomadCluster: logs, metrics and outputs', () => {
     const s = newStack();
     new NomadCluster(s, 'Cluster', { logRetention: logs.RetentionDays.ONE_YEAR });
     const groups = Object.values(Template.fromStack(s).findResources('AWS::Logs::LogGroup'));
-    // Flow logs, Nomad, containers, metrics events, the two custom resource functions and the renewal function.
-    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([365, 365, 365, 365, 365, 365, 365]);
+    // Flow logs, Nomad, containers, metrics events, the two custom resource functions, the renewal and drain functions.
+    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([365, 365, 365, 365, 365, 365, 365, 365]);
   });
 
   it('offers the metrics operators watch, on the dimensions the agents publish', () => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ANONYMOUS_POLICY,
   CLIENT_READINESS_POLICY,
+  NODE_DRAINER_POLICY,
   NomadCluster,
   type NomadClusterProps,
   NomadError,
@@ -56,6 +57,7 @@ const json = template.toJSON() as {
 const id = (construct: { node: { defaultChild?: unknown } }) =>
   stack.getLogicalId(construct.node.defaultChild as ec2.CfnSecurityGroup);
 const { secrets } = cluster;
+const drainerToken = cluster.nodeDrain.tokenSecret;
 const secretNames: Record<string, string> = {
   [id(secrets.certificateAuthority)]: 'CertificateAuthority',
   [id(secrets.caCertificate)]: 'CaCertificate',
@@ -66,6 +68,7 @@ const secretNames: Record<string, string> = {
   [id(secrets.serverToken)]: 'ServerToken',
   [id(secrets.clientToken)]: 'ClientToken',
   [id(secrets.uiToken as never)]: 'UiToken',
+  [id(drainerToken)]: 'NodeDrainerToken',
 };
 const roleNames: Record<string, string> = {
   [id(cluster.servers.role as iam.Role)]: 'servers',
@@ -73,6 +76,7 @@ const roleNames: Record<string, string> = {
   [id(secrets.keyMaterialFunction.role)]: 'key-material function',
   [id(cluster.acl.handler.role)]: 'ACL function',
   [id(cluster.certificateRenewal.handler.role)]: 'renewal function',
+  [id(cluster.nodeDrain.handler.role)]: 'drain function',
   [id(operator)]: 'operator',
 };
 
@@ -136,6 +140,7 @@ describe('secrets', () => {
       ServerToken: 'Delete',
       ClientToken: 'Delete',
       UiToken: 'Delete',
+      NodeDrainerToken: 'Delete',
     });
   });
 
@@ -149,6 +154,7 @@ describe('secrets', () => {
         'key-material function': readWrite,
         'renewal function': readWrite,
         'ACL function': read,
+        'drain function': read,
         operator: read,
       },
       // Servers read server material only, clients client material only.
@@ -160,6 +166,8 @@ describe('secrets', () => {
       ServerToken: { 'ACL function': readWrite, servers: read },
       ClientToken: { 'ACL function': readWrite, clients: read },
       UiToken: { 'ACL function': readWrite, operator: read },
+      // node:write only, for the drain function.
+      NodeDrainerToken: { 'ACL function': readWrite, 'drain function': read },
     });
   });
 
@@ -198,8 +206,8 @@ describe('secrets', () => {
 
   it('encrypts every log group with the cluster key', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    // Nomad, containers, metrics events, flow logs and the key-material, ACL and renewal functions.
-    expect(groups).toHaveLength(7);
+    // Nomad, containers, metrics events, flow logs and the key-material, ACL, renewal and drain functions.
+    expect(groups).toHaveLength(8);
     for (const group of groups) {
       expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [id(cluster.encryptionKey), 'Arn'] });
     }
@@ -318,7 +326,13 @@ describe('custom resource functions', () => {
         .map((s) => `\${${id(s)}}`)
         .sort()
         .join(',');
-    const tokens = [secrets.managementToken, secrets.serverToken, secrets.clientToken, secrets.uiToken as never];
+    const tokens = [
+      secrets.managementToken,
+      secrets.serverToken,
+      secrets.clientToken,
+      secrets.uiToken as never,
+      drainerToken as never,
+    ];
     expect(policyStatements(template, id(handler.role))).toEqual(
       [
         // DescribeInstances finds the servers by tag; it has no resource-level permissions.
@@ -333,11 +347,12 @@ describe('custom resource functions', () => {
 });
 
 describe('network', () => {
-  it('opens the servers API port to the load balancer and the ACL function only', () => {
+  it('opens the servers API port to the load balancer, the ACL function and the node drain function only', () => {
     const servers = id(cluster.servers.securityGroup as ec2.SecurityGroup);
     expect(ingressRules(template).filter((rule) => rule.startsWith(`${servers} tcp 4646`))).toEqual(
       [
         `${servers} tcp 4646-4646 from ${id(cluster.acl.handler.securityGroup)}`,
+        `${servers} tcp 4646-4646 from ${id(cluster.nodeDrain.handler.securityGroup)}`,
         `${servers} tcp 4646-4646 from ${id(cluster.ui?.connections.securityGroups[0] as ec2.SecurityGroup)}`,
       ].sort(),
     );
@@ -430,7 +445,13 @@ describe('custom resources', () => {
       ManagementTokenSecretArn: `\${${id(secrets.managementToken)}}`,
     });
     expect(properties.Policies).toEqual(
-      [ANONYMOUS_POLICY, SERVER_READINESS_POLICY, CLIENT_READINESS_POLICY, UI_READ_ONLY_POLICY].map((policy) => ({
+      [
+        ANONYMOUS_POLICY,
+        SERVER_READINESS_POLICY,
+        CLIENT_READINESS_POLICY,
+        UI_READ_ONLY_POLICY,
+        NODE_DRAINER_POLICY,
+      ].map((policy) => ({
         Name: policy.name,
         Description: policy.description,
         Rules: policy.rules,
@@ -451,6 +472,12 @@ describe('custom resources', () => {
         Name: 'nomad-constructs-ui-read-only',
         Policies: ['nomad-constructs-ui-read-only'],
         SecretArn: `\${${id(secrets.uiToken as never)}}`,
+      },
+      // The node drain function's token: node write, nothing else.
+      {
+        Name: 'nomad-constructs-node-drainer',
+        Policies: ['nomad-constructs-node-drainer'],
+        SecretArn: `\${${id(drainerToken)}}`,
       },
     ]);
   });
