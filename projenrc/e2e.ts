@@ -31,6 +31,9 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
     devDeps: [
       'yaml@2.9.1',
       'aws-sdk-client-mock@4.1.0',
+      // The integ test's verifier function finds the servers by tag (bundled, see the bundle task).
+      '@aws-sdk/client-ec2@3.1169.0',
+      'esbuild@0.28.2',
       // The CDK CLI (`cdk deploy` with credentials) and the snapshot tests of the reference stack.
       `aws-cdk@${VERSIONS.awsCdkCli}`,
       `@aws-cdk/integ-runner@${VERSIONS.integRunner}`,
@@ -61,6 +64,20 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
   });
   // The app entry point and the benchmark (bin/) are type-checked with the tests, as the integ tests are.
   project.tsconfigDev.addInclude('../bin/**/*.ts');
+  // The integ test's in-VPC verifier (src/verify/verifier-handler.ts), bundled with its AWS SDK clients
+  // and @org/jobspec-builder's Nomad client, as @org/nomad-constructs bundles its handlers (whose HCL
+  // parser stub it borrows: the verifier never parses HCL). Deterministic, so the integ snapshot's hash is stable.
+  const bundle = project.addTask('bundle', {
+    description: 'Bundle the integ verifier function with esbuild into lib/verifier/index.js',
+    exec: [
+      'esbuild src/verify/verifier-handler.ts --bundle --platform=node --target=node20 --format=cjs',
+      '--main-fields=module,main --minify --keep-names --legal-comments=none --log-level=warning',
+      '--outfile=lib/verifier/index.js',
+      '--alias:@cdktn/hcl2json=../nomad-constructs/src/handlers/bundling/hcl2json-stub',
+      '--log-override:require-resolve-not-external=silent',
+    ].join(' '),
+  });
+  project.compileTask.spawn(bundle);
   // integ-runner's working directories.
   project.gitignore.exclude('cdk-integ.out.*/');
 
@@ -68,6 +85,8 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
   project.package.addField('nx', {
     targets: {
       test: {
+        // The CLI tests run `cdk synth`, whose app (cdk.json) is this package's compiled lib/app.js.
+        dependsOn: ['^compile', 'compile'],
         inputs: [
           'default',
           '^production',

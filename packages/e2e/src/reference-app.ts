@@ -11,7 +11,18 @@ import {
   withPushgatewayUrl,
 } from '@org/nomad-constructs';
 import { trainerJob } from '@org/trainer';
-import { App, type AppProps, Aws, CfnOutput, Duration, RemovalPolicy, Size, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  Annotations,
+  App,
+  type AppProps,
+  Aws,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Size,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -171,6 +182,13 @@ export class NomadReferenceStack extends Stack {
               accessLogs: { bucket: accessLogs, prefix: 'nomad-ui' },
             },
     });
+    // The stack picks its three zones at deploy time (Fn::GetAZs) when it has no account: the README
+    // says to deploy it in a region with three zones, so the cluster's warning about two-zone regions is
+    // acknowledged here (it would otherwise print a validation report on every synth).
+    Annotations.of(this.cluster).acknowledgeWarning(
+      '@org/nomad-constructs:zonesPickedAtDeploy',
+      'The reference stack is deployed in regions with three Availability Zones (README).',
+    );
     natInstance?.connections.allowFrom(
       ec2.Peer.ipv4(this.cluster.vpc.vpcCidrBlock),
       ec2.Port.allTraffic(),

@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The apps the synth benchmark (bin/bench-synth.ts) times, each in a fresh Node process. */
-export const SYNTH_SCENARIOS = ['empty', 'reference', 'pools-1', 'pools-10', 'pools-50'] as const;
+export const SYNTH_SCENARIOS = [
+  'empty',
+  'reference',
+  'reference-ui',
+  'plain-ui',
+  'pools-1',
+  'pools-10',
+  'pools-50',
+] as const;
 export type SynthScenario = (typeof SYNTH_SCENARIOS)[number];
 
 /** What one process measured: building and synthesizing the app (module loading included), peak RSS. */
@@ -29,6 +37,18 @@ export function runSynthScenario(
   } else if (scenario === 'reference') {
     const { createReferenceApp } = require('./reference-app') as typeof import('./reference-app');
     createReferenceApp({ outdir }).app.synth();
+  } else if (scenario === 'reference-ui') {
+    // The reference app with its HTTPS UI, as `nomad-e2e cost` prices it.
+    const { createReferenceApp } = require('./reference-app') as typeof import('./reference-app');
+    const { EXAMPLE_UI_CONTEXT } = require('./cli/cost-command') as typeof import('./cli/cost-command');
+    createReferenceApp({ outdir, context: { ...EXAMPLE_UI_CONTEXT }, uiRegion: 'us-east-1' }).app.synth();
+  } else if (scenario === 'plain-ui') {
+    // The same topology written by hand in plain aws-cdk-lib: the yardstick.
+    const { PlainTopologyStack } = require('./bench/plain-topology') as typeof import('./bench/plain-topology');
+    const { cdkJsonContext } = require('./reference-app') as typeof import('./reference-app');
+    const app = new App({ outdir, context: cdkJsonContext() });
+    new PlainTopologyStack(app, 'PlainTopology', { env: { region: 'us-east-1' } });
+    app.synth();
   } else {
     const { NomadCluster } = require('@org/nomad-constructs') as typeof import('@org/nomad-constructs');
     const { cdkJsonContext } = require('./reference-app') as typeof import('./reference-app');

@@ -41,8 +41,8 @@ const autoScalingGroups = (t: Template) => Object.values(t.findResources('AWS::A
 describe('cdk.json', () => {
   const cdkJson = JSON.parse(readFileSync(join(E2E_PACKAGE_DIR, 'cdk.json'), 'utf8'));
 
-  it('runs bin/reference-app.ts with every currently recommended feature flag, and telemetry off', () => {
-    expect(cdkJson.app).toBe('npx tsx bin/reference-app.ts');
+  it('runs the compiled app (no TypeScript loader on every synth) with every currently recommended feature flag, and telemetry off', () => {
+    expect(cdkJson.app).toBe('node lib/app.js');
     const { 'cli-telemetry': telemetry, ...flags } = cdkJson.context;
     expect(telemetry).toBe(false);
     expect(flags).toEqual(CURRENTLY_RECOMMENDED_FLAGS);

@@ -52,6 +52,12 @@ export interface TrainerRunCheckOptions {
   readonly pollMs?: number;
   /** How many polls before giving up. @default 90 (15 minutes at 10 s) */
   readonly maxPolls?: number;
+  /**
+   * Dispatch with the run id as Nomad's idempotency token: calling the check again finds the same
+   * dispatched job instead of starting another run (the integ verifier, called until it passes).
+   * @default false
+   */
+  readonly idempotent?: boolean;
 }
 
 /**
@@ -67,7 +73,10 @@ export function trainerRunCheck(
   return {
     name: 'trainer run',
     async run() {
-      const dispatched = await nomad.dispatch('trainer', { meta: { run_id: options.runId, epochs: '3' } });
+      const dispatched = await nomad.dispatch('trainer', {
+        meta: { run_id: options.runId, epochs: '3' },
+        ...(options.idempotent === true ? { idempotencyToken: options.runId } : {}),
+      });
       const jobId = dispatched.DispatchedJobID;
       if (jobId === undefined || jobId === '') {
         throw new CheckFailure(

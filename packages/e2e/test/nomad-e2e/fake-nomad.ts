@@ -14,6 +14,8 @@ export interface FakeClusterState {
   trainerOutcome: 'complete' | 'failed';
   /** How many reads of the dispatched job answer `running` before `dead`. */
   runningReads: number;
+  /** Registrations by service name (`GET /v1/service/:name`). */
+  services: Record<string, Array<{ Address: string; Port: number }>>;
 }
 
 /** A healthy reference cluster: 3 voters, three pools with ready clients, healthy jobs. */
@@ -53,6 +55,7 @@ export function healthyCluster(): FakeClusterState {
     },
     trainerOutcome: 'complete',
     runningReads: 1,
+    services: {},
   };
 }
 
@@ -77,6 +80,12 @@ export class FakeNomad {
   }
 
   public readonly requests: ReceivedRequest[] = [];
+  /** Forgets the dispatched job (a new test's cluster). */
+  public reset(state: FakeClusterState = healthyCluster()): void {
+    this.state = state;
+    this.dispatched = undefined;
+    this.requests.length = 0;
+  }
   private readonly server: Server;
   private dispatched: { id: string; reads: number } | undefined;
 
@@ -107,12 +116,12 @@ export class FakeNomad {
       token: request.headers['x-nomad-token'] as string | undefined,
       body: raw === '' ? undefined : JSON.parse(raw),
     });
-    const [status, body] = this.route(request.method ?? 'GET', path);
+    const [status, body] = this.route(request.method ?? 'GET', path, url.searchParams);
     response.writeHead(status, { 'Content-Type': 'application/json', 'X-Nomad-Index': '7' });
     response.end(JSON.stringify(body));
   }
 
-  private route(method: string, path: string): [number, unknown] {
+  private route(method: string, path: string, query: URLSearchParams): [number, unknown] {
     const json = (status: number, body: unknown): [number, unknown] => [status, body];
     const state = this.state;
     if (path === '/v1/status/leader') return json(200, state.leader);
@@ -131,8 +140,13 @@ export class FakeNomad {
     if (path === '/v1/jobs') return json(200, state.jobs);
     const deployment = /^\/v1\/job\/([^/]+)\/deployment$/.exec(path);
     if (deployment) return json(200, state.deployments[decodeURIComponent(deployment[1] ?? '')] ?? null);
+    const service = /^\/v1\/service\/([^/]+)$/.exec(path);
+    if (service) return json(200, state.services[decodeURIComponent(service[1] ?? '')] ?? []);
     if (path === '/v1/job/trainer/dispatch' && method === 'POST') {
-      this.dispatched = { id: `trainer/dispatch-1700000000-abcdef12`, reads: 0 };
+      // An idempotency token that was used before finds the same dispatched job (Nomad keeps it).
+      if (this.dispatched === undefined || query.get('idempotency_token') === null) {
+        this.dispatched = { id: `trainer/dispatch-1700000000-abcdef12`, reads: 0 };
+      }
       return json(200, { DispatchedJobID: this.dispatched.id, EvalID: 'e1', JobCreateIndex: 8, Index: 8 });
     }
     const dispatchedId = this.dispatched?.id;
