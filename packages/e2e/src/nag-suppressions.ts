@@ -21,7 +21,7 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
         {
           id: 'AwsSolutions-IAM5',
           reason:
-            'Only actions that have no resource-level permissions are on "*": ec2:DescribeInstances and ec2:DescribeTags (cloud auto-join, CloudWatch agent), ssm:UpdateInstanceInformation and the ssmmessages channel actions (Session Manager), cloudwatch:PutMetricData (limited to the Nomad/Instances namespace by a condition) and, on clients, ecr:GetAuthorizationToken.',
+            'Only actions that have no resource-level permissions are on "*": ec2:DescribeInstances and ec2:DescribeTags (cloud auto-join, CloudWatch agent), ssm:UpdateInstanceInformation and the ssmmessages channel actions (Session Manager), cloudwatch:PutMetricData (limited to the Nomad/Instances namespace by a condition), autoscaling:SetInstanceHealth (a failed boot takes its own instance out of service; limited to the groups tagged with the cluster name by a condition, since group ARNs hold a generated id) and, on clients, ecr:GetAuthorizationToken.',
           appliesTo: ['Resource::*'],
         },
         inlinePolicy('the Nomad instances of this group'),
@@ -125,6 +125,7 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
     secrets.serverToken,
     secrets.clientToken,
     secrets.uiToken,
+    cluster.nodeDrain.tokenSecret,
     ...secrets.deployerTokenSecrets.values(),
   ]) {
     if (token !== undefined) {
@@ -160,6 +161,41 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
         id: 'NIST.800.53.R5-AutoScalingGroupELBHealthCheckRequired',
         reason:
           "The pool's one instance runs Prometheus (its data on the instance's volume), the Pushgateway and Grafana: an ELB health check on Grafana alone would replace the instance, and Prometheus's data, whenever Grafana restarts. EC2 health checks replace a broken instance; Grafana's health is an alarm (GrafanaUnhealthy).",
+      },
+    ]);
+  }
+
+  // The scheduled functions of the cluster: the certificate renewal (daily) and the node drain (lifecycle
+  // hooks, Spot warnings, every minute).
+  for (const [handler, onStar] of [
+    [cluster.certificateRenewal.handler, 'the network interface actions Lambda needs to run in the VPC'],
+    [
+      cluster.nodeDrain.handler,
+      'the network interface actions Lambda needs to run in the VPC, ec2:DescribeInstances (finding the servers by tag), autoscaling:DescribeAutoScalingGroups and DescribeAutoScalingInstances (the pools instances waiting to terminate), and autoscaling:CompleteLifecycleAction and RecordLifecycleActionHeartbeat, limited to the groups tagged with the cluster name by a condition (group ARNs hold a generated id)',
+    ],
+  ] as const) {
+    NagSuppressions.addResourceSuppressions(
+      handler.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: `Only actions without resource-level permissions are on "*": ${onStar}. Secrets, the key and the log group are named.`,
+          appliesTo: ['Resource::*'],
+        },
+        inlinePolicy('this scheduled function of the cluster'),
+      ],
+      true,
+    );
+    NagSuppressions.addResourceSuppressions(handler.function, [
+      {
+        id: 'NIST.800.53.R5-LambdaConcurrency',
+        reason:
+          "Invoked by EventBridge (a schedule, lifecycle actions, Spot warnings) a few times a minute at most. Reserving concurrency would take it from the account's unreserved pool (an account with the default limit of 10 cannot reserve any) for no benefit.",
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason:
+          'EventBridge retries a failed invocation twice, and every run is a full pass (the renewal renews whatever is due, the drain moves every terminating instance on), so a lost event is made good by the next run; failures show in the function errors and the CertificateExpiry alarm, and a lifecycle hook times out to CONTINUE.',
       },
     ]);
   }

@@ -417,7 +417,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
   it('suppresses only on resources (never a whole stack), each with a reason', () => {
     for (const finding of uiSummary.findings) {
       expect(finding.path).toMatch(
-        /^NomadReference\/(Nomad\/(Servers|general|spot|observability|Secrets|Acl|Vpc|Ui|JobDeployer|ImagePublisher)\/|AccessLogsBucket\/|DataBucket\/|Observability\/GrafanaAdminPassword\/)/,
+        /^NomadReference\/(Nomad\/(Servers|general|spot|observability|Secrets|Acl|CertificateRenewal|NodeDrain|Vpc|Ui|JobDeployer|ImagePublisher)\/|AccessLogsBucket\/|DataBucket\/|Observability\/GrafanaAdminPassword\/)/,
       );
       expect(finding.suppressedBecause?.length ?? 0).toBeGreaterThan(40);
     }
@@ -442,8 +442,15 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
       'ClientToken',
       'UiToken',
       'DeployerToken-default',
+      'NodeDrainerToken',
     ];
-    const functions = ['Secrets/KeyMaterialFunction', 'Acl/Function'];
+    // The custom resources' functions, the certificate renewal and the node drain.
+    const functions = [
+      'Secrets/KeyMaterialFunction',
+      'Acl/Function',
+      'CertificateRenewal/Function',
+      'NodeDrain/Function',
+    ];
     // The NomadJob deployer and the NomadImage publisher: a handler behind CDK's provider framework.
     const providers =
       uiStack === undefined ? [] : [uiStack.jobs.helloWorld.deployer.provider, uiStack.images.trainer.publisher];
