@@ -78,6 +78,7 @@ describe('README examples', () => {
       'cluster-from-another-stack.ts',
       'gpu-pool.ts',
       'https-ui.ts',
+      'ingress.ts',
       'nomad-job-hcl.ts',
       'nomad-job.ts',
       'observability.ts',

@@ -1,5 +1,5 @@
 import { Aws, Duration } from 'aws-cdk-lib';
-import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import type { NomadClientPool } from '../cluster/nomad-client-pool';
@@ -132,6 +132,16 @@ export class NomadIngress extends Construct {
       priority: props.priority ?? 20,
       conditions: props.conditions ?? [elbv2.ListenerCondition.pathPatterns(['/'])],
       targetGroups: [this.targetGroup],
+    });
+    cluster.monitoring?.addAlarm('IngressUnhealthy', {
+      metric: this.metricUnhealthyHosts({ period: Duration.minutes(1) }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 10,
+      datapointsToAlarm: 10,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      summary: `An instance of the pool ${pool.nodePool} has failed Traefik's health check (${TRAEFIK_PING_PATH} on port ${this.port}) for 10 minutes`,
+      runbook: `Run \`nomad job status ${this.job.jobId}\` and \`nomad alloc logs -job ${this.job.jobId} traefik\`: Traefik is not running on that client (a failed allocation, the cluster CA it could not read, the port taken). The load balancer sends no traffic to that instance meanwhile.`,
     });
   }
 

@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -113,6 +113,15 @@ describe('NomadIngress', () => {
       // On the pool's instances (CDK opens it on every security group of the Auto Scaling group).
       expect(rule).toMatch(/^Cluster(general|Client)SecurityGroup\w+ tcp 8080-8080 from ClusterUiSecurityGroup\w+$/);
     }
+  });
+
+  it("alarms when an instance fails Traefik's health check for 10 minutes, with a runbook", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'UnHealthyHostCount',
+      Threshold: 1,
+      EvaluationPeriods: 10,
+      AlarmDescription: Match.stringLikeRegexp('Traefik.*Runbook: Run `nomad job status traefik`'),
+    });
   });
 
   it('takes other listener conditions, e.g. a host name of its own', () => {
