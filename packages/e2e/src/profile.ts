@@ -40,6 +40,8 @@ export interface ReferenceProfile {
   readonly observability: PoolSize;
   /** Prometheus's memory reservation, MiB. */
   readonly prometheusMemoryMiB: number;
+  /** The most disk Prometheus's samples take on the observability pool's volume, GiB. */
+  readonly prometheusRetentionGiB: number;
   /** One NAT instance (aws-cdk-lib's NatInstanceProviderV2) or one NAT gateway. */
   readonly nat: { readonly kind: 'instance'; readonly instanceType: ec2.InstanceType } | { readonly kind: 'gateway' };
   /** CPU architecture of every node: the sample images are built for it. */
@@ -59,7 +61,8 @@ const type = (name: string) => new ec2.InstanceType(name);
 export const DEFAULT_PROFILE: ReferenceProfile = {
   name: 'default',
   serverInstanceType: type('t4g.micro'),
-  serverVolumeSize: Size.gibibytes(10),
+  // Raft data of a cluster this size is megabytes; Nomad's own logs rotate at 500 MB.
+  serverVolumeSize: Size.gibibytes(8),
   general: {
     instanceTypes: [type('t4g.small')],
     minCapacity: 2,
@@ -72,7 +75,8 @@ export const DEFAULT_PROFILE: ReferenceProfile = {
     instanceTypes: [type('t4g.small'), type('t4g.medium')],
     minCapacity: 1,
     maxCapacity: 4,
-    volumeSize: Size.gibibytes(20),
+    // The trainer's image and a run's data.
+    volumeSize: Size.gibibytes(16),
     spot: true,
   },
   observability: {
@@ -83,6 +87,7 @@ export const DEFAULT_PROFILE: ReferenceProfile = {
     spot: true,
   },
   prometheusMemoryMiB: 512,
+  prometheusRetentionGiB: 5,
   nat: { kind: 'instance', instanceType: type('t4g.nano') },
   architecture: ec2.InstanceArchitecture.ARM_64,
 };
@@ -111,6 +116,7 @@ export const PRODUCTION_PROFILE: ReferenceProfile = {
     spot: false,
   },
   prometheusMemoryMiB: 1024,
+  prometheusRetentionGiB: 20,
   nat: { kind: 'gateway' },
   architecture: ec2.InstanceArchitecture.ARM_64,
 };

@@ -256,6 +256,7 @@ export class NomadReferenceStack extends Stack {
       pool: observabilityPool,
       scrapeServices: ['hello-world'],
       prometheusMemory: Size.mebibytes(profile.prometheusMemoryMiB),
+      retentionSize: Size.gibibytes(profile.prometheusRetentionGiB),
     });
     // Traefik on every general client routes by the services' tags; the load balancer sends it `/`.
     if (this.cluster.ui !== undefined) {

@@ -87,9 +87,9 @@ describe('the reference stack', () => {
       return `${overrides?.map((override) => override.InstanceType).join('|') ?? data.InstanceType} ${data.BlockDeviceMappings[0].Ebs.VolumeSize} GiB`;
     });
     expect(types.sort()).toEqual([
-      't4g.micro 10 GiB',
+      't4g.micro 8 GiB',
       't4g.small 20 GiB',
-      't4g.small|t4g.medium 20 GiB',
+      't4g.small|t4g.medium 16 GiB',
       't4g.small|t4g.medium 20 GiB',
     ]);
   });

@@ -53,7 +53,7 @@ describe('nomad-e2e cost', () => {
     );
     expect(parsed.total).toBeLessThanOrEqual(100);
     const quantities = parsed.lines.map((line) => line.quantity);
-    expect(quantities).toContain('3 x t4g.micro On-Demand, 10 GiB gp3 each');
+    expect(quantities).toContain('3 x t4g.micro On-Demand, 8 GiB gp3 each');
     expect(quantities).toContain('1 x t4g.small On-Demand + 1 x t4g.small Spot, 20 GiB gp3 each');
     expect(quantities).toContain('1 x t4g.nano On-Demand, 8 GiB gp3, 1 public IPv4');
     expect(quantities).toContain('1 application load balancer (hours), 3 public IPv4 (one per zone)');

@@ -14,11 +14,11 @@ async function runWithoutCredentials(
   env: Record<string, string> = {},
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_')));
-  const script = `require(${JSON.stringify(join(E2E_PACKAGE_DIR, 'src', 'cli', 'main.ts'))}).main(process.argv.slice(1)).then((code) => { process.exitCode = code; });`;
   try {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', '-e', script, '--', ...args],
+      // The committed launcher npm links as `nomad-e2e` (it loads the compiled lib/cli/main.js).
+      [join(E2E_PACKAGE_DIR, 'bin', 'nomad-e2e'), ...args],
       {
         cwd: E2E_PACKAGE_DIR,
         env: {

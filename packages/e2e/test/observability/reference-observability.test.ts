@@ -65,6 +65,8 @@ describe('observability in the reference app', () => {
         'observabilityBelowMinimum',
         'observabilityBootFailures',
         'GrafanaUnhealthy',
+        'CertificateExpiry',
+        'IngressUnhealthy',
       ].sort(),
     );
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
