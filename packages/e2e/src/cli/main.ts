@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PROFILE_NAMES } from '../profile';
 import { type AwsDeps, defaultAwsDeps } from './aws';
@@ -25,6 +27,7 @@ Options:
   --template <file>     cost: price this synthesized template instead of the reference app
   --spot-discount <n>   cost: the Spot discount to assume, from 0 to below 1 (default 0.65)
   -h, --help            This text
+  --version             The version of @org/e2e
 
 deploy, verify and destroy need AWS credentials and a region (AWS_PROFILE or AWS_ACCESS_KEY_ID...,
 AWS_REGION); deploy also needs Docker (buildx with QEMU on x86_64, the images are arm64).
@@ -40,6 +43,13 @@ export async function main(argv: string[], io: CliIo = processIo(), aws: AwsDeps
     return 2;
   }
   const { command, values } = parsed;
+  if (values.version === true) {
+    const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version: string;
+    };
+    io.stdout(`${manifest.version}\n`);
+    return 0;
+  }
   if (values.help === true || command === undefined || command === 'help') {
     io.stdout(USAGE);
     return command === undefined && values.help !== true ? 2 : 0;
@@ -99,6 +109,7 @@ function parse(argv: string[]) {
       template: { type: 'string' },
       'spot-discount': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
     },
   });
   if (positionals.length > 1) {

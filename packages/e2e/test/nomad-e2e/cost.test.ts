@@ -11,6 +11,24 @@ async function cost(args: string[]) {
   return { code, out: io.out(), err: io.err() };
 }
 
+describe('nomad-e2e', () => {
+  it('answers --help with the commands and --version with the package version, and rejects an unknown command', async () => {
+    const help = recordingIo();
+    expect(await main(['--help'], help, testDeps())).toBe(0);
+    expect(help.out()).toMatch(/^Usage: nomad-e2e <command> \[options\]/);
+    expect(help.out()).toContain('  verify    Check the deployed cluster');
+    const version = recordingIo();
+    expect(await main(['--version'], version, testDeps())).toBe(0);
+    expect(version.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+    const unknown = recordingIo();
+    expect(await main(['launch'], unknown, testDeps())).toBe(2);
+    expect(unknown.err()).toBe('nomad-e2e: unknown command "launch": expected cost, deploy, verify or destroy.\n');
+    const context = recordingIo();
+    expect(await main(['cost', '-c', 'nomad:profile'], context, testDeps())).toBe(2);
+    expect(context.err()).toBe('nomad-e2e: -c: expected key=value, received "nomad:profile".\n');
+  });
+});
+
 describe('nomad-e2e cost', () => {
   it('prices a template file as a table', async () => {
     const { code, out } = await cost(['--template', FIXTURE]);
