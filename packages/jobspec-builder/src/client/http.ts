@@ -25,6 +25,8 @@ export interface HttpRequest {
   readonly retryable: boolean;
   /** Extra time this request may take on top of the client's request timeout (blocking queries). @default 0 */
   readonly extraTimeoutMs?: number;
+  /** Answer the body's bytes as they came (a Buffer), instead of parsing JSON. @default false */
+  readonly binary?: boolean;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -162,7 +164,7 @@ export class Transport {
         });
         res.on('end', () => {
           decode(Buffer.concat(chunks), res.headers['content-encoding'], limit).then(
-            (text) => finish(() => resolveResponse(res, text)),
+            (bytes) => finish(() => resolveResponse(res, bytes)),
             (error: unknown) =>
               (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE'
                 ? fail(responseTooLarge(describe, status, limit, 'gunzipped'))
@@ -170,10 +172,15 @@ export class Transport {
           );
         });
       });
-      const resolveResponse = (res: http.IncomingMessage, text: string): void => {
+      const resolveResponse = (res: http.IncomingMessage, bytes: Buffer): void => {
         const status = res.statusCode ?? 0;
+        const text = request.binary && status >= 200 && status <= 299 ? '' : bytes.toString('utf8');
         if (status < 200 || status > 299) {
           reject(statusError(describe, status, res.statusMessage ?? '', text.trim()));
+          return;
+        }
+        if (request.binary) {
+          resolve({ data: bytes as T, index: parseIndex(res.headers['x-nomad-index']) });
           return;
         }
         let data: unknown = null;
@@ -217,15 +224,15 @@ interface RequestDescription {
 }
 
 /**
- * The body as text. A gzip body is inflated up to `limit` bytes only (zlib stops there with
+ * The body's bytes. A gzip body is inflated up to `limit` bytes only (zlib stops there with
  * ERR_BUFFER_TOO_LARGE), so a small compressed body cannot expand into gigabytes.
  */
-function decode(raw: Buffer, encoding: string | undefined, limit: number): Promise<string> {
-  if (encoding !== 'gzip' || raw.length === 0) return Promise.resolve(raw.toString('utf8'));
+function decode(raw: Buffer, encoding: string | undefined, limit: number): Promise<Buffer> {
+  if (encoding !== 'gzip' || raw.length === 0) return Promise.resolve(raw);
   return new Promise((resolve, reject) => {
     gunzip(raw, { maxOutputLength: limit }, (error, out) => {
       if (error) reject(error);
-      else resolve(out.toString('utf8'));
+      else resolve(out);
     });
   });
 }

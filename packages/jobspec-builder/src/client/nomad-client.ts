@@ -386,6 +386,23 @@ export class NomadClient {
   }
 
   /**
+   * Saves a snapshot of the servers' state (`nomad operator snapshot save`): `GET
+   * /v1/operator/snapshot`, the gzipped archive as it came, with the raft index it was taken at.
+   * Needs `operator:snapshot-save` (or a management token). Retried: reading a snapshot changes nothing.
+   * Snapshots above the client's `maxResponseBytes` are refused.
+   */
+  async saveSnapshot(options: CallOptions & { readonly stale?: boolean } = {}): Promise<QueryResult<Buffer>> {
+    return this.transport.send<Buffer>({
+      method: 'GET',
+      path: '/v1/operator/snapshot',
+      query: { ...(options.stale ? { stale: 'true' } : {}), ...scope(options) },
+      retryable: true,
+      binary: true,
+      signal: options.signal,
+    });
+  }
+
+  /**
    * Any read of the API, with blocking-query support: the escape hatch for endpoints this
    * client has no method for. `path` starts with `/v1/`; its segments must be encoded.
    *
