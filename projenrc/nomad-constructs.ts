@@ -15,6 +15,7 @@ const LAMBDA_HANDLERS = [
   'nomad-image',
   'certificate-renewal',
   'node-drain',
+  'snapshot',
 ];
 
 /** `@org/nomad-constructs`: AWS CDK constructs for a production Nomad cluster. */

@@ -14,6 +14,12 @@ export { NomadCluster, type NomadClusterProps } from './cluster/nomad-cluster';
 export type { INomadCluster, NomadClusterAttributes } from './cluster/nomad-cluster-base';
 export { NomadPorts } from './cluster/nomad-ports';
 export { ALLOWED_SERVER_COUNTS, NomadServers, type NomadServersProps } from './cluster/nomad-servers';
+export {
+  type NomadSnapshotOptions,
+  NomadSnapshots,
+  type NomadSnapshotsProps,
+  SNAPSHOT_PREFIX,
+} from './cluster/nomad-snapshots';
 export { NomadUi, type NomadUiAccessLogs, type NomadUiOptions, type NomadUiProps } from './cluster/nomad-ui';
 export { NomadVersion } from './cluster/nomad-version';
 export { NomadError, type NomadErrorCode } from './errors';
@@ -34,6 +40,7 @@ export {
   deployerPolicyName,
   NODE_DRAINER_POLICY,
   SERVER_READINESS_POLICY,
+  SNAPSHOT_SAVER_POLICY,
   UI_READ_ONLY_POLICY,
 } from './security/acl-policies';
 export { HandlerFunction, type HandlerFunctionProps, type HandlerName } from './security/handler-function';

@@ -23,6 +23,7 @@ import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from 
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
 import { NomadClientPool, type NomadClientPoolOptions } from './nomad-client-pool';
 import { NomadNodeDrain } from './nomad-node-drain';
+import { type NomadSnapshotOptions, NomadSnapshots } from './nomad-snapshots';
 import { checkName, type INomadCluster, type NomadClusterAttributes, NomadClusterBase } from './nomad-cluster-base';
 import { NomadPorts } from './nomad-ports';
 import { checkPrivateSubnets, NomadServers } from './nomad-servers';
@@ -192,12 +193,28 @@ export interface NomadClusterProps {
    */
   readonly tlsGeneration?: number;
   /**
+   * Bump it to run the ACL resource again: after all servers were lost and replaced, it bootstraps
+   * the rebuilt cluster with the stored management secret and recreates the policies and tokens
+   * (see "Backups and restore" in the README).
+   *
+   * @default 0
+   */
+  readonly aclGeneration?: number;
+  /**
    * CloudWatch monitoring: a dashboard, and alarms with a runbook each that notify an SNS topic (see
    * {@link NomadMonitoring}). `false` turns it off.
    *
    * @default - on: a dashboard, the alarms, and a new encrypted topic without subscriber
    */
   readonly monitoring?: NomadMonitoringOptions | false;
+  /**
+   * Scheduled snapshots of the cluster state (`nomad operator snapshot save`) to an encrypted bucket
+   * of the cluster, expired after their retention (see "Backups and restore" in the README), e.g.
+   * `snapshots: {}` for every 6 hours, kept 30 days.
+   *
+   * @default - none
+   */
+  readonly snapshots?: NomadSnapshotOptions;
 }
 
 /**
@@ -255,6 +272,8 @@ export class NomadCluster extends NomadClusterBase {
   public readonly certificateRenewal: NomadCertificateRenewal;
   /** Drains clients before their instances terminate (scale-in, replacement, Spot interruption). */
   public readonly nodeDrain: NomadNodeDrain;
+  /** Scheduled snapshots of the cluster state, when `snapshots` is set. */
+  public readonly snapshots?: NomadSnapshots;
   /** The CloudWatch dashboard, alarms and alarm topic, unless `monitoring` is `false`. */
   public readonly monitoring?: NomadMonitoring;
   /** Nomad agent logs of every node (one stream per instance). */
@@ -406,6 +425,7 @@ export class NomadCluster extends NomadClusterBase {
       servers: this.servers,
       secrets: this.secrets,
       logRetention,
+      generation: props.aclGeneration,
     });
 
     this.nodeDrain = new NomadNodeDrain(this, 'NodeDrain', {
@@ -418,6 +438,20 @@ export class NomadCluster extends NomadClusterBase {
       acl: this.acl,
       logRetention,
     });
+
+    if (props.snapshots !== undefined) {
+      this.snapshots = new NomadSnapshots(this, 'Snapshots', {
+        ...props.snapshots,
+        vpc: this.vpc,
+        subnets: serverSubnets,
+        clusterName: this.clusterName,
+        nomadRegion: this.nomadRegion,
+        servers: this.servers,
+        secrets: this.secrets,
+        acl: this.acl,
+        logRetention,
+      });
+    }
 
     const clients = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
       vpc: this.vpc,
@@ -439,6 +473,7 @@ export class NomadCluster extends NomadClusterBase {
     if (props.monitoring !== false) {
       this.monitoring = new NomadMonitoring(this, 'Monitoring', { ...props.monitoring, cluster: this });
       this.certificateRenewal.addExpiryAlarm(this.monitoring);
+      this.snapshots?.addFailureAlarm(this.monitoring);
     }
   }
 

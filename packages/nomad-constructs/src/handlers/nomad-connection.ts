@@ -30,6 +30,8 @@ export interface ConnectionOptions {
   readonly addressOf?: (privateIp: string, port: number) => string;
   /** Per-request timeout. @default 30 s */
   readonly requestTimeoutMs?: number;
+  /** The largest answer accepted (a snapshot can be large). @default - the client's default (64 MiB) */
+  readonly maxResponseBytes?: number;
 }
 
 /**
@@ -72,6 +74,7 @@ export class NomadConnection {
           tlsServerName: `server.${endpoint.nomadRegion}.nomad`,
           token: token.secretId,
           requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+          ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
           // One quick retry on the same server, then the next server: a stopped server costs little.
           retry: { maxAttempts: 2, baseDelayMs: 100 },
         }),

@@ -69,6 +69,16 @@ export const NODE_DRAINER_POLICY: AclPolicy = {
   rules: rules({ node: 'write' }),
 };
 
+/**
+ * The snapshot function: `GET /v1/operator/snapshot` (`operator:snapshot-save`), nothing else: it
+ * cannot restore a snapshot, read a job or change the cluster.
+ */
+export const SNAPSHOT_SAVER_POLICY: AclPolicy = {
+  name: 'nomad-constructs-snapshot-saver',
+  description: 'Saves snapshots of the cluster state: operator snapshot-save only (managed by @org/nomad-constructs)',
+  rules: renderHcl([block('operator', [], [attribute('capabilities', ['snapshot-save'])])]),
+};
+
 /** The optional read-only UI token: everything visible in the UI, nothing that changes anything. */
 export const UI_READ_ONLY_POLICY: AclPolicy = {
   name: 'nomad-constructs-ui-read-only',

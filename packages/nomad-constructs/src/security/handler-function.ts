@@ -16,7 +16,8 @@ export type HandlerName =
   | 'nomad-job'
   | 'nomad-image'
   | 'certificate-renewal'
-  | 'node-drain';
+  | 'node-drain'
+  | 'snapshot';
 
 /**
  * Where the bundled handlers live: `lib/lambda/<name>/`, relative to this module (`src/security`

@@ -30,6 +30,13 @@ export interface NomadAclProps {
   readonly servers: NomadServers;
   readonly secrets: NomadClusterSecrets;
   readonly logRetention: logs.RetentionDays;
+  /**
+   * Bumped to run the resource again with nothing else changed: after all servers were lost, it
+   * bootstraps the rebuilt cluster with the stored management secret and recreates the tokens.
+   *
+   * @default 0
+   */
+  readonly generation?: number;
 }
 
 /** A client token the ACL custom resource keeps, and the secret it is stored in. */
@@ -143,6 +150,7 @@ export class NomadAcl extends Construct {
         }),
         Namespaces: Lazy.list({ produce: () => this.namespaces }, { omitEmpty: true }),
         NodePools: Lazy.list({ produce: () => [...this.nodePools].sort() }, { omitEmpty: true }),
+        ...(props.generation ? { Generation: props.generation } : {}),
       },
     });
     // Once every server has signalled (a leader exists), with the CA in place and the function allowed in.

@@ -260,6 +260,25 @@ describe('acl-bootstrap handler', () => {
     expect(nomad.tokensNamed(CLIENT_READINESS_POLICY.name)).toHaveLength(1);
   });
 
+  it('re-bootstraps a cluster rebuilt after all servers were lost with the stored management secret, and recreates its tokens (aclGeneration)', async () => {
+    await run(requestEvent('Create', properties(nomad.port)));
+    const management = secrets.get(MANAGEMENT);
+    const oldClientToken = token(CLIENT_TOKEN).secretId;
+    // Every server is gone: the replacements form a new, empty cluster (no ACL state at all).
+    await nomad.close();
+    nomad = await FakeNomad.create();
+    secrets.values.set(CA, nomad.ca.certificate);
+    await run(requestEvent('Update', { ...properties(nomad.port), Generation: 1 }));
+    // The same management token works again (scripts and `nomad-constructs env` keep working) ...
+    expect(secrets.get(MANAGEMENT)).toBe(management);
+    expect(nomad.tokensNamed('Bootstrap Token')).toEqual([expect.objectContaining({ SecretID: management })]);
+    // ... and the tokens the old cluster knew are created anew and stored.
+    expect(token(CLIENT_TOKEN).secretId).not.toBe(oldClientToken);
+    expect(nomad.tokensNamed(CLIENT_READINESS_POLICY.name)).toEqual([
+      expect.objectContaining({ SecretID: token(CLIENT_TOKEN).secretId }),
+    ]);
+  });
+
   it('deletes the UI token and policy when an update drops them', async () => {
     const create = requestEvent('Create', properties(nomad.port));
     await run(create);
