@@ -174,7 +174,10 @@ export class NomadClusterSecrets extends Construct {
    * token for a new secret.
    */
   public tokenSecret(id: string, description: string): secretsmanager.Secret {
-    return new secretsmanager.Secret(this, id, { ...this.secretProps(description), removalPolicy: RemovalPolicy.DESTROY });
+    return new secretsmanager.Secret(this, id, {
+      ...this.secretProps(description),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
   }
 
   /** The deployer token secrets created so far, by namespace. */
