@@ -22,11 +22,11 @@ import { createClusterKey, grantSecretRead, NomadClusterSecrets } from '../secur
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
 import { NomadClientPool, type NomadClientPoolOptions } from './nomad-client-pool';
-import { NomadNodeDrain } from './nomad-node-drain';
-import { type NomadSnapshotOptions, NomadSnapshots } from './nomad-snapshots';
 import { checkName, type INomadCluster, type NomadClusterAttributes, NomadClusterBase } from './nomad-cluster-base';
+import { NomadNodeDrain } from './nomad-node-drain';
 import { NomadPorts } from './nomad-ports';
 import { checkPrivateSubnets, NomadServers } from './nomad-servers';
+import { type NomadSnapshotOptions, NomadSnapshots } from './nomad-snapshots';
 import { NomadUi, type NomadUiOptions } from './nomad-ui';
 import { NomadVersion } from './nomad-version';
 

@@ -253,13 +253,11 @@ describe('node-drain handler', () => {
   });
 
   it('lets a lost hook go without failing: the heartbeat finds no active lifecycle action', async () => {
-    autoscaling
-      .on(RecordLifecycleActionHeartbeatCommand)
-      .rejects(
-        Object.assign(new Error('No active Lifecycle Action found with instance ID i-0123456789abcdef0'), {
-          name: 'ValidationError',
-        }),
-      );
+    autoscaling.on(RecordLifecycleActionHeartbeatCommand).rejects(
+      Object.assign(new Error('No active Lifecycle Action found with instance ID i-0123456789abcdef0'), {
+        name: 'ValidationError',
+      }),
+    );
     const [outcome] = await drainer().handle(terminating);
     expect(outcome).toMatchObject({ instanceId: INSTANCE, action: 'hook-gone' });
     expect(logs.lines.join('\n')).toContain('the lifecycle action is gone');
