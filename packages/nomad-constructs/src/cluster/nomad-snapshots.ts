@@ -36,6 +36,12 @@ export interface NomadSnapshotOptions {
    * @default Duration.days(30)
    */
   readonly retention?: Duration;
+  /**
+   * A bucket for the snapshot bucket's server access logs (under `nomad-snapshots/`).
+   *
+   * @default - no access logs
+   */
+  readonly accessLogsBucket?: s3.IBucket;
 }
 
 /** Props of {@link NomadSnapshots}; {@link NomadCluster} creates it. */
@@ -81,6 +87,8 @@ export class NomadSnapshots extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       versioned: true,
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: props.accessLogsBucket === undefined ? undefined : 'nomad-snapshots/',
       // Backups outlive the cluster's stack (see "What is retained on delete").
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
