@@ -126,6 +126,7 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
     secrets.clientToken,
     secrets.uiToken,
     cluster.nodeDrain.tokenSecret,
+    cluster.snapshots?.tokenSecret,
     ...secrets.deployerTokenSecrets.values(),
   ]) {
     if (token !== undefined) {
@@ -196,6 +197,48 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
         id: 'NIST.800.53.R5-LambdaDLQ',
         reason:
           'EventBridge retries a failed invocation twice, and every run is a full pass (the renewal renews whatever is due, the drain moves every terminating instance on), so a lost event is made good by the next run; failures show in the function errors and the CertificateExpiry alarm, and a lifecycle hook times out to CONTINUE.',
+      },
+    ]);
+  }
+
+  if (cluster.snapshots !== undefined) {
+    const snapshots = cluster.snapshots;
+    NagSuppressions.addResourceSuppressions(
+      snapshots.handler.role,
+      [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'Only actions without resource-level permissions are on "*": the network interface actions Lambda needs to run in the VPC and ec2:DescribeInstances (finding the servers by tag). Secrets, the key and the log group are named.',
+          appliesTo: ['Resource::*'],
+        },
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'The function writes snapshot objects under snapshots/ in the snapshot bucket, each named after its time and raft index: object ARNs need a wildcard, and only s3:PutObject is granted (no read, no delete).',
+          appliesTo: [{ regex: '/^Resource::<NomadSnapshotsBucket[0-9A-F]+\\.Arn>\\/snapshots\\/\\*$/g' }],
+        },
+        inlinePolicy('this scheduled function of the cluster'),
+      ],
+      true,
+    );
+    NagSuppressions.addResourceSuppressions(snapshots.handler.function, [
+      {
+        id: 'NIST.800.53.R5-LambdaConcurrency',
+        reason:
+          "Invoked by its schedule every 6 hours. Reserving concurrency would take it from the account's unreserved pool (an account with the default limit of 10 cannot reserve any) for no benefit.",
+      },
+      {
+        id: 'NIST.800.53.R5-LambdaDLQ',
+        reason:
+          'EventBridge retries a failed run twice and the next run takes a new snapshot anyway; a failure fires the SnapshotFailed alarm. A dead-letter queue would hold schedule events nobody replays.',
+      },
+    ]);
+    NagSuppressions.addResourceSuppressions(snapshots.bucket, [
+      {
+        id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+        reason:
+          'The snapshots are backups of a cluster in this region, versioned and retained when the stack is deleted; copying them to another region is a disaster-recovery choice for the operator (S3 replication to a bucket of their own), not something the reference deployment can decide.',
       },
     ]);
   }

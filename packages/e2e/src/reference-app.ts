@@ -165,6 +165,8 @@ export class NomadReferenceStack extends Stack {
       dataBucket: this.dataBucket,
       // The people who watch the cluster get a read-only token (cluster.grantUiToken()).
       uiReadOnlyToken: true,
+      // A snapshot of the cluster state every 6 hours into an encrypted bucket, kept 30 days.
+      snapshots: { accessLogsBucket: accessLogs },
       // The CloudWatch dashboard and alarms are on by default; `-c nomad:alarmEmail=ops@example.com` subscribes an address.
       monitoring: { alarmEmail: alarmEmailFromContext(this) },
       ui:

@@ -417,7 +417,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
   it('suppresses only on resources (never a whole stack), each with a reason', () => {
     for (const finding of uiSummary.findings) {
       expect(finding.path).toMatch(
-        /^NomadReference\/(Nomad\/(Servers|general|spot|observability|Secrets|Acl|CertificateRenewal|NodeDrain|Vpc|Ui|JobDeployer|ImagePublisher)\/|AccessLogsBucket\/|DataBucket\/|Observability\/GrafanaAdminPassword\/)/,
+        /^NomadReference\/(Nomad\/(Servers|general|spot|observability|Secrets|Acl|CertificateRenewal|NodeDrain|Snapshots|Vpc|Ui|JobDeployer|ImagePublisher)\/|AccessLogsBucket\/|DataBucket\/|Observability\/GrafanaAdminPassword\/)/,
       );
       expect(finding.suppressedBecause?.length ?? 0).toBeGreaterThan(40);
     }
@@ -443,6 +443,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
       'UiToken',
       'DeployerToken-default',
       'NodeDrainerToken',
+      'SnapshotToken',
     ];
     // The custom resources' functions, the certificate renewal and the node drain.
     const functions = [
@@ -450,6 +451,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
       'Acl/Function',
       'CertificateRenewal/Function',
       'NodeDrain/Function',
+      'Snapshots/Function',
     ];
     // The NomadJob deployer and the NomadImage publisher: a handler behind CDK's provider framework.
     const providers =
@@ -510,6 +512,8 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
           `NIST.800.53.R5-LambdaDLQ Nomad/${fn}/Resource`,
         ]),
         'NIST.800.53.R5-IAMNoInlinePolicy Nomad/Vpc/FlowLog/IAMRole/DefaultPolicy',
+        `AwsSolutions-IAM5 Nomad/Snapshots/Function/Role/DefaultPolicy Resource::<${logicalId(uiStack?.cluster.snapshots?.bucket as never)}.Arn>/snapshots/*`,
+        'NIST.800.53.R5-S3BucketReplicationEnabled Nomad/Snapshots/Bucket',
         ...[1, 2, 3].map(
           (index) => `NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW Nomad/Vpc/PublicSubnet${index}/DefaultRoute`,
         ),
