@@ -8,8 +8,9 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
   const project = createWorkspacePackage(root, {
     dirName: 'jobspec-builder',
     description: 'Typed Nomad job specifications for TypeScript: build, validate, and render HCL or API JSON.',
-    // HashiCorp's HCL parser (WASM build) reads jobspecs for import; yaml backs yamldecode(), bcryptjs bcrypt().
-    deps: [`zod@${VERSIONS.zod}`, '@cdktn/hcl2json@0.24.0', 'yaml@2.9.1', 'bcryptjs@3.0.3'],
+    // HashiCorp's HCL parser (WASM build) reads jobspecs for import; yaml backs yamldecode(), bcryptjs bcrypt(),
+    // re2js (RE2's linear-time engine, as Go's regexp) regex_replace().
+    deps: [`zod@${VERSIONS.zod}`, '@cdktn/hcl2json@0.24.0', 'yaml@2.9.1', 'bcryptjs@3.0.3', 're2js@2.10.0'],
     // HashiCorp's formatter (WASM build) proves the rendered HCL; fast-check generates jobs; aws-cdk-lib proves that
     // its Duration and Size are accepted in CDK apps.
     devDeps: [
@@ -23,8 +24,19 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
   });
   project.addTask('bench', {
     description:
-      'Render throughput for a median-size job, and corpus import time vs the bare HCL parse (prints figures)',
-    steps: [{ exec: 'node bench/render.bench.mjs' }, { exec: 'node bench/import.bench.mjs' }],
+      'Render throughput for a median-size job, corpus import time vs the bare HCL parse, and import time of hostile ' +
+      'jobspecs as they grow (prints figures)',
+    steps: [
+      { exec: 'node bench/render.bench.mjs' },
+      { exec: 'node bench/import.bench.mjs' },
+      { exec: 'node bench/hostile.bench.mjs' },
+    ],
+  });
+  project.addTask('fuzz', {
+    description:
+      'Long fuzz run: 2,000 mutants of the conformance corpus through validate, convert and import, in child ' +
+      'processes; prints a summary (0 internal errors, 0 process deaths, 0 runs over 10 s)',
+    exec: 'tsx test/fuzz/fuzz.ts --mutants 2000 --seed 17',
   });
   project.addTask('conformance', {
     description:

@@ -19,11 +19,21 @@ export const MAX_HCL_NESTING = 64;
 export const MAX_STRIP_TEMPLATE_PARTS = 2000;
 
 /**
- * Nesting of a JSON or HCL value: an API JSON job, a value an HCL expression or function builds (`jsondecode`,
- * `yamldecode`, locals that wrap each other). Room for what {@link MAX_HCL_NESTING} allows in free-form bodies,
- * where every block and label adds two levels.
+ * Nesting of a value an HCL function returns (`jsondecode`, `yamldecode`, ...) or a local or variable holds, so that
+ * locals that wrap each other cannot build values without bound. Room for what {@link MAX_HCL_NESTING} allows in
+ * free-form bodies, where every block and label adds two levels.
  */
 export const MAX_VALUE_NESTING = 160;
+
+/**
+ * Steps of work one import may do evaluating expressions (4 Mi): elements built and read by functions, 16 characters
+ * of text, loop iterations. Real jobspecs use a few thousand; a value of millions of elements would take seconds to
+ * render.
+ */
+export const MAX_EVALUATION_WORK = 4 * 1024 * 1024;
+
+/** Nesting of an API JSON job (`Job.fromApiJson`, `jobspec` with a .json file): room for what HCL imports build. */
+export const MAX_JSON_NESTING = 256;
 
 /** Characters of one string an HCL function returns (`format`, `indent`, `join`, ...): 16 Mi. */
 export const MAX_FUNCTION_STRING = 16 * 1024 * 1024;
@@ -36,6 +46,3 @@ export const MAX_FUNCTION_FILE_BYTES = 4 * 1024 * 1024;
 
 /** Paths `fileset()` returns, and directory entries it visits. */
 export const MAX_FILESET_ENTRIES = 10_000;
-
-/** Locals that refer to one another in a chain (`local.a` uses `local.b`, which uses `local.c`, ...). */
-export const MAX_LOCAL_CHAIN = 64;

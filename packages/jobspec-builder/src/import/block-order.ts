@@ -1,3 +1,5 @@
+import { HclSyntaxError, parseExpression } from './expression';
+
 /**
  * The blocks of an HCL file in source order, with their positions.
  *
@@ -181,10 +183,21 @@ class Scanner {
     }
   }
 
+  /** A quoted label's value, with HCL's escapes (`\n`, `\u00e9`, `$${`) decoded as hcl2json decodes it. */
   private quotedLabel(): string {
     const start = this.pos;
     this.skipQuoted();
-    return JSON.parse(this.src.slice(start, this.pos)) as string;
+    const text = this.src.slice(start, this.pos);
+    try {
+      const label = parseExpression(text);
+      if (label.kind === 'template' && label.parts.every((part) => part.kind === 'text')) {
+        return label.parts.map((part) => (part as { text: string }).text).join('');
+      }
+    } catch (error) {
+      if (!(error instanceof HclSyntaxError)) throw error;
+    }
+    // Not a plain string (HashiCorp's parser reports that): the text as written.
+    return text.slice(1, -1);
   }
 
   private skipHeredoc(): boolean {

@@ -1,5 +1,12 @@
-import type { BinaryOp, Expr, Step, TemplatePart } from './expression';
-import { type FunctionContext, HCL_FUNCTIONS, type HclData, HclFunctionError } from './functions';
+import { type BinaryOp, type Expr, HclSyntaxError, type Step, type TemplatePart } from './expression';
+import {
+  type FunctionContext,
+  HCL_FUNCTIONS,
+  type HclData,
+  HclFunctionError,
+  HclLimitError,
+  WorkBudget,
+} from './functions';
 import { convert as convertValue, parseType } from './variables';
 
 /** A problem evaluating an expression; the importer adds where it is. */
@@ -22,7 +29,22 @@ export function withNames(scope: Scope, names: Readonly<Record<string, HclData>>
   return { ...scope, variables };
 }
 
+const fallbackBudgets = new WeakMap<FunctionContext, WorkBudget>();
+
+/** The work budget of a scope's import; a context made without one (a test) gets one of its own. */
+function budgetOf(scope: Scope): WorkBudget {
+  const context = scope.functions;
+  if (context.budget) return context.budget;
+  let budget = fallbackBudgets.get(context);
+  if (!budget) {
+    budget = new WorkBudget();
+    fallbackBudgets.set(context, budget);
+  }
+  return budget;
+}
+
 export function evaluate(expr: Expr, scope: Scope): HclData {
+  budgetOf(scope).charge(1, 'evaluating an expression');
   switch (expr.kind) {
     case 'literal':
       return expr.value;
@@ -44,15 +66,9 @@ export function evaluate(expr: Expr, scope: Scope): HclData {
     case 'traversal':
       return evaluateTraversal(expr, scope);
     case 'getAttr':
-      return getAttr(evaluate(expr.target, scope), expr.name);
     case 'index':
-      return index(evaluate(expr.target, scope), evaluate(expr.key, scope));
-    case 'splat': {
-      const target = evaluate(expr.target, scope);
-      if (target === null) return [];
-      const items = Array.isArray(target) ? target : [target];
-      return items.map((item) => applySteps(item, expr.each, scope));
-    }
+    case 'splat':
+      return evaluatePostfix(expr, scope);
     case 'call':
       return call(expr, scope);
     case 'for':
@@ -63,10 +79,60 @@ export function evaluate(expr: Expr, scope: Scope): HclData {
       return -toNumber(value);
     }
     case 'binary':
-      return binary(expr.op, expr.left, expr.right, scope);
+      return evaluateBinary(expr, scope);
     case 'conditional':
       return toBool(evaluate(expr.condition, scope)) ? evaluate(expr.then, scope) : evaluate(expr.otherwise, scope);
   }
+}
+
+type PostfixExpr = Expr & { kind: 'getAttr' | 'index' | 'splat' };
+
+/**
+ * `a.b[c][*].d`: the parser nests such a chain by its target, as deep as it is long, so it is evaluated in a loop
+ * rather than by recursion.
+ */
+function evaluatePostfix(expr: PostfixExpr, scope: Scope): HclData {
+  const chain: PostfixExpr[] = [];
+  let base: Expr = expr;
+  while (base.kind === 'getAttr' || base.kind === 'index' || base.kind === 'splat') {
+    chain.push(base);
+    base = base.target;
+  }
+  let value = evaluate(base, scope);
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const step = chain[k] as PostfixExpr;
+    if (step.kind === 'getAttr') value = getAttr(value, step.name);
+    else if (step.kind === 'index') value = index(value, evaluate(step.key, scope));
+    else {
+      if (value === null) {
+        value = [];
+        continue;
+      }
+      const items: HclData[] = Array.isArray(value) ? value : [value];
+      budgetOf(scope).charge(items.length, 'a splat expression');
+      value = items.map((item) => applySteps(item, step.each, scope));
+    }
+  }
+  return value;
+}
+
+/**
+ * `a - b - c - ...`: the parser nests a chain of operators of one precedence by its left operand, as deep as the
+ * chain is long, so the chain is evaluated in a loop rather than by recursion.
+ */
+function evaluateBinary(expr: Expr & { kind: 'binary' }, scope: Scope): HclData {
+  const chain: (Expr & { kind: 'binary' })[] = [];
+  let first: Expr = expr;
+  while (first.kind === 'binary') {
+    chain.push(first);
+    first = first.left;
+  }
+  let value = evaluate(first, scope);
+  for (let k = chain.length - 1; k >= 0; k--) {
+    const { op, right } = chain[k] as Expr & { kind: 'binary' };
+    value = binary(op, value, right, scope);
+  }
+  return value;
 }
 
 /**
@@ -80,14 +146,20 @@ function evaluateTemplate(parts: readonly TemplatePart[], scope: Scope): HclData
 }
 
 function renderParts(parts: readonly TemplatePart[], scope: Scope): string {
+  const budget = budgetOf(scope);
   let out = '';
+  const append = (text: string) => {
+    // Charged before the text grows, so that a template that feeds on itself through locals stops at the budget.
+    budget.chargeText(text.length, 'a string template');
+    out += text;
+  };
   for (const part of parts) {
     switch (part.kind) {
       case 'text':
-        out += part.text;
+        append(part.text);
         break;
       case 'interpolation':
-        out += toTemplateString(evaluate(part.expr, scope));
+        append(toTemplateString(evaluate(part.expr, scope)));
         break;
       case 'if':
         out += renderParts(toBool(evaluate(part.condition, scope)) ? part.then : part.otherwise, scope);
@@ -96,6 +168,7 @@ function renderParts(parts: readonly TemplatePart[], scope: Scope): string {
         for (const [key, value] of entries(evaluate(part.collection, scope))) {
           const names: Record<string, HclData> = { [part.valueVar]: value };
           if (part.keyVar) names[part.keyVar] = key;
+          budget.charge(1, 'a %{for} directive');
           out += renderParts(part.body, withNames(scope, names));
         }
         break;
@@ -192,7 +265,7 @@ function call(expr: Expr & { kind: 'call' }, scope: Scope): HclData {
     if (!Array.isArray(last)) throw new HclEvaluationError(`${expr.name}: "..." needs a list as the last argument`);
     args = [...args.slice(0, -1), ...last];
   }
-  return fn(args, scope.functions);
+  return fn(args, { ...scope.functions, budget: budgetOf(scope) });
 }
 
 /**
@@ -213,7 +286,9 @@ function evaluateFor(expr: Expr & { kind: 'for' }, scope: Scope): HclData {
   const list: HclData[] = [];
   const object: Record<string, HclData> = {};
   const groups: Record<string, HclData[]> = {};
+  const budget = budgetOf(scope);
   for (const [key, value] of pairs) {
+    budget.charge(1, 'a for expression');
     const names: Record<string, HclData> = { [expr.valueVar]: value };
     if (expr.keyVar) names[expr.keyVar] = key;
     const inner = withNames(scope, names);
@@ -240,18 +315,18 @@ function evaluateFor(expr: Expr & { kind: 'for' }, scope: Scope): HclData {
   return expr.group ? groups : object;
 }
 
-function binary(op: BinaryOp, leftExpr: Expr, rightExpr: Expr, scope: Scope): HclData {
+/** `left op right`, with `left` already evaluated. */
+function binary(op: BinaryOp, left: HclData, rightExpr: Expr, scope: Scope): HclData {
   // HCL evaluates both operands of && and || (no short circuit), but an error on the
   // unused side is rare in jobspecs and short-circuiting is what authors expect.
-  if (op === '&&') return toBool(evaluate(leftExpr, scope)) && toBool(evaluate(rightExpr, scope));
-  if (op === '||') return toBool(evaluate(leftExpr, scope)) || toBool(evaluate(rightExpr, scope));
-  const left = evaluate(leftExpr, scope);
+  if (op === '&&') return toBool(left) && toBool(evaluate(rightExpr, scope));
+  if (op === '||') return toBool(left) || toBool(evaluate(rightExpr, scope));
   const right = evaluate(rightExpr, scope);
   switch (op) {
     case '==':
-      return equal(left, right);
+      return equal(left, right, budgetOf(scope));
     case '!=':
-      return !equal(left, right);
+      return !equal(left, right, budgetOf(scope));
     case '<':
       return toNumber(left) < toNumber(right);
     case '>':
@@ -294,13 +369,16 @@ function isObject(value: HclData): value is { readonly [key: string]: HclData } 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function equal(a: HclData, b: HclData): boolean {
+/** Deep equality, charging each pair of elements compared to the budget. */
+function equal(a: HclData, b: HclData, budget: WorkBudget): boolean {
+  budget.charge(1, 'comparing values');
   if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => equal(x, b[i] as HclData));
+    return a.length === b.length && a.every((x, i) => equal(x, b[i] as HclData, budget));
   if (isObject(a) && isObject(b)) {
     const keys = Object.keys(a);
     return (
-      keys.length === Object.keys(b).length && keys.every((k) => k in b && equal(a[k] as HclData, b[k] as HclData))
+      keys.length === Object.keys(b).length &&
+      keys.every((k) => k in b && equal(a[k] as HclData, b[k] as HclData, budget))
     );
   }
   return a === b;
@@ -342,4 +420,88 @@ export function describe(value: HclData): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** The locals an expression refers to (`local.<name>`), found without recursion. */
+export function referencedLocals(root: Expr): Set<string> {
+  const names = new Set<string>();
+  const exprs: Expr[] = [root];
+  const parts: TemplatePart[] = [];
+  const steps = (list: readonly Step[]) => {
+    for (const step of list) if (step.kind === 'index') exprs.push(step.key);
+  };
+  while (exprs.length > 0 || parts.length > 0) {
+    const part = parts.pop();
+    if (part) {
+      if (part.kind === 'interpolation') exprs.push(part.expr);
+      else if (part.kind === 'if') {
+        exprs.push(part.condition);
+        parts.push(...part.then, ...part.otherwise);
+      } else if (part.kind === 'for') {
+        exprs.push(part.collection);
+        parts.push(...part.body);
+      }
+      continue;
+    }
+    const expr = exprs.pop() as Expr;
+    switch (expr.kind) {
+      case 'literal':
+        break;
+      case 'template':
+        parts.push(...expr.parts);
+        break;
+      case 'tuple':
+        exprs.push(...expr.items);
+        break;
+      case 'object':
+        for (const item of expr.items) exprs.push(item.key, item.value);
+        break;
+      case 'traversal': {
+        const [first] = expr.steps;
+        if (expr.root === 'local' && first?.kind === 'attr') names.add(first.name);
+        steps(expr.steps);
+        break;
+      }
+      case 'getAttr':
+        exprs.push(expr.target);
+        break;
+      case 'index':
+        exprs.push(expr.target, expr.key);
+        break;
+      case 'splat':
+        exprs.push(expr.target);
+        steps(expr.each);
+        break;
+      case 'call':
+        exprs.push(...expr.args);
+        break;
+      case 'for':
+        exprs.push(expr.collection, expr.valueExpr);
+        if (expr.keyExpr) exprs.push(expr.keyExpr);
+        if (expr.condition) exprs.push(expr.condition);
+        break;
+      case 'unary':
+        exprs.push(expr.operand);
+        break;
+      case 'binary':
+        exprs.push(expr.left, expr.right);
+        break;
+      case 'conditional':
+        exprs.push(expr.condition, expr.then, expr.otherwise);
+        break;
+    }
+  }
+  return names;
+}
+
+/** The errors evaluating a jobspec's expressions raises for a problem in the jobspec (or a limit it reaches). */
+export function isJobspecExpressionError(
+  error: unknown,
+): error is HclEvaluationError | HclFunctionError | HclSyntaxError | HclLimitError {
+  return (
+    error instanceof HclEvaluationError ||
+    error instanceof HclFunctionError ||
+    error instanceof HclSyntaxError ||
+    error instanceof HclLimitError
+  );
 }

@@ -1,10 +1,11 @@
 import type { JobspecIssue } from '../errors';
 import { nearest } from '../validate/suggest';
 import type { SourceBlock, SourcePosition } from './block-order';
-import { evaluate, HclEvaluationError, type Scope } from './evaluate';
-import { type Expr, HclSyntaxError, parseTemplate } from './expression';
-import { type HclData, HclFunctionError } from './functions';
+import { evaluate, HclEvaluationError, isJobspecExpressionError, type Scope } from './evaluate';
+import { type Expr, parseTemplate } from './expression';
+import { type HclData, HclLimitError } from './functions';
 import { hasTemplateSequence, unescapeTemplate } from './hcl-json';
+import { expressionLimit } from './parser-input';
 import { ANY_TYPE, convert, type HclType, parseType, readInputValue } from './variables';
 
 /**
@@ -97,12 +98,22 @@ export function resolveVariables(
   for (const [name, declaration] of declared) {
     if (declaration.default !== undefined) chosen.set(name, { value: declaration.default, from: 'default' });
   }
+  // Variables given a value that cannot be read: that problem is reported, not also "has no default".
+  const unreadable = new Set<string>();
   const read = (name: string, raw: string, from: ValueSource) => {
     const declaration = declared.get(name) as Declaration;
+    const limit = expressionLimit(raw);
+    if (limit) {
+      issue('limit-exceeded', `var.${name}`, `the value of ${name}: ${limit}`, undefined);
+      unreadable.add(name);
+      return;
+    }
     try {
       chosen.set(name, { value: readInputValue(raw, declaration.type, (expr) => evaluate(expr, scope)), from });
     } catch (error) {
-      issue('invalid-value', `var.${name}`, messageOf(error), undefined);
+      if (!isJobspecExpressionError(error)) throw error;
+      issue(codeOf(error, 'invalid-value'), `var.${name}`, messageOf(error), undefined);
+      unreadable.add(name);
     }
   };
   for (const name of declared.keys()) {
@@ -141,6 +152,7 @@ export function resolveVariables(
   for (const [name, declaration] of declared) {
     if (declaration.broken) continue;
     const value = chosen.get(name);
+    if (value === undefined && unreadable.has(name)) continue;
     if (value === undefined) {
       // types.variables.go (*Variable).Value: "Unset variable %q".
       issue(
@@ -155,7 +167,8 @@ export function resolveVariables(
     try {
       converted = convert(value.value, declaration.type, `var.${name}`);
     } catch (error) {
-      issue('invalid-value', `var.${name}`, messageOf(error), declaration.position);
+      if (!isJobspecExpressionError(error)) throw error;
+      issue(codeOf(error, 'invalid-value'), `var.${name}`, messageOf(error), declaration.position);
       continue;
     }
     if (validate(name, converted, value.from, declaration, scope, issue)) values[name] = converted;
@@ -191,7 +204,13 @@ function declare(
     try {
       type = parseType(parseTemplate(body.type));
     } catch (error) {
-      issue('invalid-value', `var.${name}.type`, messageOf(error), block.body.attributes.get('type') ?? block);
+      if (!isJobspecExpressionError(error)) throw error;
+      issue(
+        codeOf(error, 'invalid-value'),
+        `var.${name}.type`,
+        messageOf(error),
+        block.body.attributes.get('type') ?? block,
+      );
       broken = true;
     }
   }
@@ -240,7 +259,8 @@ function readValidation(name: string, block: SourceBlock, body: unknown, issue: 
   try {
     condition = parseTemplate(String(record.condition));
   } catch (error) {
-    issue('syntax-error', `var.${name}.validation.condition`, messageOf(error), at('condition'));
+    if (!isJobspecExpressionError(error)) throw error;
+    issue(codeOf(error, 'syntax-error'), `var.${name}.validation.condition`, messageOf(error), at('condition'));
     return undefined;
   }
   // types.variables.go decodeVariableValidationBlock: "The condition for variable %q can only refer to the variable
@@ -291,18 +311,20 @@ function validate(
       throw new HclEvaluationError('a variable validation condition can refer to the variable only');
     },
     // Functions("", false): no filesystem functions in conditions.
-    functions: { baseDir: scope.functions.baseDir, allowFs: false },
+    functions: { ...scope.functions, allowFs: false },
   };
   for (const validation of declaration.validations) {
     let result: HclData;
     try {
       result = evaluate(validation.condition, only);
     } catch (error) {
-      if (
-        !(error instanceof HclEvaluationError || error instanceof HclFunctionError || error instanceof HclSyntaxError)
-      )
-        throw error;
-      issue('evaluation-failed', `var.${name}.validation.condition`, messageOf(error), validation.position);
+      if (!isJobspecExpressionError(error)) throw error;
+      issue(
+        codeOf(error, 'evaluation-failed'),
+        `var.${name}.validation.condition`,
+        messageOf(error),
+        validation.position,
+      );
       valid = false;
       continue;
     }
@@ -370,6 +392,11 @@ function findKeyed(value: unknown, key: string): unknown {
 function suggest(name: string, allowed: readonly string[]): string {
   const close = nearest(name, allowed);
   return close ? ` Did you mean "${close}"?` : ` Arguments allowed here: ${allowed.join(', ')}.`;
+}
+
+/** A limit of this importer is reported as one, whatever problem the caller would report otherwise. */
+function codeOf(error: unknown, otherwise: JobspecIssue['code']): JobspecIssue['code'] {
+  return error instanceof HclLimitError ? 'limit-exceeded' : otherwise;
 }
 
 function messageOf(error: unknown): string {

@@ -2,14 +2,23 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { JobspecError, JobspecInternalError, type JobspecIssue } from '../errors';
 import { Job } from '../job';
+import { MAX_EVALUATION_WORK, MAX_VALUE_NESTING } from '../limits';
 import type { JobProps } from '../model';
 import * as S from '../schema/structs';
 import { attachSource, hclPathOf } from '../validate/locate';
 import { Duration } from '../values';
 import { keyedSource, type SourceBlock, type SourceBody, type SourcePosition, scanBlocks } from './block-order';
-import { entries, evaluate, HclEvaluationError, type Scope, withNames } from './evaluate';
-import { HclSyntaxError, parseTemplate, type TemplatePart } from './expression';
-import { type HclData, HclFunctionError } from './functions';
+import {
+  entries,
+  evaluate,
+  HclEvaluationError,
+  isJobspecExpressionError,
+  referencedLocals,
+  type Scope,
+  withNames,
+} from './evaluate';
+import { type Expr, parseTemplate, type TemplatePart } from './expression';
+import { checkValue, type HclData, HclLimitError, measure, WorkBudget } from './functions';
 import {
   decodeHclBodyLeniently,
   type EvaluatedBlock,
@@ -109,12 +118,16 @@ async function importHclSource(
   }
   const input = prepareParserInput(source);
   if (isInputLimit(input)) return { issues: [limitIssue(input, filename)] };
-  const structure = scanBlocks(source);
   let parsed = parseSyntax(input, filename);
+  if ('error' in parsed && !/^convert to HCL:/.test(parsed.error)) {
+    return { issues: syntaxIssues(parsed.error, filename, input) };
+  }
+  // The structure is read from a file HashiCorp's parser accepted.
+  const structure = scanBlocks(source);
   let keyed = false;
   // "convert to HCL: ...": valid HCL that hcl2json cannot put in its JSON form (blocks of one type with different
   // numbers of labels): give every block a key of its own and parse again. "parse config: ..." is a syntax error.
-  if ('error' in parsed && /^convert to HCL:/.test(parsed.error)) {
+  if ('error' in parsed) {
     const keyedText = keyedSource(source, structure);
     const keyedInput = prepareParserInput(keyedText);
     const retried = isInputLimit(keyedInput) ? parsed : parseSyntax(keyedInput, filename);
@@ -220,6 +233,19 @@ async function readVarFile(path: string): Promise<VarFileValues | { issues: Jobs
     try {
       const values = JSON.parse(text) as unknown;
       if (!values || typeof values !== 'object' || Array.isArray(values)) throw new Error('expected an object');
+      const size = measure(values as HclData, MAX_EVALUATION_WORK);
+      if (size.depth > MAX_VALUE_NESTING) {
+        return {
+          issues: [
+            {
+              code: 'limit-exceeded',
+              path: '',
+              message: `the values of this var file are nested more than ${MAX_VALUE_NESTING} levels deep, the limit`,
+              location: path,
+            },
+          ],
+        };
+      }
       return { path, values: values as Record<string, HclData> };
     } catch (error) {
       return {
@@ -236,9 +262,9 @@ async function readVarFile(path: string): Promise<VarFileValues | { issues: Jobs
   }
   const input = prepareParserInput(text);
   if (isInputLimit(input)) return { issues: [limitIssue(input, path)] };
-  const structure = scanBlocks(text);
   const parsed = parseSyntax(input, path);
   if ('error' in parsed) return { issues: syntaxIssues(parsed.error, path, input) };
+  const structure = scanBlocks(text);
   const json = parsed.json;
   const declarations = structure.blocks.filter((b) => b.type === 'variable');
   if (declarations.length > 0) {
@@ -257,7 +283,7 @@ async function readVarFile(path: string): Promise<VarFileValues | { issues: Jobs
     local: () => {
       throw new HclEvaluationError('a var file holds values only');
     },
-    functions: { baseDir: dirname(resolve(path)), allowFs: false },
+    functions: { baseDir: dirname(resolve(path)), allowFs: false, budget: new WorkBudget() },
   };
   const values: Record<string, HclData> = {};
   const issues: JobspecIssue[] = [];
@@ -265,9 +291,10 @@ async function readVarFile(path: string): Promise<VarFileValues | { issues: Jobs
     try {
       values[name] = literalValue(value, scope);
     } catch (error) {
+      if (!isJobspecExpressionError(error)) throw error;
       const at = structure.attributes.get(name);
       issues.push({
-        code: 'evaluation-failed',
+        code: error instanceof HclLimitError ? 'limit-exceeded' : 'evaluation-failed',
         path: `var.${name}`,
         message: messageOf(error),
         location: at ? `${path}:${at.line}:${at.column}` : path,
@@ -295,7 +322,8 @@ class Importer {
   private readonly scope: Scope;
   private readonly localSources = new Map<string, unknown>();
   private readonly localValues = new Map<string, HclData>();
-  private readonly evaluatingLocals = new Set<string>();
+  /** Templates by their text, parsed once (a local's are read to find its dependencies, then evaluated). */
+  private readonly templates = new Map<string, Expr>();
 
   constructor(
     private readonly source: SourceBody,
@@ -306,7 +334,11 @@ class Importer {
     private readonly options: ParseHclOptions,
     private readonly varFiles: readonly VarFileValues[],
   ) {
-    const functions = { baseDir: options.baseDir ?? dirname(resolve(filename)), allowFs: options.allowFs ?? true };
+    const functions = {
+      baseDir: options.baseDir ?? dirname(resolve(filename)),
+      allowFs: options.allowFs ?? true,
+      budget: new WorkBudget(),
+    };
     this.scope = { variables: new Map(), local: (name) => this.local(name), functions };
   }
 
@@ -398,22 +430,83 @@ class Importer {
   }
 
   private local(name: string): HclData {
-    const known = this.localValues.get(name);
-    if (known !== undefined || this.localValues.has(name)) return known as HclData;
+    if (this.localValues.has(name)) return this.localValues.get(name) as HclData;
     if (!this.localSources.has(name)) {
       throw new HclEvaluationError(
         `there is no local "${name}"; defined: ${[...this.localSources.keys()].join(', ') || 'none'}`,
       );
     }
-    if (this.evaluatingLocals.has(name)) throw new HclEvaluationError(`local "${name}" refers to itself`);
-    this.evaluatingLocals.add(name);
-    try {
-      const value = this.evaluateData(this.localSources.get(name), this.scope);
-      this.localValues.set(name, value);
-      return value;
-    } finally {
-      this.evaluatingLocals.delete(name);
+    // Each local is evaluated after the locals it refers to, so that evaluating one never recurses into the next,
+    // however long the chain; its value may nest only so deep, so that chained locals cannot build deeper ones.
+    for (const next of this.localOrder(name)) {
+      const value = this.evaluateData(this.localSources.get(next), this.scope);
+      checkValue(measure(value, MAX_EVALUATION_WORK), `local.${next}`);
+      this.localValues.set(next, value);
     }
+    return this.localValues.get(name) as HclData;
+  }
+
+  /** `name` and the locals it needs that have no value yet, each after the ones it refers to. */
+  private localOrder(name: string): string[] {
+    const order: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const path: { name: string; needs: string[]; next: number }[] = [];
+    const enter = (local: string) => {
+      state.set(local, 'open');
+      path.push({ name: local, needs: this.localDependencies(local), next: 0 });
+    };
+    enter(name);
+    while (path.length > 0) {
+      const top = path[path.length - 1] as (typeof path)[number];
+      const need = top.needs[top.next++];
+      if (need === undefined) {
+        state.set(top.name, 'done');
+        order.push(top.name);
+        path.pop();
+      } else if (this.localSources.has(need) && !this.localValues.has(need)) {
+        if (state.get(need) === 'open') {
+          const cycle = [...path.slice(path.findIndex((p) => p.name === need)).map((p) => p.name), need];
+          throw new HclEvaluationError(`local "${need}" refers to itself: ${cycle.join(' -> ')}`);
+        }
+        if (state.get(need) === undefined) enter(need);
+      }
+    }
+    return order;
+  }
+
+  /** The locals a local's expressions refer to; a template that does not parse refers to none (its error comes later). */
+  private localDependencies(name: string): string[] {
+    const needs = new Set<string>();
+    const values: unknown[] = [this.localSources.get(name)];
+    while (values.length > 0) {
+      const value = values.pop();
+      const strings = typeof value === 'string' ? [value] : [];
+      if (Array.isArray(value)) values.push(...value);
+      else if (value && typeof value === 'object') {
+        for (const [key, item] of Object.entries(value)) {
+          strings.push(key);
+          values.push(item);
+        }
+      }
+      for (const text of strings) {
+        if (!hasTemplateSequence(text)) continue;
+        try {
+          for (const local of referencedLocals(this.template(text))) needs.add(local);
+        } catch (error) {
+          if (!isJobspecExpressionError(error)) throw error;
+        }
+      }
+    }
+    return [...needs];
+  }
+
+  private template(text: string): Expr {
+    let parsed = this.templates.get(text);
+    if (!parsed) {
+      parsed = parseTemplate(text);
+      this.templates.set(text, parsed);
+    }
+    return parsed;
   }
 
   // ---- bodies ----
@@ -484,6 +577,7 @@ class Importer {
       try {
         pairs = entries(collection);
       } catch (error) {
+        if (!isJobspecExpressionError(error)) throw error;
         this.issue('invalid-type', `${where}.for_each`, messageOf(error), at('for_each'));
       }
     }
@@ -508,24 +602,22 @@ class Importer {
     try {
       return this.evaluateData(value, scope);
     } catch (error) {
-      if (error instanceof HclEvaluationError || error instanceof HclFunctionError || error instanceof HclSyntaxError) {
-        this.issue('evaluation-failed', path, messageOf(error), at);
-        return null;
-      }
-      throw error;
+      if (!isJobspecExpressionError(error)) throw error;
+      this.issue(error instanceof HclLimitError ? 'limit-exceeded' : 'evaluation-failed', path, messageOf(error), at);
+      return null;
     }
   }
 
   /** hcl2json values: strings holding templates are evaluated, the rest read as literals. */
   private evaluateData(value: unknown, scope: Scope): HclData {
     if (typeof value === 'string') {
-      return hasTemplateSequence(value) ? evaluate(parseTemplate(value), scope) : unescapeTemplate(value);
+      return hasTemplateSequence(value) ? evaluate(this.template(value), scope) : unescapeTemplate(value);
     }
     if (Array.isArray(value)) return value.map((item) => this.evaluateData(item, scope));
     if (value && typeof value === 'object') {
       const out: Record<string, HclData> = {};
       for (const [key, item] of Object.entries(value)) {
-        const name = hasTemplateSequence(key) ? String(evaluate(parseTemplate(key), scope)) : unescapeTemplate(key);
+        const name = hasTemplateSequence(key) ? String(evaluate(this.template(key), scope)) : unescapeTemplate(key);
         out[name] = this.evaluateData(item, scope);
       }
       return out;

@@ -13,15 +13,15 @@ import type { SourcePosition } from './block-order';
  *   `meldConsecutiveStringLiterals` joins neighbouring tokens one by one, each join copying the joined text and
  *   moving every token after it. Every `$` or `%` that does not open a `${`/`%{` sequence starts a token of its own,
  *   and so does every line of a heredoc: 80 KB of `$${x}` took 8 s. So the parser gets a text of the same meaning in
- *   which literal `$` and `%` are private-use characters (a literal run is one token) and the lines of a long
- *   heredoc are separated by an interpolation of a placeholder (no two literal tokens are neighbours); the
- *   placeholders are removed from the parser's output (values, keys and expression text alike).
+ *   which literal `$` and `%` are private-use characters, and so are the line breaks inside a long heredoc: a literal
+ *   run is one token. The placeholders are turned back in the parser's output (values, keys and expression text
+ *   alike).
  *
  * A template with a `~` strip marker is given as it is written, since where its tokens end decides what the marker
  * strips; it may have at most {@link MAX_STRIP_TEMPLATE_PARTS} literal `$`, `%` and lines.
  *
- * Line numbers stay the same, and so do columns, except where a placeholder was added; those are mapped back (see
- * {@link ParserInput.sourcePosition}).
+ * Every substitution has the length of what it replaces, so offsets stay the same; a position the parser reports is
+ * mapped back to the source's lines (see {@link ParserInput.sourcePosition}).
  */
 export interface ParserInput {
   /** The text given to the parser. */
@@ -38,7 +38,7 @@ export interface InputLimit extends SourcePosition {
   readonly message: string;
 }
 
-/** A heredoc of more lines than this has its lines separated for the parser. */
+/** A heredoc of more lines than this is given to the parser with its line breaks as placeholders. */
 export const HEREDOC_RUN = 64;
 
 /**
@@ -77,6 +77,12 @@ export function isInputLimit(value: ParserInput | InputLimit): value is InputLim
   return 'limit' in value;
 }
 
+/** What limit an expression read on its own (a `-var` value) goes past, if any. */
+export function expressionLimit(text: string): string | undefined {
+  const result = prepareParserInput(`v = ${text}\n`);
+  return isInputLimit(result) ? result.message : undefined;
+}
+
 /** Go's unicode.IsSpace, which HCL uses to find indentation and heredoc markers. */
 function isGoSpace(code: number): boolean {
   return (
@@ -93,6 +99,11 @@ function isGoSpace(code: number): boolean {
     code === 0x3000
   );
 }
+
+/** Runs of characters the lexer passes over in code, in a quoted string and in a heredoc's text. */
+const PLAIN_CODE = /[^\n#/"<{}[\]()~,=?!-]*/y;
+const PLAIN_QUOTED = /[^"\\$%]+/y;
+const PLAIN_HEREDOC = /[^\n$%]+/y;
 
 const DOLLAR = 0x24;
 const PERCENT = 0x25;
@@ -135,8 +146,6 @@ interface HeredocLine {
   readonly indent: number;
   /** Whitespace only, up to its newline. */
   readonly blank: boolean;
-  /** Whether the line's text opens with a `${`/`%{` sequence right after its indentation. */
-  readonly opensSequence: boolean;
 }
 
 interface Heredoc {
@@ -145,6 +154,8 @@ interface Heredoc {
   readonly flush: boolean;
   readonly marker: string;
   readonly lines: HeredocLine[];
+  /** Offsets of the line breaks of its text (`\n`, not those inside `${...}`), the last one before the marker's line. */
+  readonly breaks: number[];
 }
 
 type Stop = { readonly kind: 'nesting' | 'strip-template'; readonly at: number };
@@ -170,7 +181,15 @@ class Lexer {
       else if (frame.kind === 'heredoc') i = this.heredoc(i, frame);
       else i = this.code(i, frame);
     }
-    // An unterminated template (a syntax error the parser reports) is given as it is.
+    // A template the file never closes (a syntax error the parser reports) is read to the end of the file by the
+    // parser too: it gets the same placeholders, so that the parser reports the error in linear time.
+    for (const frame of this.stack) {
+      const template = frame.template;
+      if ((frame.kind !== 'quoted' && frame.kind !== 'heredoc') || !template) continue;
+      // A sigil that ends the file is an invalid character to the scanner (it needs the character after it).
+      if (template.sigils.at(-1) === this.src.length - 1) template.sigils.pop();
+      this.finishTemplate(template);
+    }
     return this.stop;
   }
 
@@ -188,6 +207,10 @@ class Lexer {
   /** Ends a template: its placeholders and separators apply unless a strip marker makes its token ends matter. */
   private endTemplate(template: Template): void {
     this.pop();
+    this.finishTemplate(template);
+  }
+
+  private finishTemplate(template: Template): void {
     const parts = template.sigils.length + (template.heredoc?.lines.length ?? 0);
     if (template.strip) {
       if (parts > MAX_STRIP_TEMPLATE_PARTS) this.stop ??= { kind: 'strip-template', at: template.start };
@@ -227,7 +250,13 @@ class Lexer {
         opener.lastIndex = i;
         const match = opener.exec(src);
         if (!match) return i + 1;
-        const heredoc: Heredoc = { opener: i, flush: match[1] === '-', marker: match[2] as string, lines: [] };
+        const heredoc: Heredoc = {
+          opener: i,
+          flush: match[1] === '-',
+          marker: match[2] as string,
+          lines: [],
+          breaks: [],
+        };
         const template: Template = { start: i, heredoc, sigils: [], strip: false };
         this.push('heredoc', 1, i, template);
         return this.startHeredocLine(template, i + match[0].length);
@@ -290,7 +319,11 @@ class Lexer {
           while (j < src.length && isWordPart(src.charCodeAt(j))) j++;
           return j;
         }
-        return i + 1;
+        // In a block header every word counts (labels); elsewhere names, numbers, spaces and operators that nest
+        // nothing are passed at once.
+        if (frame.kind === 'body' && frame.words >= 0) return i + 1;
+        PLAIN_CODE.lastIndex = i + 1;
+        return PLAIN_CODE.test(src) ? PLAIN_CODE.lastIndex : i + 1;
       }
     }
   }
@@ -317,6 +350,11 @@ class Lexer {
   /** One step in a quoted template. */
   private quoted(i: number, frame: Frame): number {
     const c = this.src.charCodeAt(i);
+    if (c !== 0x22 && c !== 0x5c && c !== DOLLAR && c !== PERCENT) {
+      PLAIN_QUOTED.lastIndex = i;
+      PLAIN_QUOTED.test(this.src);
+      return PLAIN_QUOTED.lastIndex;
+    }
     if (c === 0x22) {
       this.endTemplate(frame.template as Template);
       return i + 1;
@@ -352,7 +390,12 @@ class Lexer {
     const c = this.src.charCodeAt(i);
     const template = frame.template as Template;
     if (c === DOLLAR || c === PERCENT) return this.sigil(i, c, template);
-    if (c !== NEWLINE) return i + 1;
+    if (c !== NEWLINE) {
+      PLAIN_HEREDOC.lastIndex = i;
+      PLAIN_HEREDOC.test(this.src);
+      return PLAIN_HEREDOC.lastIndex;
+    }
+    template.heredoc?.breaks.push(i);
     return this.startHeredocLine(template, i + 1);
   }
 
@@ -376,14 +419,7 @@ class Lexer {
     }
     let indent = 0;
     while (start + indent < end && isGoSpace(src.charCodeAt(start + indent))) indent++;
-    const first = src.charCodeAt(start + indent);
-    heredoc.lines.push({
-      start,
-      literalStart: true,
-      indent,
-      blank: start + indent === end,
-      opensSequence: (first === DOLLAR || first === PERCENT) && src.charCodeAt(start + indent + 1) === OPEN_BRACE,
-    });
+    heredoc.lines.push({ start, literalStart: true, indent, blank: start + indent === end });
     return start;
   }
 
@@ -397,38 +433,43 @@ class Lexer {
       sourcePosition: (line, column) => ({ line, column }),
     };
     if (this.sigils.length === 0 && edits.length === 0) return same;
-    const placeholders = freeCharacters(src, 4);
+    const placeholders = freeCharacters(src, 5);
     // A file with almost every character of the basic plane in it is read as it is.
     if (placeholders === undefined) return same;
-    const [dollar, percent, removed, runBreak] = placeholders as [string, string, string, string];
-    for (const at of this.sigils) {
-      edits.push({ at, length: 1, text: src.charCodeAt(at) === DOLLAR ? dollar : percent });
-    }
-    edits.sort((a, b) => a.at - b.at || a.length - b.length);
-    // Lines whose columns moved: a run break at the start, or `<<-` written ` <<` (its `<<` one column right).
-    const shifted = new Map<number, { readonly from: number; readonly to: number; readonly by: number }>();
-    const lines = new LineCounter(src);
+    const [dollar, percent, removed, newline, carriageReturn] = placeholders as [
+      string,
+      string,
+      string,
+      string,
+      string,
+    ];
+    const stands: Readonly<Record<string, string>> = {
+      [REMOVED]: removed,
+      [BREAK]: newline,
+      [CARRIAGE_RETURN]: carriageReturn,
+    };
+    for (const at of this.sigils) edits.push({ at, text: SIGIL });
+    edits.sort((a, b) => a.at - b.at);
     let text = '';
     let at = 0;
+    const merged: number[] = [];
     for (const edit of edits) {
       text += src.slice(at, edit.at);
-      if (edit.text === REMOVED) text += removed;
-      else if (edit.text === RUN_BREAK) {
-        text += `\${"${runBreak}"}`;
-        shifted.set(lines.lineAt(edit.at), { from: 1, to: Number.POSITIVE_INFINITY, by: RUN_BREAK_COLUMNS });
-      } else {
-        text += edit.text;
-        if (edit.text === FLUSH_OPENER) {
-          const line = lines.lineAt(edit.at);
-          const from = edit.at - lines.lineStart + 2;
-          shifted.set(line, { from, to: from + 2, by: 1 });
-        }
-      }
-      at = edit.at + edit.length;
+      if (edit.text === SIGIL) text += src.charCodeAt(edit.at) === DOLLAR ? dollar : percent;
+      else text += stands[edit.text] ?? edit.text;
+      if (edit.text === BREAK) merged.push(edit.at);
+      at = edit.at + 1;
     }
     text += src.slice(at);
-    const pattern = new RegExp(`\\$\\{"${runBreak}"\\}|[${dollar}${percent}${removed}${runBreak}]`, 'g');
-    const undo = (s: string) => s.replace(pattern, (m) => (m === dollar ? '$' : m === percent ? '%' : ''));
+    const back: Readonly<Record<string, string>> = {
+      [dollar]: '$',
+      [percent]: '%',
+      [removed]: '',
+      [newline]: '\n',
+      [carriageReturn]: '\r',
+    };
+    const pattern = new RegExp(`[${dollar}${percent}${removed}${newline}${carriageReturn}]`, 'g');
+    const undo = (s: string) => s.replace(pattern, (m) => back[m] as string);
     const restore = (value: unknown): unknown => {
       if (typeof value === 'string') return undo(value);
       if (Array.isArray(value)) return value.map(restore);
@@ -442,41 +483,74 @@ class Lexer {
     return {
       text,
       restore: <T>(value: T) => restore(value) as T,
-      sourcePosition: (line, column) => {
-        const shift = shifted.get(line);
-        if (!shift || column < shift.from || column >= shift.to) return { line, column };
-        return { line, column: Math.max(shift.from, column - shift.by) };
-      },
+      sourcePosition: (line, column) => positionBack(src, text, merged, line, column),
     };
   }
 }
 
-/** Markers in edits for texts that depend on the placeholders chosen later. */
-const REMOVED = '\u0000removed';
-const RUN_BREAK = '\u0000run-break';
-const FLUSH_OPENER = ' <<';
-/** Columns a run break adds at the start of a line: `${"x"}`. */
-const RUN_BREAK_COLUMNS = 6;
+/**
+ * A position in the parser's text, in the source: the same offset, since every substitution keeps the length. On a
+ * line without merged line breaks only the line number changes (the column stays the parser's, in its own units); on
+ * a line where breaks were merged, the position is found from its offset.
+ */
+function positionBack(
+  src: string,
+  text: string,
+  merged: readonly number[],
+  line: number,
+  column: number,
+): SourcePosition {
+  if (merged.length === 0) return { line, column };
+  let start = 0;
+  for (let k = 1; k < line; k++) {
+    const next = text.indexOf('\n', start);
+    if (next < 0) return { line, column };
+    start = next + 1;
+  }
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  const before = countBelow(merged, start);
+  if (countBelow(merged, end) === before) return { line: line + before, column };
+  return positionOf(src, Math.min(start + column - 1, src.length));
+}
+
+/** How many of the sorted `offsets` are below `limit`. */
+function countBelow(offsets: readonly number[], limit: number): number {
+  let low = 0;
+  let high = offsets.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((offsets[mid] as number) < limit) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/** What an edit writes, one character for one: a character, or a placeholder chosen once the edits are known. */
+const SIGIL = 'sigil';
+const REMOVED = 'removed';
+const BREAK = 'break';
+const CARRIAGE_RETURN = 'carriage-return';
 
 interface Edit {
   readonly at: number;
-  readonly length: number;
   readonly text: string;
 }
 
 let graphemes: Intl.Segmenter | undefined;
 
 /**
- * A long heredoc gets a run break (an interpolation of a placeholder) at the start of every line that starts with
- * text, so that no two of its literal tokens are neighbours. A line-leading interpolation would count as a line's
- * indentation in a `<<-` heredoc, so a long `<<-` heredoc becomes `<<` with the indentation hclsyntax
- * `flushHeredocTemplateParts` strips replaced by a placeholder: after the restore, the same value.
+ * A long heredoc is given with the line breaks of its text as placeholders, so that its text is one literal token
+ * (interpolations aside), not one a line. A `<<-` heredoc strips its common indentation from the lines that start
+ * with text (hclsyntax `flushHeredocTemplateParts`), which merged lines would no longer be; so a long `<<-` heredoc
+ * becomes ` <<` with the indentation it strips replaced by a placeholder the restore removes: the same value.
  */
 function heredocEdits(src: string, heredoc: Heredoc): Edit[] {
   const lines = heredoc.lines;
   const edits: Edit[] = [];
   if (heredoc.flush) {
-    edits.push({ at: heredoc.opener, length: 3, text: FLUSH_OPENER });
+    // `<<-` as ` <<`: the same length, the same marker.
+    edits.push({ at: heredoc.opener, text: ' ' }, { at: heredoc.opener + 2, text: '<' });
     // What flushHeredocTemplateParts strips: as many grapheme clusters as the least indentation of the lines that
     // start as text and are not blank.
     let strip = Number.POSITIVE_INFINITY;
@@ -493,14 +567,14 @@ function heredocEdits(src: string, heredoc: Heredoc): Edit[] {
           length = 0;
           for (let k = 0; k < strip; k++) length += (segments.next().value?.segment.length as number | undefined) ?? 0;
         }
-        for (let k = 0; k < length; k++) edits.push({ at: line.start + k, length: 1, text: REMOVED });
+        for (let k = 0; k < length; k++) edits.push({ at: line.start + k, text: REMOVED });
       }
     }
   }
-  for (const line of lines.slice(1)) {
-    if (line.literalStart && !(line.opensSequence && line.indent === 0)) {
-      edits.push({ at: line.start, length: 0, text: RUN_BREAK });
-    }
+  // The break before the marker's line stays: the marker must start a line.
+  for (const at of heredoc.breaks.slice(0, -1)) {
+    if (src.charCodeAt(at - 1) === 0x0d) edits.push({ at: at - 1, text: CARRIAGE_RETURN });
+    edits.push({ at, text: BREAK });
   }
   return edits;
 }
@@ -528,23 +602,6 @@ function isWordStart(c: number): boolean {
 
 function isWordPart(c: number): boolean {
   return isWordStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d;
-}
-
-/** Line numbers of increasing offsets, in one pass. */
-class LineCounter {
-  private line = 1;
-  /** Offset where the last line asked for starts. */
-  lineStart = 0;
-
-  constructor(private readonly src: string) {}
-
-  lineAt(offset: number): number {
-    for (let i = this.src.indexOf('\n', this.lineStart); i >= 0 && i < offset; i = this.src.indexOf('\n', i + 1)) {
-      this.line++;
-      this.lineStart = i + 1;
-    }
-    return this.line;
-  }
 }
 
 /** 1-based line and column of an offset. */

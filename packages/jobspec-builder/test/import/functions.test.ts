@@ -3,7 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FunctionContext, HCL_FUNCTIONS, type HclData, HclFunctionError } from '../../src/import/functions';
+import {
+  type FunctionContext,
+  HCL_FUNCTIONS,
+  type HclData,
+  HclFunctionError,
+  HclLimitError,
+} from '../../src/import/functions';
 
 // Known answers come from the Go tests of the implementations Nomad uses
 // (zclconf/go-cty cty/function/stdlib/*_test.go, hashicorp/go-cty-funcs,
@@ -161,8 +167,11 @@ describe('HCL_FUNCTIONS', () => {
     expect(failure('abs', true)).toBe('abs: invalid value for "num" parameter: number required, received bool');
   });
 
-  it('reports a result JavaScript cannot hold as a failed call', () => {
-    expect(failure('indent', 1e12, 'a\nb')).toBe('indent: Invalid string length');
+  it('refuses a result past its limit before building it, naming the function and the limit', () => {
+    expect(() => call('indent', 1e12, 'a\nb')).toThrow(HclLimitError);
+    expect(() => call('indent', 1e12, 'a\nb')).toThrow(
+      'indent: the result would be 1,000,000,000,003 characters long, more than the limit of 16 Mi',
+    );
   });
 
   it('returns strings in NFC, as cty.StringVal normalizes them', () => {

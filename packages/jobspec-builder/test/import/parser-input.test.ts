@@ -96,15 +96,14 @@ describe('prepareParserInput: a text the parser reads in linear time', () => {
     expect(parsedThroughInput(source)).toEqual({ a: escapes, b: `${percents} 50% $5\n` });
   });
 
-  it('separates the lines of a long heredoc, so that no two literal tokens are next to each other', () => {
+  it('gives a long heredoc its line breaks as placeholders, so that its text is one token, not one a line', () => {
     const lines = 10_000;
-    const source = `a = <<EOF\n${'line\n'.repeat(lines)}EOF\n`;
+    const source = `a = <<EOF\nx\n${'line\n'.repeat(lines)}EOF\nb = 1\n`;
     const { text } = prepared(source);
-    const body = text.split('\n').slice(1, lines + 1);
-    // Every line after the first starts with a run break: an interpolation, which ends a run of literal tokens.
-    expect(body[0]).toBe('line');
-    expect(body.slice(1).every((line) => /^\$\{"[^"]"\}line$/.test(line))).toBe(true);
-    expect(parsedThroughInput(source)).toEqual({ a: 'line\n'.repeat(lines) });
+    // The opener's line, the whole text on one line (the break before the marker stays), the marker, b.
+    expect(text.split('\n')).toHaveLength(5);
+    expect(text).toHaveLength(source.length);
+    expect(parsedThroughInput(source)).toEqual({ a: `x\n${'line\n'.repeat(lines)}`, b: 1 });
   });
 
   it('leaves heredocs of up to HEREDOC_RUN lines and files without literal sigils as they are', () => {
@@ -123,18 +122,24 @@ describe('prepareParserInput: a text the parser reads in linear time', () => {
     });
   });
 
-  it('keeps line numbers and maps columns back to the source', async () => {
-    const source = `a = <<-EOF\n${'  x\n'.repeat(HEREDOC_RUN + 1)}  \${1 +}\n  EOF\n`;
-    const input = prepared(source);
+  it('maps the positions the parser reports back to the lines of the source', async () => {
     const position = (error: string) => {
       const [, line, column] = /x\.hcl:(\d+),(\d+)/.exec(error) as RegExpExecArray;
       return { line: Number(line), column: Number(column) };
     };
-    const result = hclParser.parse('x.hcl', input.text) as { error: string };
-    const direct = position(String(await parsedDirectly(source)));
-    expect(direct).toEqual({ line: HEREDOC_RUN + 3, column: 8 }); // the `}` after the missing operand
-    const { line, column } = position(result.error);
-    expect(input.sourcePosition(line, column)).toEqual(direct);
+    const body = '  x\n'.repeat(HEREDOC_RUN + 1);
+    // Inside the heredoc (an interpolation that does not parse), and after it.
+    for (const source of [
+      `a = <<-EOF\n${body}  \${1 +}\n  EOF\n`,
+      `a = <<-EOF\n${body}  EOF\nb = [\n`,
+      `a = <<EOF\n${body}\${1 +}\n${body}EOF\n`,
+    ]) {
+      const input = prepared(source);
+      const result = hclParser.parse('x.hcl', input.text) as { error: string };
+      const direct = position(String(await parsedDirectly(source)));
+      const { line, column } = position(result.error);
+      expect(input.sourcePosition(line, column)).toEqual(direct);
+    }
   });
 
   it('reads a long <<- heredoc inside a function call as Nomad does', async () => {
@@ -201,6 +206,17 @@ describe('prepareParserInput: the same parse as the source itself', () => {
         expect(starts(parsedThroughInput(source))).toEqual(starts(await parsedDirectly(source)));
       }),
       { numRuns: 150, seed: 17 },
+    );
+  });
+
+  it('holds for templates the file leaves unterminated', async () => {
+    await fc.assert(
+      fc.asyncProperty(value, fc.double({ min: 0, max: 1, noNaN: true }), async (v, cut) => {
+        const whole = `a = ${v}\n`;
+        const source = whole.slice(0, Math.floor(whole.length * cut));
+        expect(starts(parsedThroughInput(source))).toEqual(starts(await parsedDirectly(source)));
+      }),
+      { numRuns: 100, seed: 17 },
     );
   });
 });

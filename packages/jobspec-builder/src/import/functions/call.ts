@@ -1,3 +1,4 @@
+import { checkValue, HclLimitError, measure, WorkBudget } from './budget';
 import { asGoInt, numberToString, WHOLE_NUMBER } from './number-text';
 import {
   type Converted,
@@ -15,10 +16,12 @@ import {
 } from './values';
 
 export interface FunctionContext {
-  /** Directory that relative paths in file() etc. resolve against. */
+  /** Directory that relative paths in file() etc. resolve against; the filesystem functions read only under it. */
   readonly baseDir: string;
   /** Whether filesystem functions may read files (Nomad's -hcl2-strict / AllowFS). @default true */
   readonly allowFs: boolean;
+  /** The work the import may still do, shared by every call. @default - a budget for this call alone */
+  readonly budget?: WorkBudget;
 }
 
 /** Thrown for a bad call; the evaluator adds the file:line and the call text. Message says what was received and what is allowed. */
@@ -157,7 +160,8 @@ function arityMessage(def: Definition): string {
 
 export function bind(name: string, def: Definition): HclFunction {
   return (args, context) => {
-    const ctx: FunctionContext = { baseDir: context.baseDir, allowFs: context.allowFs ?? true };
+    const budget = context.budget ?? new WorkBudget();
+    const ctx: FunctionContext = { baseDir: context.baseDir, allowFs: context.allowFs ?? true, budget };
     if (args.length < def.min || args.length > def.max) {
       throw new HclFunctionError(`${name}: ${arityMessage(def)}, received ${args.length}`);
     }
@@ -166,6 +170,9 @@ export function bind(name: string, def: Definition): HclFunction {
         `${name}: filesystem function disabled; this job is parsed without filesystem access (Nomad's AllowFS is false)`,
       );
     }
+    // Reading the arguments is work too (a function called in a loop over a large value): measured first, without
+    // recursion, so that a value built from shared parts cannot be walked without bound.
+    budget.charge(measure(args, budget.limit).units, name);
     const normalized = args.map(normalizeDeep);
     const call = new Call(name, normalized, def.params, def.variadic, ctx);
     normalized.forEach((v, i) => {
@@ -174,12 +181,40 @@ export function bind(name: string, def: Definition): HclFunction {
         call.argFail(i, 'argument must not be null');
       }
     });
+    let result: HclData;
     try {
-      return normalizeDeep(def.impl(call));
+      result = def.impl(call);
     } catch (e) {
-      // Anything else (say, a string too long for JavaScript) is still a failed call, not a crash.
-      if (e instanceof HclFunctionError || !(e instanceof Error)) throw e;
+      // A problem with the arguments the implementation found (many throw plain Errors with Go's message) is a
+      // failed call. What JavaScript itself throws (a TypeError, a RangeError) is a bug here, and stays one.
+      if (e instanceof HclFunctionError || e instanceof HclLimitError || !(e instanceof Error) || isEngineError(e)) {
+        throw e;
+      }
       throw new HclFunctionError(`${name}: ${e.message}`, { cause: e });
     }
+    const size = measure(result, budget.limit);
+    budget.charge(size.units, name);
+    checkValue(size, name);
+    return normalizeDeep(result);
   };
+}
+
+/**
+ * For a catch block that turns what an implementation threw into a failed call: a limit, and what JavaScript itself
+ * threw (a bug), are not failed calls and are thrown on as they are.
+ */
+export function rethrowUnexpected(e: unknown): void {
+  if (e instanceof HclLimitError || !(e instanceof Error) || isEngineError(e)) throw e;
+}
+
+/** Errors the JavaScript engine throws, which no function here throws on purpose. */
+function isEngineError(e: Error): boolean {
+  return (
+    e instanceof TypeError ||
+    e instanceof RangeError ||
+    e instanceof ReferenceError ||
+    e instanceof SyntaxError ||
+    e instanceof EvalError ||
+    e instanceof URIError
+  );
 }

@@ -1,4 +1,4 @@
-import { type Call, type Definition, define } from './call';
+import { type Call, type Definition, define, rethrowUnexpected } from './call';
 
 // ---------------------------------------------------------------------------
 // IP networks, as Go's net.ParseCIDR and apparentlymart/go-cidr handle them
@@ -193,6 +193,7 @@ export const CIDR_FUNCTIONS: Readonly<Record<string, Definition>> = {
     try {
       return cidrHost(parseCidr(c.str(0)), hostnum);
     } catch (e) {
+      rethrowUnexpected(e);
       return c.fail(withCidrContext(e));
     }
   }),
@@ -201,6 +202,7 @@ export const CIDR_FUNCTIONS: Readonly<Record<string, Definition>> = {
       const net = parseCidr(c.str(0));
       return ipString(maskOf(net.prefix, net.bits), net.bits);
     } catch (e) {
+      rethrowUnexpected(e);
       return c.fail(withCidrContext(e));
     }
   }),
@@ -211,12 +213,14 @@ export const CIDR_FUNCTIONS: Readonly<Record<string, Definition>> = {
     try {
       net = parseCidr(c.str(0));
     } catch (e) {
+      rethrowUnexpected(e);
       return c.fail(withCidrContext(e));
     }
     if (newbits > 32) return c.argFail(1, 'may not extend prefix by more than 32 bits');
     try {
       return netString(cidrSubnet(net, newbits, netnum));
     } catch (e) {
+      rethrowUnexpected(e);
       return c.fail((e as Error).message);
     }
   }),
@@ -227,6 +231,7 @@ export const CIDR_FUNCTIONS: Readonly<Record<string, Definition>> = {
       try {
         net = parseCidr(c.str(0));
       } catch (e) {
+        rethrowUnexpected(e);
         return c.argFail(0, withCidrContext(e));
       }
       return cidrSubnets(

@@ -1,3 +1,4 @@
+import { checkElementCount } from './budget';
 import { type Call, type Definition, define } from './call';
 import { asGoInt, WHOLE_NUMBER } from './number-text';
 import {
@@ -16,6 +17,7 @@ import {
   sortedKeys,
   sortSet,
   unifyValues,
+  valueKey,
 } from './values';
 
 function toSet(c: Call, i: number): HclList {
@@ -185,7 +187,8 @@ export const COLLECTION_FUNCTIONS: Readonly<Record<string, Definition>> = {
     'first_set, other_sets...',
     (c) => {
       const [first = [], ...others] = setArguments(c);
-      return sortSet(first.filter((v) => others.every((s) => s.some((x) => deepEqual(x, v)))));
+      const keys = others.map((other) => new Set(other.map(valueKey)));
+      return sortSet(first.filter((v) => keys.every((set) => set.has(valueKey(v)))));
     },
     { min: 1 },
   ),
@@ -196,6 +199,11 @@ export const COLLECTION_FUNCTIONS: Readonly<Record<string, Definition>> = {
         const list = c.seq(i, 'a set or a list');
         return unifyValues(list) ?? c.argFail(i, 'all elements must be of the same type');
       });
+      // The product is counted before it is built: range(1000) three times is a billion lists.
+      checkElementCount(
+        sets.reduce((count, set) => count * set.length, 1),
+        'setproduct',
+      );
       let product: HclData[][] = [[]];
       for (const set of sets) product = product.flatMap((prefix) => set.map((v) => [...prefix, v]));
       return product;

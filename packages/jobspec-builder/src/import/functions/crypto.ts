@@ -1,5 +1,6 @@
 import { createHash, createPrivateKey, randomUUID } from 'node:crypto';
 import bcryptjs from 'bcryptjs';
+import { HclLimitError } from './budget';
 import { type Call, type Definition, define } from './call';
 import { bitLength } from './number-text';
 import { goQuote, strictBase64 } from './values';
@@ -9,12 +10,21 @@ import { goQuote, strictBase64 } from './values';
  * below 4 is the default cost, one above 31 an error; passwords over 72 bytes are refused. The salt is random, as in
  * Nomad, so the result differs on every run. Go writes the `$2a$` prefix; the algorithm is the same as `$2b$`.
  */
+/** The highest bcrypt cost hashed here: 2^14 rounds, about a second; Go allows up to 31. */
+const MAX_BCRYPT_COST = 14;
+
 function bcrypt(c: Call): string {
   const password = c.str(0);
   let cost = c.args.length > 1 ? c.int(1) : 10;
   if (cost < 4) cost = 10;
   if (cost > 31)
     return c.fail(`error occurred generating password crypto/bcrypt: cost ${cost} is outside allowed range (4,31)`);
+  if (cost > MAX_BCRYPT_COST) {
+    // Each step doubles the time: cost 31 would hash for days.
+    throw new HclLimitError(
+      `bcrypt: cost ${cost} is above this importer's limit of ${MAX_BCRYPT_COST} (each step doubles the time; ${MAX_BCRYPT_COST} takes about a second)`,
+    );
+  }
   if (Buffer.byteLength(password, 'utf8') > 72) {
     return c.fail('error occurred generating password bcrypt: password length exceeds 72 bytes');
   }
@@ -93,8 +103,17 @@ function derIsPkcs8(der: Buffer): boolean {
   return header() === 0x30 && header() === 0x02 && header() === 0x30;
 }
 
+/** The largest private key rsadecrypt reads, as PEM text: a 16384-bit key takes about 12.5 KiB. */
+const MAX_RSA_KEY_TEXT = 16 * 1024;
+
 /** go-cty-funcs' rsadecrypt: a PEM PKCS #1 private key and RSA PKCS #1 v1.5 decryption. */
 function rsaDecrypt(c: Call, ciphertext: string, keyText: string): string {
+  if (keyText.length > MAX_RSA_KEY_TEXT) {
+    // Decryption time grows with the cube of the key size, and the PEM search with the square of the text.
+    throw new HclLimitError(
+      `rsadecrypt: the private key is ${keyText.length} characters long, more than this importer's limit of ${MAX_RSA_KEY_TEXT} (a 16384-bit key)`,
+    );
+  }
   const cipher = strictBase64(ciphertext);
   if (cipher === undefined) {
     return c.fail(`failed to decode input ${goQuote(ciphertext)}: cipher text must be base64-encoded`);

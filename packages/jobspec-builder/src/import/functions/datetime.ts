@@ -1,5 +1,5 @@
 import { GoDurationError, parseGoDuration } from '../../values/duration';
-import { type Definition, define } from './call';
+import { type Definition, define, rethrowUnexpected } from './call';
 import { goQuote } from './values';
 
 // ---------------------------------------------------------------------------
@@ -363,11 +363,13 @@ export const DATETIME_FUNCTIONS: Readonly<Record<string, Definition>> = {
     try {
       t = parseTimestamp(c.str(1));
     } catch (e) {
+      rethrowUnexpected(e);
       return c.argFail(1, (e as Error).message);
     }
     try {
       return formatDate(format, t);
     } catch (e) {
+      rethrowUnexpected(e);
       return c.argFail(0, (e as Error).message);
     }
   }),
@@ -377,6 +379,7 @@ export const DATETIME_FUNCTIONS: Readonly<Record<string, Definition>> = {
       const d = parseDuration(c.str(1));
       return formatRfc3339({ ns: t.ns + d, offset: t.offset });
     } catch (e) {
+      rethrowUnexpected(e);
       return c.fail((e as Error).message);
     }
   }),

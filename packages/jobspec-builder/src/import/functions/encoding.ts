@@ -1,4 +1,4 @@
-import { type Definition, define } from './call';
+import { type Definition, define, rethrowUnexpected } from './call';
 import { csvDecode } from './csv';
 import { jsonDecode, jsonEncode } from './json';
 import { strictBase64, utf8Decode } from './values';
@@ -32,6 +32,7 @@ export const ENCODING_FUNCTIONS: Readonly<Record<string, Definition>> = {
     try {
       return csvDecode(c.str(0));
     } catch (e) {
+      rethrowUnexpected(e);
       return c.fail((e as Error).message);
     }
   }),
@@ -39,6 +40,7 @@ export const ENCODING_FUNCTIONS: Readonly<Record<string, Definition>> = {
     try {
       return jsonDecode(c.str(0));
     } catch (e) {
+      rethrowUnexpected(e);
       return c.argFail(0, (e as Error).message);
     }
   }),
@@ -48,6 +50,7 @@ export const ENCODING_FUNCTIONS: Readonly<Record<string, Definition>> = {
       try {
         return jsonEncode(c.arg(0));
       } catch (e) {
+        rethrowUnexpected(e);
         return c.fail((e as Error).message);
       }
     },
@@ -57,6 +60,7 @@ export const ENCODING_FUNCTIONS: Readonly<Record<string, Definition>> = {
     try {
       return yamlDecode(c.str(0));
     } catch (e) {
+      rethrowUnexpected(e);
       return c.fail((e as Error).message);
     }
   }),

@@ -1,9 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as nodePath from 'node:path';
-import { type Call, type Definition, define } from './call';
+import { MAX_FILESET_ENTRIES, MAX_FUNCTION_FILE_BYTES } from '../../limits';
+import { HclLimitError } from './budget';
+import { type Call, type Definition, define, HclFunctionError } from './call';
 import { goBase, goClean, goDir, goJoin } from './filepath';
-import { BadPattern, glob } from './glob';
+import { BadPattern, type GlobGuard, glob } from './glob';
 import { distinctValues, goQuote, sortSet, utf8Decode } from './values';
 
 function homeDir(): string {
@@ -27,13 +29,87 @@ function resolvePath(c: Call, path: string): string {
   return goClean(p.startsWith('/') ? p : goJoin(c.ctx.baseDir, p));
 }
 
+/** The jobspec's directory, links resolved: the filesystem functions read under it only. */
+function rootOf(c: Call): string {
+  try {
+    return fs.realpathSync(c.ctx.baseDir);
+  } catch {
+    throw new HclLimitError(
+      `${c.fn}: the jobspec's directory ${c.ctx.baseDir} cannot be read, so no file under it can`,
+    );
+  }
+}
+
+function isWithin(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith('/') ? root : `${root}/`);
+}
+
+/**
+ * Where `full` really is (links resolved), refusing a place outside the jobspec's directory: a jobspec reads the
+ * files beside it, not `/dev/zero` or `/proc`. Undefined when nothing exists there.
+ */
+function realPathWithin(c: Call, full: string): string | undefined {
+  const root = rootOf(c);
+  let real: string;
+  try {
+    real = fs.realpathSync(full);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return c.fail(`failed to read ${full}`);
+    if (!isWithin(goClean(full), root)) throw outside(c, full, root);
+    return undefined;
+  }
+  if (!isWithin(real, root)) throw outside(c, full, root);
+  return real;
+}
+
+function outside(c: Call, full: string, root: string): HclLimitError {
+  return new HclLimitError(
+    `${c.fn}: ${full} is outside the jobspec's directory ${root}; the filesystem functions read only files under it`,
+  );
+}
+
+/** A regular file under the jobspec's directory, at most MAX_FUNCTION_FILE_BYTES long. */
 function readFileBytes(c: Call, path: string): Buffer {
   const full = resolvePath(c, path);
+  const real = realPathWithin(c, full);
+  if (real === undefined) return c.fail(`no file exists at ${full}`);
+  let fd: number;
   try {
-    return fs.readFileSync(full);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return c.fail(`no file exists at ${full}`);
+    // Non-blocking, so that opening a FIFO returns (to be refused below) rather than wait for a writer.
+    fd = fs.openSync(real, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  } catch {
     return c.fail(`failed to read ${full}`);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) return c.fail(`failed to read ${full}`);
+    if (!st.isFile()) {
+      throw new HclLimitError(
+        `${c.fn}: ${full} is not a regular file, but ${goQuote(goFileMode(st))}; only files are read`,
+      );
+    }
+    // Read to one byte past the limit, whatever the size said: the file may grow while it is read.
+    const buffer = Buffer.alloc(Math.min(st.size, MAX_FUNCTION_FILE_BYTES) + 1);
+    let length = 0;
+    for (;;) {
+      const n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+      if (length === buffer.length) {
+        if (length > MAX_FUNCTION_FILE_BYTES) {
+          throw new HclLimitError(
+            `${c.fn}: ${full} is larger than ${MAX_FUNCTION_FILE_BYTES} bytes (4 MiB), the limit of a file a jobspec reads`,
+          );
+        }
+        break;
+      }
+    }
+    return buffer.subarray(0, length);
+  } catch (e) {
+    if (e instanceof HclLimitError || e instanceof HclFunctionError) throw e;
+    return c.fail(`failed to read ${full}`);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -52,6 +128,47 @@ function goFileMode(st: fs.Stats): string {
   const rwx = 'rwxrwxrwx';
   for (let i = 0; i < 9; i++) out += st.mode & (1 << (8 - i)) ? rwx[i] : '-';
   return out;
+}
+
+/** Wildcards (`*`, `{`) in one fileset pattern. */
+const MAX_FILESET_WILDCARDS = 64;
+
+/** Steps of pattern matching one fileset call may take (each a component matched against a name). */
+const MAX_FILESET_STEPS = 1_000_000;
+
+/**
+ * What keeps fileset's walk bounded: directories outside the jobspec's directory are not entered, nor a directory
+ * already on the way down (a link loop), and the entries read and matching steps are counted.
+ */
+function filesetGuard(root: string): GlobGuard {
+  let entries = 0;
+  let steps = 0;
+  return {
+    enter: (directory, ancestors) => {
+      let real: string;
+      try {
+        real = fs.realpathSync(directory);
+      } catch {
+        return undefined;
+      }
+      return isWithin(real, root) && !ancestors.includes(real) ? real : undefined;
+    },
+    read: (count) => {
+      entries += count;
+      if (entries > MAX_FILESET_ENTRIES) {
+        throw new HclLimitError(
+          `fileset: the pattern reaches more than ${MAX_FILESET_ENTRIES} directory entries, the limit; narrow it`,
+        );
+      }
+    },
+    step: () => {
+      if (++steps > MAX_FILESET_STEPS) {
+        throw new HclLimitError(
+          `fileset: matching the pattern takes more than ${MAX_FILESET_STEPS} steps, the limit; use fewer wildcards`,
+        );
+      }
+    },
+  };
 }
 
 /** Filesystem functions (go-cty-funcs filesystem), guarded by the context's allowFs. */
@@ -85,6 +202,7 @@ export const FILESYSTEM_FUNCTIONS: Readonly<Record<string, Definition>> = {
     'path',
     (c) => {
       const full = resolvePath(c, c.str(0));
+      if (realPathWithin(c, full) === undefined) return false;
       let st: fs.Stats;
       try {
         st = fs.statSync(full);
@@ -102,15 +220,25 @@ export const FILESYSTEM_FUNCTIONS: Readonly<Record<string, Definition>> = {
       let base = c.str(0);
       if (!base.startsWith('/')) base = goJoin(c.ctx.baseDir, base);
       const pattern = goJoin(base, c.str(1));
+      // Each wildcard is a level of recursion in the matcher.
+      const wildcards = (pattern.match(/[*{]/g) ?? []).length;
+      if (wildcards > MAX_FILESET_WILDCARDS) {
+        throw new HclLimitError(
+          `fileset: the pattern has ${wildcards} wildcards (* and {), more than the limit of ${MAX_FILESET_WILDCARDS}`,
+        );
+      }
+      const root = rootOf(c);
+      realPathWithin(c, base);
       let matches: string[];
       try {
-        matches = glob(pattern);
+        matches = glob(pattern, filesetGuard(root));
       } catch (e) {
         if (e instanceof BadPattern) return c.fail(`failed to glob pattern (${pattern}): syntax error in pattern`);
         throw e;
       }
       const out: string[] = [];
       for (const match of matches) {
+        realPathWithin(c, match);
         let st: fs.Stats;
         try {
           st = fs.statSync(match);

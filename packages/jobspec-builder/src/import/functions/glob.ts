@@ -8,6 +8,16 @@ import { compareStrings } from './values';
 
 export class BadPattern extends Error {}
 
+/** Bounds on a glob: which directories it may enter, and counters of its work (each may throw to stop it). */
+export interface GlobGuard {
+  /** The real path of `directory` if the walk may read it, given the real paths of the directories above it. */
+  enter(directory: string, ancestors: readonly string[]): string | undefined;
+  /** Counts directory entries read. */
+  read(count: number): void;
+  /** Counts a step of matching. */
+  step(): void;
+}
+
 function cpAt(s: string, i: number): [string, number] {
   const cp = s.codePointAt(i);
   if (cp === undefined) return ['', 0];
@@ -85,7 +95,8 @@ function isZeroLengthPattern(pattern: string): boolean {
 }
 
 /** doublestar's matchComponent: the patterns left to match later components, or undefined for no match. */
-function matchComponent(pattern: string, name: string): string[] | undefined {
+function matchComponent(pattern: string, name: string, guard: GlobGuard): string[] | undefined {
+  guard.step();
   let patIdx = 0;
   let nameIdx = 0;
   while (patIdx < pattern.length && nameIdx < name.length) {
@@ -108,7 +119,7 @@ function matchComponent(pattern: string, name: string): string[] | undefined {
       const [next, nextAdj] = cpAt(pattern, patIdx);
       if (next === '/') return [pattern.slice(patIdx + nextAdj)];
       for (let i = nameIdx; i < name.length; i += cpAt(name, i)[1]) {
-        const m = matchComponent(pattern.slice(patIdx), name.slice(i));
+        const m = matchComponent(pattern.slice(patIdx), name.slice(i), guard);
         if (m !== undefined) return m;
       }
       return undefined;
@@ -157,7 +168,7 @@ function matchComponent(pattern: string, name: string): string[] | undefined {
       const results: string[] = [];
       let matched = false;
       for (const o of options) {
-        const m = matchComponent(o + pattern.slice(patIdx), name.slice(nameIdx));
+        const m = matchComponent(o + pattern.slice(patIdx), name.slice(nameIdx), guard);
         if (m !== undefined) {
           matched = true;
           results.push(...m);
@@ -197,7 +208,14 @@ function stat(path: string): fs.Stats | undefined {
   }
 }
 
-function doGlob(basedir0: string, pattern0: string, matches: string[]): void {
+function doGlob(
+  basedir0: string,
+  pattern0: string,
+  matches: string[],
+  guard: GlobGuard,
+  ancestors: readonly string[],
+): void {
+  guard.step();
   let basedir = basedir0;
   let pattern = pattern0;
   let globIdx = indexAnyWithEscaping(pattern, '*?[{\\');
@@ -215,12 +233,16 @@ function doGlob(basedir0: string, pattern0: string, matches: string[]): void {
   }
   if (fi.isSymbolicLink()) fi = stat(basedir);
   if (fi === undefined || !fi.isDirectory() || basedir.length > 4096) return;
+  const real = guard.enter(basedir, ancestors);
+  if (real === undefined) return;
+  const below = [...ancestors, real];
   let files: fs.Dirent[];
   try {
     files = fs.readdirSync(basedir, { withFileTypes: true });
   } catch {
     return;
   }
+  guard.read(files.length);
   files.sort((a, b) => compareStrings(a.name, b.name));
   let slashIdx = indexRuneWithEscaping(pattern, '/');
   const lastComponent = slashIdx === -1;
@@ -232,7 +254,7 @@ function doGlob(basedir0: string, pattern0: string, matches: string[]): void {
       if (isDir === undefined) continue;
       if (isDir) {
         if (lastComponent) matches.push(path);
-        doGlob(path, pattern, matches);
+        doGlob(path, pattern, matches, guard, below);
       } else if (lastComponent) {
         matches.push(path);
       }
@@ -241,24 +263,25 @@ function doGlob(basedir0: string, pattern0: string, matches: string[]): void {
     pattern = pattern.slice(slashIdx + 1);
   }
   for (const file of files) {
-    const match = matchComponent(pattern, file.name);
+    const match = matchComponent(pattern, file.name, guard);
     if (match === undefined) continue;
     const path = goJoin(basedir, file.name);
     if (match.length === 0) matches.push(path);
-    else for (const alt of match) doGlob(path, alt, matches);
+    else for (const alt of match) doGlob(path, alt, matches, guard, below);
   }
 }
 
-/** doublestar.Glob (v1). */
-export function glob(pattern: string): string[] {
+/** doublestar.Glob (v1), within what `guard` allows. */
+export function glob(pattern: string, guard: GlobGuard): string[] {
+  guard.step();
   if (pattern === '') return [];
   if (pattern.startsWith('{')) {
     const [options, end] = splitAlternatives(pattern.slice(1));
     if (end === -1) throw new BadPattern();
-    return options.flatMap((o) => glob(o + pattern.slice(1 + end)));
+    return options.flatMap((o) => glob(o + pattern.slice(1 + end), guard));
   }
   const matches: string[] = [];
-  if (pattern.startsWith('/')) doGlob('/', pattern.slice(1), matches);
-  else doGlob('.', pattern, matches);
+  if (pattern.startsWith('/')) doGlob('/', pattern.slice(1), matches, guard, []);
+  else doGlob('.', pattern, matches, guard, []);
   return matches;
 }

@@ -25,6 +25,7 @@ import { NUMBER_FUNCTIONS } from './number';
 import { REGEXP_FUNCTIONS } from './regexp';
 import { STRING_FUNCTIONS } from './string';
 
+export { checkValue, HclLimitError, measure, WorkBudget } from './budget';
 export { type FunctionContext, type HclFunction, HclFunctionError } from './call';
 export type { HclData } from './values';
 

@@ -1,3 +1,5 @@
+import { MAX_VALUE_NESTING } from '../../limits';
+import { HclLimitError } from './budget';
 import { numberToString } from './number-text';
 import { goQuote, type HclData, isList, makeObject, prop, sortedKeys } from './values';
 
@@ -121,15 +123,25 @@ export function jsonDecode(text: string): HclData {
     i += s.length;
     return Number(s);
   };
+  let depth = 0;
   const value = (): HclData => {
     ws();
     const ch = text[i];
+    if (ch === '{' || ch === '[') {
+      // Each level is a call here: bounded before the stack is.
+      if (++depth > MAX_VALUE_NESTING) {
+        throw new HclLimitError(
+          `jsondecode: the document is nested more than ${MAX_VALUE_NESTING} levels deep, the limit`,
+        );
+      }
+    }
     if (ch === '{') {
       i++;
       const entries = new Map<string, HclData>();
       ws();
       if (text[i] === '}') {
         i++;
+        depth--;
         return {};
       }
       for (;;) {
@@ -148,6 +160,7 @@ export function jsonDecode(text: string): HclData {
         }
         if (text[i] === '}') {
           i++;
+          depth--;
           return makeObject(entries);
         }
         bad('after object key:value pair');
@@ -159,6 +172,7 @@ export function jsonDecode(text: string): HclData {
       ws();
       if (text[i] === ']') {
         i++;
+        depth--;
         return items;
       }
       for (;;) {
@@ -170,6 +184,7 @@ export function jsonDecode(text: string): HclData {
         }
         if (text[i] === ']') {
           i++;
+          depth--;
           return items;
         }
         bad('after array element');

@@ -20,6 +20,9 @@ function parseBigInt(s: string, base: number): bigint | undefined {
   if (t === '') return undefined;
   let v = 0n;
   const b = BigInt(base);
+  // Past 2^1100 the result is an infinite double whatever follows; the rest is only checked, which keeps a long
+  // number linear (BigInt arithmetic on it would be quadratic).
+  const beyondDoubles = 1n << 1100n;
   for (const ch of t) {
     const code = ch.charCodeAt(0);
     let d: number;
@@ -28,7 +31,7 @@ function parseBigInt(s: string, base: number): bigint | undefined {
     else if (ch >= 'A' && ch <= 'Z') d = code - 65 + (base <= 36 ? 10 : 36);
     else return undefined;
     if (d >= base) return undefined;
-    v = v * b + BigInt(d);
+    if (v < beyondDoubles) v = v * b + BigInt(d);
   }
   return neg ? -v : v;
 }
@@ -49,6 +52,15 @@ export const NUMBER_FUNCTIONS: Readonly<Record<string, Definition>> = {
     const v = parseBigInt(s, base);
     return v === undefined ? c.argFail(0, `cannot parse ${goQuote(s)} as a base ${base} integer`) : Number(v);
   }),
-  max: define('numbers...', (c) => Math.max(...c.args.map((_, i) => c.num(i))), { min: 1 }),
-  min: define('numbers...', (c) => Math.min(...c.args.map((_, i) => c.num(i))), { min: 1 }),
+  // A loop rather than Math.max(...args): `max(list...)` may pass more arguments than a call can take.
+  max: define(
+    'numbers...',
+    (c) => c.args.reduce<number>((m, _, i) => Math.max(m, c.num(i)), Number.NEGATIVE_INFINITY),
+    { min: 1 },
+  ),
+  min: define(
+    'numbers...',
+    (c) => c.args.reduce<number>((m, _, i) => Math.min(m, c.num(i)), Number.POSITIVE_INFINITY),
+    { min: 1 },
+  ),
 };

@@ -1,5 +1,7 @@
 import { codePoints, goToLower, isAscii, mapRune, utf8Length } from '../../go/strings';
-import { type Call, type Definition, define } from './call';
+import { MAX_FUNCTION_STRING } from '../../limits';
+import { checkElementCount, checkStringLength, HclLimitError } from './budget';
+import { type Call, type Definition, define, rethrowUnexpected } from './call';
 import { goJsonString, jsonEncode } from './json';
 import { floatText } from './number-text';
 import {
@@ -73,8 +75,14 @@ function trimRunes(s: string, drop: (ch: string) => boolean): string {
 
 /** strings.Replace(s, old, new, -1), which inserts at every rune boundary for an empty old. */
 function goReplaceAll(s: string, old: string, replacement: string): string {
-  if (old === '') return replacement + codePoints(s).join(replacement) + (s === '' ? '' : replacement);
-  return s.split(old).join(replacement);
+  if (old === '') {
+    const runes = codePoints(s);
+    checkStringLength(s.length + (runes.length + 1) * replacement.length, 'replace');
+    return replacement + runes.join(replacement) + (s === '' ? '' : replacement);
+  }
+  const parts = s.split(old);
+  checkStringLength(s.length + (parts.length - 1) * (replacement.length - old.length), 'replace');
+  return parts.join(replacement);
 }
 
 // ---------------------------------------------------------------------------
@@ -224,8 +232,11 @@ function formatValues(format: string, args: HclList): string {
   while (p < n) {
     const ch = format[p];
     if (ch !== '%') {
-      out += ch;
-      p++;
+      // The text up to the next verb at once, rather than a character at a time.
+      let end = format.indexOf('%', p);
+      if (end < 0) end = n;
+      out += format.slice(p, end);
+      p = end;
       continue;
     }
     if (format[p + 1] === '%') {
@@ -268,6 +279,12 @@ function formatValues(format: string, args: HclList): string {
       verb.prec = 0;
       for (; isDigit(format[p]); p++) verb.prec = verb.prec * 10 + Number(format[p]);
     }
+    // A width or precision is padding to build: bounded before it is built.
+    if (verb.width > MAX_FUNCTION_STRING || verb.prec > MAX_FUNCTION_STRING) {
+      throw new HclLimitError(
+        `format: the width or precision in ${goQuote(format.slice(start, p + 1))} is more than the limit of ${MAX_FUNCTION_STRING} characters`,
+      );
+    }
     if (format[p] === '[') {
       p++;
       if (p < n && !(isDigit(format[p]) && format[p] !== '0')) errChar(p);
@@ -282,7 +299,9 @@ function formatValues(format: string, args: HclList): string {
     p++;
     verb.raw = format.slice(start, p);
     highest = Math.max(highest, verb.argNum);
-    out += formatArg(verb, args);
+    const text = formatArg(verb, args);
+    checkStringLength(out.length + text.length, 'format');
+    out += text;
     nextArg = verb.argNum + 1;
   }
   if (highest < args.length) {
@@ -299,6 +318,7 @@ function callFormat(c: Call, format: string, args: HclList): string {
   try {
     return formatValues(format, args);
   } catch (e) {
+    rethrowUnexpected(e);
     return c.fail((e as Error).message);
   }
 }
@@ -350,8 +370,11 @@ export const STRING_FUNCTIONS: Readonly<Record<string, Definition>> = {
       for (let n = 0; n < Math.max(iterLen, 1); n++) {
         const values = args.map((arg) => (isList(arg) ? (arg[n] as HclData) : arg));
         try {
-          results.push(formatValues(format, values));
+          const result = formatValues(format, values);
+          c.ctx.budget?.chargeText(result.length, 'formatlist');
+          results.push(result);
         } catch (e) {
+          rethrowUnexpected(e);
           c.fail(`error on format iteration ${n}: ${(e as Error).message}`);
         }
       }
@@ -362,7 +385,10 @@ export const STRING_FUNCTIONS: Readonly<Record<string, Definition>> = {
   indent: define('spaces, str', (c) => {
     const spaces = c.int(0);
     if (spaces < 0) return c.argFail(0, `a negative number of spaces is not allowed, received ${spaces}`);
-    return c.str(1).replaceAll('\n', `\n${' '.repeat(spaces)}`);
+    const str = c.str(1);
+    const newlines = str.split('\n').length - 1;
+    checkStringLength(str.length + newlines * spaces, 'indent');
+    return str.replaceAll('\n', `\n${' '.repeat(spaces)}`);
   }),
   join: define(
     'separator, lists...',
@@ -382,6 +408,11 @@ export const STRING_FUNCTIONS: Readonly<Record<string, Definition>> = {
           items.push(item);
         }
       }
+      checkElementCount(items.length, 'join');
+      checkStringLength(
+        items.reduce((total, item) => total + item.length, 0) + Math.max(items.length - 1, 0) * sep.length,
+        'join',
+      );
       return items.join(sep);
     },
     { min: 2 },

@@ -205,10 +205,32 @@ export function sortSet(values: HclData[]): HclData[] {
   return values;
 }
 
+/** The values without repeats (by {@link deepEqual}), first occurrences in order; linear, by {@link valueKey}. */
 export function distinctValues(values: HclList): HclData[] {
+  const seen = new Set<string>();
   const out: HclData[] = [];
-  for (const v of values) if (!out.some((x) => deepEqual(x, v))) out.push(v);
+  for (const v of values) {
+    const key = valueKey(v);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(v);
+  }
   return out;
+}
+
+/**
+ * A text that two values share exactly when they are {@link deepEqual}: each value tagged with its kind, objects by
+ * sorted keys.
+ */
+export function valueKey(v: HclData): string {
+  if (v === null) return 'z';
+  if (typeof v === 'string') return `s${JSON.stringify(v)}`;
+  if (typeof v === 'number') return `n${Object.is(v, -0) ? 0 : v}`;
+  if (typeof v === 'boolean') return v ? 't' : 'f';
+  if (isList(v)) return `[${v.map(valueKey).join(',')}]`;
+  return `{${sortedKeys(v)
+    .map((k) => `${JSON.stringify(k)}:${valueKey(prop(v, k))}`)
+    .join(',')}}`;
 }
 
 // ---------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import { codePoints, utf8Length } from '../../go/strings';
+import { MAX_VALUE_NESTING } from '../../limits';
+import { HclLimitError } from './budget';
 import { daysFromCivil, daysIn, formatRfc3339 } from './datetime';
 import { numberToString, parseNumber } from './number-text';
 import {
@@ -134,17 +136,92 @@ interface YamlNodeLike {
   readonly tag?: string;
 }
 
+/** The YAML parser recurses once per level: a document nested deeper than it can follow is refused as such. */
+function tooDeep(): HclLimitError {
+  return new HclLimitError(`yamldecode: the document is nested more than ${MAX_VALUE_NESTING} levels deep, the limit`);
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /Maximum call stack size exceeded/.test(error.message);
+}
+
+/**
+ * An upper estimate of a YAML document's nesting, in one pass over its text: the indentation levels open at a line
+ * (plus compact `- - x` indicators on it) and the deepest `[`/`{` nesting, outside quotes and comments. The parser
+ * recurses once per level and, a few hundred levels down, can abort the process in V8's regular expression compiler;
+ * so a document is measured before it is parsed.
+ */
+function nestingEstimate(src: string): number {
+  const n = src.length;
+  const indents: number[] = [];
+  let flow = 0;
+  let deepestFlow = 0;
+  let deepestBlock = 0;
+  let i = 0;
+  while (i < n) {
+    let indent = 0;
+    while (i < n && src[i] === ' ') {
+      i++;
+      indent++;
+    }
+    if (flow === 0 && i < n && src[i] !== '\n' && src[i] !== '#') {
+      while (indents.length > 0 && (indents[indents.length - 1] as number) >= indent) indents.pop();
+      indents.push(indent);
+      let compact = 0;
+      for (let j = i; j < n && (src[j] === '-' || src[j] === '?') && /[ \n]/.test(src[j + 1] ?? '\n'); ) {
+        compact++;
+        j += 2;
+        while (src[j] === ' ') j++;
+      }
+      deepestBlock = Math.max(deepestBlock, indents.length + compact);
+    }
+    while (i < n && src[i] !== '\n') {
+      const ch = src[i];
+      if (ch === '"' || ch === "'") {
+        // A quoted scalar, possibly over several lines.
+        for (i++; i < n && src[i] !== ch; i++) if (ch === '"' && src[i] === '\\') i++;
+      } else if (ch === '#' && (i === 0 || /\s/.test(src[i - 1] as string))) {
+        while (i < n && src[i] !== '\n') i++;
+        break;
+      } else if (ch === '[' || ch === '{') {
+        flow++;
+        if (flow > deepestFlow) deepestFlow = flow;
+      } else if ((ch === ']' || ch === '}') && flow > 0) flow--;
+      i++;
+    }
+    i++;
+  }
+  return deepestBlock + deepestFlow;
+}
+
+/** The nesting of a parsed document, measured without recursion. */
+function nodeDepth(root: unknown): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (depth > deepest) deepest = depth;
+    if (depth > MAX_VALUE_NESTING) break;
+    if (isMap(node)) for (const pair of node.items) stack.push([pair.key, depth + 1], [pair.value, depth + 1]);
+    else if (isSeq(node)) for (const item of node.items) stack.push([item, depth + 1]);
+  }
+  return deepest;
+}
+
 /** go-cty-yaml's Unmarshal of a single document. */
 export function yamlDecode(source: string): HclData {
   const lineCounter = new LineCounter();
   const src = source === '' ? '\n' : source;
-  const docs = parseAllDocuments(src, {
-    schema: 'failsafe',
-    uniqueKeys: false,
-    merge: false,
-    lineCounter,
-    prettyErrors: false,
-  });
+  if (nestingEstimate(src) > MAX_VALUE_NESTING) throw tooDeep();
+  const parse = () =>
+    parseAllDocuments(src, { schema: 'failsafe', uniqueKeys: false, merge: false, lineCounter, prettyErrors: false });
+  let docs: ReturnType<typeof parse>;
+  try {
+    docs = parse();
+  } catch (error) {
+    if (isStackOverflow(error)) throw tooDeep();
+    throw error;
+  }
   const at = (offset: number, message: string): Error => {
     const pos = lineCounter.linePos(offset);
     return new Error(`on line ${pos.line - 1}, column ${pos.col}: ${message}`);
@@ -167,6 +244,8 @@ export function yamlDecode(source: string): HclData {
   const first = list[0];
   if (first === undefined) throw at(src.length, 'missing start of document');
   const syntax = first.errors[0];
+  // The parser reports its own stack overflow as a syntax error at the deepest point.
+  if (syntax && /Maximum call stack size exceeded/.test(syntax.message)) throw tooDeep();
   if (syntax) throw at(syntax.pos[0], syntax.message.split('\n')[0] as string);
   const second = list[1];
   if (second !== undefined) {
@@ -255,6 +334,7 @@ export function yamlDecode(source: string): HclData {
     }
     throw nodeError(node as YamlNodeLike, 'unexpected YAML node');
   };
+  if (nodeDepth(first.contents) > MAX_VALUE_NESTING) throw tooDeep();
   return decode(first.contents);
 }
 
