@@ -1,7 +1,7 @@
 import { JobspecError, type JobspecIssue, pathWithin } from './errors';
 import { attribute, block, type HclBlock, HclError, HclExpression, type HclValue, renderHcl } from './hcl';
 import type { JobProps } from './model';
-import { decodeStruct, encodeStruct } from './render/api-json';
+import { encodeStruct, readApiJob } from './render/api-json';
 import { structBody } from './render/hcl';
 import type { ResolvedPropsOf } from './schema/dsl';
 import { resolveUnits } from './schema/resolve-units';
@@ -72,19 +72,24 @@ export interface ToHclOptions extends RenderOptions {
  * job.toHcl();
  */
 export class Job {
-  /** Reads an API JSON job: `{"Job": {...}}` or the bare job object, as `GET /v1/job/:id` returns it. */
+  /**
+   * Reads an API JSON job: `{"Job": {...}}` or the bare job object, as `GET /v1/job/:id` returns it.
+   *
+   * @throws JobspecError listing every field that cannot be read (a wrong type, with its path), or for invalid JSON
+   */
   static fromApiJson(json: unknown): Job {
-    const object = typeof json === 'string' ? (JSON.parse(json) as unknown) : json;
-    if (object === null || typeof object !== 'object') {
-      throw new JobspecError([
-        { code: 'invalid-type', path: '', message: 'expected a JSON object with a "Job" key or a job object' },
-      ]);
+    let object = json;
+    if (typeof json === 'string') {
+      try {
+        object = JSON.parse(json) as unknown;
+      } catch (error) {
+        throw new JobspecError([
+          { code: 'syntax-error', path: '', message: `invalid JSON: ${(error as Error).message}` },
+        ]);
+      }
     }
-    const record = object as Record<string, unknown>;
-    const job = (record.Job && typeof record.Job === 'object' ? record.Job : record) as Record<string, unknown>;
-    const props = decodeStruct(S.Job, job);
-    // The API repeats the ID as Name; keep Name only where it differs.
-    if (props.name === props.id) delete props.name;
+    const { props, issues } = readApiJob(object);
+    if (!props || issues.length > 0) throw new JobspecError(issues);
     return new Job(props as unknown as JobProps);
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatIssues, JobspecError, pathWithin } from '../errors';
+import { formatIssues, JobspecError, JobspecInternalError, pathWithin } from '../errors';
 import { toTypeScript } from '../import/to-typescript';
 import type { Job } from '../job';
 import { planCommand, resolveTimeout, runCommand } from './deploy';
@@ -39,7 +39,10 @@ plan and run give up after --timeout (or JOBSPEC_TIMEOUT), a duration such as 90
 retry and the deployment wait included (default: no limit, 60 s per request). Progress goes to stderr.
 `;
 
-/** Runs one command; returns the exit code (0 ok, 1 problems found or failed, 2 usage error). Never throws. */
+/** Exit code of a failure of jobspec itself (a bug), as sysexits' EX_SOFTWARE. */
+export const INTERNAL_ERROR_EXIT = 70;
+
+/** Runs one command; returns the exit code (0 ok, 1 problems found or failed, 2 usage error, 70 a bug). Never throws. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     return await dispatch(nomadStyleFlags(argv), io);
@@ -186,9 +189,28 @@ function report(error: unknown, io: CliIo): number {
     io.stderr(`${formatIssues(error.issues)}\n`);
     return 1;
   }
+  if (error instanceof JobspecInternalError || isEngineError(error)) {
+    // Never passed off as a problem in the job: a TypeError or a stack overflow here is a bug to report.
+    const internal =
+      error instanceof JobspecInternalError ? error : new JobspecInternalError('running the command', error);
+    io.stderr(`jobspec: ${internal.message}\n`);
+    return INTERNAL_ERROR_EXIT;
+  }
   const message = error instanceof Error ? error.message : String(error);
   io.stderr(`jobspec: ${message}\n`);
   return 1;
+}
+
+/** What the JavaScript engine throws, which no command throws on purpose. */
+function isEngineError(error: unknown): boolean {
+  return (
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof ReferenceError ||
+    error instanceof SyntaxError ||
+    error instanceof EvalError ||
+    error instanceof URIError
+  );
 }
 
 /** Nomad's single-dash flags (`-var name=value`, `-var-file=vars.hcl`) as this CLI's double-dash ones. */

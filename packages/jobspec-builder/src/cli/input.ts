@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import { JobspecError, type JobspecIssue } from '../errors';
 import { importHcl } from '../import/parse-hcl';
 import { Job } from '../job';
+import type { JobProps } from '../model';
+import { readApiJob } from '../render/api-json';
 
 export interface InputOptions {
   readonly vars: Readonly<Record<string, string>>;
@@ -42,7 +44,12 @@ export async function readJobFileLeniently(
         ],
       };
     }
-    return { job: Job.fromApiJson(json), issues: [] };
+    // Every field that cannot be read is a problem of its own; validation then checks the rest.
+    const { props, issues } = readApiJob(json);
+    return {
+      ...(props ? { job: new Job(props as unknown as JobProps) } : {}),
+      issues: issues.map((issue) => ({ ...issue, location: path })),
+    };
   }
   return importHcl(source, {
     filename: path,

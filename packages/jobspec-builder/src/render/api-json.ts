@@ -1,8 +1,10 @@
-import { itemPath, JobspecError, joinPath } from '../errors';
+import { itemPath, JobspecError, type JobspecIssue, joinPath } from '../errors';
 import { HclExpression } from '../hcl';
+import { MAX_JSON_NESTING } from '../limits';
 import { type AnyStruct, type Field, type JsonValue, labelValue } from '../schema/dsl';
 import { GO_VALUE_FIELDS } from '../schema/go-value-fields.generated';
 import { UNMODELED_API_FIELDS } from '../schema/read-only-fields';
+import * as S from '../schema/structs';
 import { Duration, Size } from '../values';
 
 type ApiObject = Record<string, unknown>;
@@ -84,13 +86,79 @@ function plainJson(value: unknown, path: string): JsonValue {
 }
 
 /**
+ * Reads an API JSON job, `{"Job": {...}}` or the bare job object, into model props: every field that cannot be read
+ * (a list that is not a list, a duration that is not a whole number of nanoseconds, a document nested deeper than
+ * {@link MAX_JSON_NESTING}) is an issue with its path and left out, so that nothing is lost silently and nothing is
+ * read as something else. The values of fields that can be read are checked later, by validation.
+ *
+ * @internal
+ */
+export function readApiJob(json: unknown): { props?: Record<string, unknown>; issues: JobspecIssue[] } {
+  if (!isApiObject(json)) {
+    return {
+      issues: [
+        {
+          code: 'invalid-type',
+          path: '',
+          message: `expected a JSON object with a "Job" key or a job object, received ${describeJson(json)}`,
+        },
+      ],
+    };
+  }
+  const deep = tooDeep(json);
+  if (deep !== undefined) {
+    return {
+      issues: [
+        {
+          code: 'limit-exceeded',
+          path: deep,
+          message: `nested more than ${MAX_JSON_NESTING} levels deep, the limit for an API JSON job (a job nests about ten)`,
+        },
+      ],
+    };
+  }
+  let job: Readonly<ApiObject> = json;
+  if (json.Job !== undefined) {
+    if (!isApiObject(json.Job)) {
+      return {
+        issues: [
+          {
+            code: 'invalid-type',
+            path: '',
+            message: `"Job": expected a job object, received ${describeJson(json.Job)}`,
+          },
+        ],
+      };
+    }
+    job = json.Job;
+  }
+  const issues: JobspecIssue[] = [];
+  const props = decodeStruct(S.Job, job, '', issues);
+  // The API repeats the ID as Name; keep Name only where it differs.
+  if (props.name === props.id) delete props.name;
+  return { props, issues };
+}
+
+/**
  * Decodes an API JSON object of `struct` into model props. Fields the model
  * does not know are kept in `raw.api` so that nothing is lost; fields the
  * server sets are dropped (see UNMODELED_API_FIELDS); Go zero values are unset
- * where Nomad treats them so (see {@link withoutGoZeros}).
+ * where Nomad treats them so (see {@link withoutGoZeros}). A field whose value has the wrong shape for the model is
+ * reported in `issues` and left out.
  */
-export function decodeStruct(struct: AnyStruct, input: Readonly<ApiObject>): Record<string, unknown> {
+export function decodeStruct(
+  struct: AnyStruct,
+  input: Readonly<ApiObject>,
+  path = '',
+  issues: JobspecIssue[] = [],
+): Record<string, unknown> {
   const api: ApiObject = withoutGoZeros(struct, input);
+  for (const [key, shape] of Object.entries(HOOK_INPUTS[struct.name] ?? {})) {
+    if (api[key] !== undefined && api[key] !== null && !hasShape(api[key], shape)) {
+      issues.push(wrongShape(joinPath(path, key), key, shape, api[key]));
+      delete api[key];
+    }
+  }
   struct.hooks.fromApi?.(api);
   const props: Record<string, unknown> = {};
   const known = new Set<string>([
@@ -101,7 +169,7 @@ export function decodeStruct(struct: AnyStruct, input: Readonly<ApiObject>): Rec
     known.add(field.api);
     const value = api[field.api];
     if (value === undefined || value === null) continue;
-    const decoded = decodeValue(field, value);
+    const decoded = decodeValue(field, value, joinPath(path, prop), issues);
     if (decoded !== undefined) props[prop] = decoded;
   }
   const unknown = Object.entries(api).filter(([key, value]) => !known.has(key) && value !== undefined);
@@ -109,33 +177,123 @@ export function decodeStruct(struct: AnyStruct, input: Readonly<ApiObject>): Rec
   return props;
 }
 
-function decodeValue(field: Field, value: unknown): unknown {
+/** What the `fromApi` hooks read besides the struct's fields, and the shape they need. */
+const HOOK_INPUTS: Readonly<Record<string, Readonly<Record<string, Shape>>>> = {
+  NetworkResource: { ReservedPorts: 'list', DynamicPorts: 'list' },
+  Task: { Identity: 'struct', Identities: 'list' },
+};
+
+type Shape = 'struct' | 'list' | 'map';
+
+function hasShape(value: unknown, shape: Shape): boolean {
+  if (shape === 'struct') return isApiObject(value);
+  if (shape === 'list') return Array.isArray(value) && value.every(isApiObject);
+  return isApiObject(value) && Object.values(value).every(isApiObject);
+}
+
+function wrongShape(path: string, apiName: string, shape: Shape, value: unknown): JobspecIssue {
+  const expected =
+    shape === 'struct' ? 'an object' : shape === 'list' ? 'a list of objects' : 'an object of objects, by name';
+  return { code: 'invalid-type', path, message: `${apiName}: expected ${expected}, received ${describeJson(value)}` };
+}
+
+function decodeValue(field: Field, value: unknown, path: string, issues: JobspecIssue[]): unknown {
   const type = field.type;
+  const wrong = (expected: string) => {
+    issues.push({
+      code: 'invalid-type',
+      path,
+      message: `${field.api}: expected ${expected}, received ${describeJson(value)}`,
+    });
+    return undefined;
+  };
   switch (type.kind) {
     case 'duration':
-      return Duration.fromNanos(value as number);
+      if (typeof value !== 'number' || !Number.isSafeInteger(value)) return wrong('a whole number of nanoseconds');
+      return Duration.fromNanos(value);
     case 'size':
-      return Size.mebibytes(value as number);
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) return wrong('a whole number of MiB');
+      return Size.mebibytes(value);
     case 'struct': {
+      if (!hasShape(value, 'struct')) return wrong('an object');
       const struct = type.struct();
-      return isEmptyStruct(struct, value as ApiObject) ? undefined : decodeStruct(struct, value as ApiObject);
+      return isEmptyStruct(struct, value as ApiObject)
+        ? undefined
+        : decodeStruct(struct, value as ApiObject, path, issues);
     }
-    case 'list':
-      return (value as ApiObject[]).map((item) => decodeStruct(type.struct(), item));
+    case 'list': {
+      if (!hasShape(value, 'list')) return wrong('a list of objects');
+      const struct = type.struct();
+      return (value as ApiObject[]).map((item, i) => {
+        const label = struct.label ? item[struct.label[1].api] : undefined;
+        return decodeStruct(struct, item, itemPath(path, label, i), issues);
+      });
+    }
     case 'map': {
+      if (!hasShape(value, 'map')) return wrong('an object of objects, by name');
       const struct = type.struct();
       const label = struct.label;
       return Object.fromEntries(
         Object.entries(value as Record<string, ApiObject>).map(([key, item]) => {
-          const decoded = decodeStruct(struct, item);
+          const decoded = decodeStruct(struct, item, joinPath(path, `[${key}]`), issues);
           if (label && decoded[label[0]] === key) delete decoded[label[0]];
           return [key, decoded];
         }),
       );
     }
-    default:
-      return structuredClone(value);
+    case 'string':
+    case 'enum':
+      return typeof value === 'string' ? value : wrong('a string');
+    case 'int':
+      return typeof value === 'number' ? value : wrong('a number');
+    case 'bool':
+      return typeof value === 'boolean' ? value : wrong('true or false');
+    case 'stringList':
+      return Array.isArray(value) && value.every((item) => typeof item === 'string')
+        ? [...value]
+        : wrong('a list of strings');
+    case 'intList':
+      return Array.isArray(value) && value.every((item) => typeof item === 'number')
+        ? [...value]
+        : wrong('a list of numbers');
+    case 'stringMap':
+      return isApiObject(value) && Object.values(value).every((item) => typeof item === 'string')
+        ? { ...value }
+        : wrong('an object of strings');
+    case 'stringListMap':
+      return isApiObject(value) &&
+        Object.values(value).every((item) => Array.isArray(item) && item.every((x) => typeof x === 'string'))
+        ? structuredClone(value)
+        : wrong('an object of lists of strings');
+    case 'freeform':
+      return isApiObject(value) ? structuredClone(value) : wrong('an object');
   }
+}
+
+function isApiObject(value: unknown): value is ApiObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A value for a message: its JSON, cut short. */
+function describeJson(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** The path (in API names) of the first place `json` nests deeper than {@link MAX_JSON_NESTING}, walked without recursion. */
+function tooDeep(json: unknown): string | undefined {
+  const stack: [unknown, string, number][] = [[json, '', 1]];
+  while (stack.length > 0) {
+    const [value, at, depth] = stack.pop() as [unknown, string, number];
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_JSON_NESTING) return at;
+    if (Array.isArray(value)) {
+      for (const [i, item] of value.entries()) stack.push([item, `${at}[${i}]`, depth + 1]);
+    } else {
+      for (const [key, item] of Object.entries(value)) stack.push([item, joinPath(at, key), depth + 1]);
+    }
+  }
+  return undefined;
 }
 
 /**
