@@ -1,4 +1,4 @@
-import { itemPath, JobspecError, type JobspecIssue, joinPath } from '../errors';
+import { itemPath, JobspecError, JobspecInternalError, type JobspecIssue, joinPath } from '../errors';
 import { HclExpression } from '../hcl';
 import { MAX_JSON_NESTING } from '../limits';
 import { type AnyStruct, type Field, type JsonValue, labelValue } from '../schema/dsl';
@@ -133,7 +133,13 @@ export function readApiJob(json: unknown): { props?: Record<string, unknown>; is
     job = json.Job;
   }
   const issues: JobspecIssue[] = [];
-  const props = decodeStruct(S.Job, job, '', issues);
+  let props: Record<string, unknown>;
+  try {
+    props = decodeStruct(S.Job, job, '', issues);
+  } catch (error) {
+    // Every value of the wrong shape is an issue by now: anything else is a failure of this library.
+    throw new JobspecInternalError('reading an API JSON job', error);
+  }
   // The API repeats the ID as Name; keep Name only where it differs.
   if (props.name === props.id) delete props.name;
   return { props, issues };
