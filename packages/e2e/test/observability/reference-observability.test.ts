@@ -67,6 +67,7 @@ describe('observability in the reference app', () => {
         'GrafanaUnhealthy',
         'CertificateExpiry',
         'IngressUnhealthy',
+        'SnapshotFailed',
       ].sort(),
     );
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });

@@ -35,6 +35,7 @@ const HOW = [
   [/ hello-world-app$/, 'help'],
   [/ trainer train /, 'as written'],
   [/ nomad-constructs env /, 'help'],
+  [/ nomad-e2e cost /, 'as written'],
 ] as const;
 
 function exercised(command: string): string {

@@ -27,6 +27,6 @@ describe('commands printed for users', () => {
   });
 
   it('knows every command of the workspace', () => {
-    expect([...BINS].sort()).toEqual(['hello-world-app', 'jobspec', 'nomad-constructs', 'trainer']);
+    expect([...BINS].sort()).toEqual(['hello-world-app', 'jobspec', 'nomad-constructs', 'nomad-e2e', 'trainer']);
   });
 });
