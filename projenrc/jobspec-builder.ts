@@ -20,7 +20,8 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
       `constructs@${VERSIONS.constructs}`,
     ],
     bin: { jobspec: 'lib/cli/main.js' },
-    subpathExports: { './hcl': 'hcl/index' },
+    // './client': the Nomad HTTP client alone, without the job model (the nomad-constructs Lambda handlers bundle it).
+    subpathExports: { './hcl': 'hcl/index', './client': 'client/index' },
   });
   project.addTask('bench', {
     description:

@@ -8,7 +8,7 @@ import {
   isRetryableConnectionError,
   isRetryableStatus,
   type ResolvedRetryOptions,
-  sleep,
+  withRetries,
 } from './retry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -27,6 +27,8 @@ export interface HttpRequest {
   readonly extraTimeoutMs?: number;
   /** Answer the body's bytes as they came (a Buffer), instead of parsing JSON. @default false */
   readonly binary?: boolean;
+  /** The ACL token of this request. @default - the client's token */
+  readonly token?: string | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -78,18 +80,18 @@ export class Transport {
 
   async send<T>(request: HttpRequest): Promise<HttpResponse<T>> {
     const url = this.url(request);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.once<T>(request, url, attempt);
-      } catch (error) {
-        if (request.signal?.aborted || !(error instanceof NomadApiError)) throw error;
+    return withRetries(
+      (attempt) => this.once<T>(request, url, attempt),
+      (error, attempt) => {
+        if (!(error instanceof NomadApiError)) return undefined;
         const reason = retryReason(error);
-        if (!request.retryable || reason === undefined || attempt >= this.retry.maxAttempts) throw error;
+        if (!request.retryable || reason === undefined || attempt >= this.retry.maxAttempts) return undefined;
         const delayMs = backoffDelayMs(attempt, this.retry);
         this.onRetry?.({ method: request.method, path: request.path, attempt, delayMs, reason });
-        await sleep(delayMs, request.signal);
-      }
-    }
+        return delayMs;
+      },
+      request.signal,
+    );
   }
 
   /** Lets the process exit: closes the kept-alive sockets. */
@@ -104,7 +106,7 @@ export class Transport {
       Accept: 'application/json',
       'Accept-Encoding': 'gzip',
       'User-Agent': USER_AGENT,
-      ...(this.config.token ? { 'X-Nomad-Token': this.config.token } : {}),
+      ...((request.token ?? this.config.token) ? { 'X-Nomad-Token': request.token ?? this.config.token } : {}),
       ...(body ? { 'Content-Type': 'application/json', 'Content-Length': body.length } : {}),
     };
     const tls = this.config.tls;

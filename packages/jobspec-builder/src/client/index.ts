@@ -22,5 +22,5 @@ export {
   type WaitForJobDeploymentOptions,
 } from './nomad-client';
 export { type FormatPlanDiffOptions, formatPlanDiff, planChangesAllocations } from './plan-format';
-export type { RetryOptions } from './retry';
+export { type RetryOptions, sleep, withRetries } from './retry';
 export * from './types';

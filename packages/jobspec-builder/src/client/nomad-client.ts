@@ -1,5 +1,4 @@
-import { JobspecError } from '../errors';
-import { Job } from '../job';
+import type { Job } from '../job';
 import { watch } from './blocking-query';
 import {
   type NomadClientProps,
@@ -11,8 +10,14 @@ import {
 import { type DeploymentProgress, deploymentProgress, formatDeploymentProgress } from './deployment-progress';
 import { NomadApiError } from './errors';
 import { type HttpMethod, type HttpResponse, Transport } from './http';
+import { jobRequest } from './job-request';
 import { resolveRetryOptions } from './retry';
 import type {
+  AclPolicy,
+  AclPolicyRequest,
+  AclToken,
+  AclTokenListStub,
+  AclTokenRequest,
   AllocationListStub,
   Deployment,
   Evaluation,
@@ -21,6 +26,10 @@ import type {
   JobPlanResponse,
   JobRegisterResponse,
   JobResponse,
+  NamespaceInfo,
+  NamespaceRequest,
+  NodePoolInfo,
+  NodePoolRequest,
   NodeUpdateResponse,
 } from './types';
 
@@ -32,6 +41,11 @@ export interface CallOptions {
   readonly region?: string;
   /** Cancels the call (and its retries and waits); it then rejects with the signal's reason. @default - not cancellable */
   readonly signal?: AbortSignal;
+  /**
+   * The ACL token of this call (`X-Nomad-Token`), e.g. to ask `readAclTokenSelf()` about another token.
+   * @default - the client's `token`
+   */
+  readonly token?: string;
 }
 
 /**
@@ -398,8 +412,113 @@ export class NomadClient {
       query: { ...(options.stale ? { stale: 'true' } : {}), ...scope(options) },
       retryable: true,
       binary: true,
+      token: options.token,
       signal: options.signal,
     });
+  }
+
+  /**
+   * Bootstraps the ACL system (`nomad acl bootstrap`): `POST /v1/acl/bootstrap`, answering the
+   * management token. With `bootstrapSecret` (a UUID) the token gets that secret ID, so a caller
+   * can store it before the call. Nomad accepts one bootstrap per cluster and answers 400 ("ACL
+   * bootstrap already done") after it. Never retried: a lost answer is told apart by that 400.
+   *
+   * @see https://developer.hashicorp.com/nomad/api-docs/acl/tokens#bootstrap-token
+   */
+  async bootstrapAcl(options: CallOptions & { readonly bootstrapSecret?: string } = {}): Promise<AclToken> {
+    const body = options.bootstrapSecret === undefined ? undefined : { BootstrapSecret: options.bootstrapSecret };
+    return this.call<AclToken>('POST', '/v1/acl/bootstrap', { body, retryable: false, options });
+  }
+
+  /** Reads the token the call is made with (`options.token` or the client's): `GET /v1/acl/token/self`. */
+  async readAclTokenSelf(options: CallOptions = {}): Promise<AclToken> {
+    return this.call<AclToken>('GET', '/v1/acl/token/self', { retryable: true, options });
+  }
+
+  /** Lists the ACL tokens, without their secret IDs: `GET /v1/acl/tokens`. */
+  async listAclTokens(options: CallOptions = {}): Promise<AclTokenListStub[]> {
+    return (await this.call<AclTokenListStub[] | null>('GET', '/v1/acl/tokens', { retryable: true, options })) ?? [];
+  }
+
+  /** Reads a token, its secret ID included: `GET /v1/acl/token/:accessor_id`. */
+  async readAclToken(accessorId: string, options: CallOptions = {}): Promise<AclToken> {
+    return this.call<AclToken>('GET', aclTokenPath(accessorId), { retryable: true, options });
+  }
+
+  /**
+   * Creates a token: `POST /v1/acl/token`. Never retried: each call creates another token.
+   *
+   * @see https://developer.hashicorp.com/nomad/api-docs/acl/tokens#create-token
+   */
+  async createAclToken(token: AclTokenRequest, options: CallOptions = {}): Promise<AclToken> {
+    return this.call<AclToken>('POST', '/v1/acl/token', { body: token, retryable: false, options });
+  }
+
+  /** Updates a token's name, policies or roles: `POST /v1/acl/token/:accessor_id`. Retried: it writes the same state again. */
+  async updateAclToken(accessorId: string, token: AclTokenRequest, options: CallOptions = {}): Promise<AclToken> {
+    const body = { ...token, AccessorID: accessorId };
+    return this.call<AclToken>('POST', aclTokenPath(accessorId), { body, retryable: true, options });
+  }
+
+  /** Deletes a token: `DELETE /v1/acl/token/:accessor_id`. */
+  async deleteAclToken(accessorId: string, options: CallOptions = {}): Promise<void> {
+    await this.call<unknown>('DELETE', aclTokenPath(accessorId), { retryable: true, options });
+  }
+
+  /** Reads an ACL policy: `GET /v1/acl/policy/:policy_name`. */
+  async readAclPolicy(name: string, options: CallOptions = {}): Promise<AclPolicy> {
+    return this.call<AclPolicy>('GET', namedPath('/v1/acl/policy', 'name', name), { retryable: true, options });
+  }
+
+  /**
+   * Creates or updates an ACL policy: `POST /v1/acl/policy/:policy_name`.
+   *
+   * @see https://developer.hashicorp.com/nomad/api-docs/acl/policies#create-or-update-policy
+   */
+  async upsertAclPolicy(policy: AclPolicyRequest, options: CallOptions = {}): Promise<void> {
+    await this.call<unknown>('POST', namedPath('/v1/acl/policy', 'policy.Name', policy.Name), {
+      body: policy,
+      retryable: true,
+      options,
+    });
+  }
+
+  /** Deletes an ACL policy: `DELETE /v1/acl/policy/:policy_name`. */
+  async deleteAclPolicy(name: string, options: CallOptions = {}): Promise<void> {
+    await this.call<unknown>('DELETE', namedPath('/v1/acl/policy', 'name', name), { retryable: true, options });
+  }
+
+  /** Reads a namespace: `GET /v1/namespace/:namespace`. */
+  async readNamespace(name: string, options: CallOptions = {}): Promise<NamespaceInfo> {
+    return this.call<NamespaceInfo>('GET', namedPath('/v1/namespace', 'name', name), { retryable: true, options });
+  }
+
+  /**
+   * Creates or updates a namespace: `POST /v1/namespace/:namespace`.
+   *
+   * @see https://developer.hashicorp.com/nomad/api-docs/namespaces#create-or-update-namespace
+   */
+  async upsertNamespace(namespace: NamespaceRequest, options: CallOptions = {}): Promise<void> {
+    await this.call<unknown>('POST', namedPath('/v1/namespace', 'namespace.Name', namespace.Name), {
+      body: namespace,
+      retryable: true,
+      options,
+    });
+  }
+
+  /** Reads a node pool: `GET /v1/node/pool/:node_pool_name`. */
+  async readNodePool(name: string, options: CallOptions = {}): Promise<NodePoolInfo> {
+    return this.call<NodePoolInfo>('GET', namedPath('/v1/node/pool', 'name', name), { retryable: true, options });
+  }
+
+  /**
+   * Creates or updates a node pool: `POST /v1/node/pools`.
+   *
+   * @see https://developer.hashicorp.com/nomad/api-docs/node-pools#create-or-update-node-pool
+   */
+  async upsertNodePool(pool: NodePoolRequest, options: CallOptions = {}): Promise<void> {
+    required('pool.Name', pool.Name);
+    await this.call<unknown>('POST', '/v1/node/pools', { body: pool, retryable: true, options });
   }
 
   /**
@@ -427,6 +546,7 @@ export class NomadClient {
       retryable: true,
       // Nomad may hold a blocking query up to wait + wait/16 (its jitter) before answering.
       extraTimeoutMs: blocking ? Math.ceil((waitMs * 17) / 16) : 0,
+      token: options.token,
       signal: options.signal,
     });
   }
@@ -558,6 +678,7 @@ export class NomadClient {
       query: { ...request.query, ...scope(request.options) },
       body: request.body,
       retryable: request.retryable,
+      token: request.options.token,
       signal: request.options.signal,
     });
     return response.data;
@@ -612,7 +733,17 @@ function definedCallOptions(options: CallOptions): CallOptions {
     ...(options.namespace ? { namespace: options.namespace } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.token ? { token: options.token } : {}),
   };
+}
+
+function aclTokenPath(accessorId: string): string {
+  return namedPath('/v1/acl/token', 'accessorId', accessorId);
+}
+
+/** `prefix/<value>`, the value checked and encoded as one path segment. */
+function namedPath(prefix: string, name: string, value: string): string {
+  return `${prefix}/${encodeURIComponent(required(name, value))}`;
 }
 
 function jobPath(jobId: string): string {
@@ -635,50 +766,4 @@ function nonNegativeInteger(name: string, value: number): number {
 
 function argumentError(message: string): NomadApiError {
   return new NomadApiError({ code: 'invalid-argument', message: `Nomad client: ${message}` });
-}
-
-interface JobRequest {
-  readonly body: JobRequestBody;
-  readonly id: string;
-  readonly namespace: string | undefined;
-  readonly region: string | undefined;
-}
-
-/** The request body of a `Job` (validated and rendered) or of a raw `{"Job": {...}}`. */
-function jobRequest(input: Job | JobRequestBody): JobRequest {
-  const body: JobRequestBody = input instanceof Job ? input.toApiJson() : input;
-  // Raw bodies come from JSON files and untyped callers: check the shape before sending it.
-  const job: unknown = (body as { Job?: unknown } | null | undefined)?.Job;
-  if (job === null || typeof job !== 'object' || Array.isArray(job)) {
-    throw new JobspecError([
-      {
-        code: 'invalid-type',
-        path: '',
-        message: `expected a Job or a {"Job": {...}} request body, received ${describe(input)}; wrap a bare API job as {Job: job}`,
-      },
-    ]);
-  }
-  const record = job as Record<string, unknown>;
-  if (typeof record.ID !== 'string' || record.ID === '') {
-    throw new JobspecError([
-      {
-        code: 'required',
-        path: 'Job.ID',
-        message: `expected the job ID as a non-empty string, received ${describe(record.ID)}; set Job.ID`,
-      },
-    ]);
-  }
-  return {
-    body,
-    id: record.ID,
-    namespace: typeof record.Namespace === 'string' && record.Namespace !== '' ? record.Namespace : undefined,
-    region: typeof record.Region === 'string' && record.Region !== '' ? record.Region : undefined,
-  };
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return 'undefined';
-  if (Array.isArray(value)) return 'an array';
-  if (value !== null && typeof value === 'object') return `an object with keys ${JSON.stringify(Object.keys(value))}`;
-  return JSON.stringify(value);
 }

@@ -123,6 +123,30 @@ export async function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   }
 }
 
+/**
+ * The one retry loop of the package, for the client's requests and for callers with their own
+ * policy (the nomad-constructs Lambda handlers): runs `attempt` (1 for the first) until it
+ * resolves. After a failure `retryAfter(error, attempt)` says how long to wait before the next
+ * attempt, or undefined to give up, which rejects with that failure. The waits are
+ * {@link sleep}s: an aborted `signal` ends the loop with its reason.
+ */
+export async function withRetries<T>(
+  attempt: (attempt: number) => Promise<T>,
+  retryAfter: (error: unknown, attempt: number) => number | undefined,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const delayMs = retryAfter(error, n);
+      if (delayMs === undefined) throw error;
+      await sleep(delayMs, signal);
+    }
+  }
+}
+
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -222,3 +222,93 @@ export interface JobResponse {
   readonly CreateIndex: number;
   readonly [key: string]: unknown;
 }
+
+/**
+ * An ACL token as `GET /v1/acl/token/:accessor_id`, `GET /v1/acl/token/self`, create and
+ * bootstrap answer it.
+ *
+ * @see https://developer.hashicorp.com/nomad/api-docs/acl/tokens
+ */
+export interface AclToken {
+  readonly AccessorID: string;
+  /** The secret sent as `X-Nomad-Token`. */
+  readonly SecretID: string;
+  readonly Name?: string;
+  /** `client` or `management`. */
+  readonly Type: string;
+  readonly Policies?: readonly string[] | null;
+  readonly Global?: boolean;
+  readonly CreateIndex?: number;
+  readonly ModifyIndex?: number;
+  readonly [key: string]: unknown;
+}
+
+/** A token in `GET /v1/acl/tokens`: no secret ID. */
+export interface AclTokenListStub {
+  readonly AccessorID: string;
+  readonly Name?: string;
+  readonly Type: string;
+  readonly Policies?: readonly string[] | null;
+  readonly CreateIndex?: number;
+  readonly [key: string]: unknown;
+}
+
+/** The body of a token creation or update. */
+export interface AclTokenRequest {
+  readonly Name?: string;
+  /** `client` (with `Policies`) or `management`. */
+  readonly Type: 'client' | 'management';
+  readonly Policies?: readonly string[];
+  /** Replicated to every region (federated clusters). @default false */
+  readonly Global?: boolean;
+  readonly [key: string]: unknown;
+}
+
+/** An ACL policy as `GET /v1/acl/policy/:policy_name` answers it. */
+export interface AclPolicy {
+  readonly Name: string;
+  readonly Description?: string;
+  /** The policy, HCL. */
+  readonly Rules: string;
+  readonly CreateIndex?: number;
+  readonly ModifyIndex?: number;
+  readonly [key: string]: unknown;
+}
+
+/** The body of a policy creation or update. @see https://developer.hashicorp.com/nomad/api-docs/acl/policies */
+export interface AclPolicyRequest {
+  readonly Name: string;
+  readonly Description?: string;
+  readonly Rules: string;
+  readonly [key: string]: unknown;
+}
+
+/** A namespace as `GET /v1/namespace/:namespace` answers it. */
+export interface NamespaceInfo {
+  readonly Name: string;
+  readonly Description?: string;
+  readonly [key: string]: unknown;
+}
+
+/** The body of a namespace creation or update. @see https://developer.hashicorp.com/nomad/api-docs/namespaces */
+export interface NamespaceRequest {
+  readonly Name: string;
+  readonly Description?: string;
+  readonly Meta?: Readonly<Record<string, string>>;
+  readonly [key: string]: unknown;
+}
+
+/** A node pool as `GET /v1/node/pool/:node_pool_name` answers it. */
+export interface NodePoolInfo {
+  readonly Name: string;
+  readonly Description?: string;
+  readonly [key: string]: unknown;
+}
+
+/** The body of a node pool creation or update. @see https://developer.hashicorp.com/nomad/api-docs/node-pools */
+export interface NodePoolRequest {
+  readonly Name: string;
+  readonly Description?: string;
+  readonly Meta?: Readonly<Record<string, string>>;
+  readonly [key: string]: unknown;
+}

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NomadApiError, NomadClient, type NomadRetryEvent } from '../../src/client';
 import { BLOCKING_PACE } from '../../src/client/blocking-query';
-import { backoffDelayMs, DEFAULT_RETRY, staggeredDelayMs } from '../../src/client/retry';
+import { backoffDelayMs, DEFAULT_RETRY, staggeredDelayMs, withRetries } from '../../src/client/retry';
 import { RetryEvents, useFakeClock } from './clock';
 import { FakeNomad } from './fake-nomad';
 
@@ -313,6 +313,61 @@ describe('NomadClient retries', () => {
       expect(() => new NomadClient({ retry: { baseDelayMs: -1 } })).toThrow(
         'Nomad client configuration: retry.baseDelayMs: expected a number >= 0, received -1',
       );
+    });
+  });
+
+  describe('withRetries, the loop callers with their own policy reuse', () => {
+    it('tries again after the delay the policy gives, and resolves with the first success', async () => {
+      useFakeClock();
+      const seen: [string, number][] = [];
+      let calls = 0;
+      const result = withRetries(
+        async (attempt) => {
+          calls++;
+          if (attempt < 3) throw new Error(`failure ${attempt}`);
+          return `done after ${attempt}`;
+        },
+        (error, attempt) => {
+          seen.push([(error as Error).message, attempt]);
+          return 1000 * attempt;
+        },
+      );
+      await vi.advanceTimersByTimeAsync(999);
+      expect(calls).toBe(1);
+      await vi.advanceTimersByTimeAsync(1 + 2000);
+      await expect(result).resolves.toBe('done after 3');
+      expect(seen).toEqual([
+        ['failure 1', 1],
+        ['failure 2', 2],
+      ]);
+    });
+
+    it('rejects with the failure the policy gives up on', async () => {
+      const failure = new Error('permanent');
+      await expect(
+        withRetries(
+          () => Promise.reject(failure),
+          () => undefined,
+        ),
+      ).rejects.toBe(failure);
+    });
+
+    it("stops waiting when the signal aborts, with the signal's reason", async () => {
+      useFakeClock();
+      const controller = new AbortController();
+      let calls = 0;
+      const result = withRetries(
+        async () => {
+          calls++;
+          throw new Error('not yet');
+        },
+        () => 60_000,
+        controller.signal,
+      );
+      await vi.advanceTimersByTimeAsync(1);
+      controller.abort(new Error('stack deleted'));
+      await expect(result).rejects.toThrow('stack deleted');
+      expect(calls).toBe(1);
     });
   });
 });
