@@ -2,8 +2,10 @@
 # nomad-bootstrap: installs, configures and starts a Nomad agent on Amazon Linux 2023, waits until
 # it has joined the cluster, then tells CloudFormation whether the instance is good.
 #
-# Usage: nomad-bootstrap <env-file>               (at boot, from the user data)
-#        nomad-bootstrap refresh-tls <env-file>   (every hour: install a renewed certificate)
+# Usage: nomad-bootstrap <env-file>                (at boot, from the user data)
+#        nomad-bootstrap refresh-tls <env-file>    (every hour: install a renewed certificate)
+#        nomad-bootstrap block-task-metadata       (clients, with Docker: tasks cannot reach IMDS)
+#        nomad-bootstrap publish-oidc <env-file>   (servers, every 5 minutes: the OIDC issuer's documents)
 #
 # The user data writes the env file (the variables read in main) and the rendered configuration
 # (/etc/nomad.d/nomad.hcl, /etc/nomad-bootstrap/*) before running this script; this script holds
@@ -258,6 +260,124 @@ WantedBy=timers.target
 EOF
 }
 
+# The instance metadata service (IPv4 and IPv6 addresses of the Nitro system): it hands out the
+# instance role, which reads this client's TLS key and token. No task may reach it.
+TASK_METADATA_CHAIN=NOMAD-TASK-METADATA
+METADATA_ADDRESS_V4=169.254.169.254/32
+METADATA_ADDRESS_V6=fd00:ec2::254/128
+
+# ensure_rule <tool> <chain> <rule...>: appends the rule unless the chain has it (idempotent).
+ensure_rule() {
+  local tool=$1 chain=$2
+  shift 2
+  "$tool" -w -C "$chain" "$@" 2>/dev/null || "$tool" -w -A "$chain" "$@"
+}
+
+# ensure_first_jump <tool> <chain> <match...>: puts a jump to TASK_METADATA_CHAIN first in the chain
+# unless it is there already, so no ACCEPT that Docker or CNI add later comes before it.
+ensure_first_jump() {
+  local tool=$1 chain=$2
+  shift 2
+  "$tool" -w -C "$chain" "$@" -j "$TASK_METADATA_CHAIN" 2>/dev/null ||
+    "$tool" -w -I "$chain" 1 "$@" -j "$TASK_METADATA_CHAIN"
+}
+
+# block_task_metadata: rejects traffic forwarded from task networks to the metadata service (the
+# hop limit of 1 already keeps IMDSv2 answers from containers; this also covers IMDSv1 or a hop
+# limit raised later). Docker's networks pass DOCKER-USER, which Docker keeps first in FORWARD;
+# Nomad's bridge (group network mode "bridge", CNI) is the `nomad` interface. Host-network tasks
+# share the host's stack and are not forwarded: they stay able to reach it (see the README).
+# Run by nomad-task-metadata.service after Docker starts and whenever Docker restarts.
+block_task_metadata() {
+  local tool address
+  for tool in iptables ip6tables; do
+    address=$METADATA_ADDRESS_V4
+    if [ "$tool" = ip6tables ]; then
+      address=$METADATA_ADDRESS_V6
+    fi
+    "$tool" -w -n -L "$TASK_METADATA_CHAIN" >/dev/null 2>&1 || "$tool" -w -N "$TASK_METADATA_CHAIN"
+    ensure_rule "$tool" "$TASK_METADATA_CHAIN" -d "$address" -j REJECT
+    "$tool" -w -n -L DOCKER-USER >/dev/null 2>&1 || "$tool" -w -N DOCKER-USER
+    ensure_first_jump "$tool" DOCKER-USER
+    ensure_first_jump "$tool" FORWARD -i nomad
+  done
+  log "blocked the instance metadata service from task networks"
+}
+
+write_task_metadata_unit() {
+  cat >/etc/systemd/system/nomad-task-metadata.service <<'EOF'
+[Unit]
+Description=Keep Nomad tasks away from the instance metadata service
+After=docker.service
+# Restarted with Docker, which recreates its chains.
+PartOf=docker.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/usr/local/sbin/nomad-bootstrap block-task-metadata
+
+[Install]
+WantedBy=docker.service multi-user.target
+EOF
+}
+
+# publish_oidc <env-file>: servers copy the local agent's OIDC discovery document and JWKS into the
+# workload identity issuer's bucket, which CloudFront serves to AWS STS. Every server does it (the
+# keyring is replicated, so they publish the same keys); a key Nomad prepublishes before it signs
+# with it reaches STS within minutes. Refuses documents of another issuer or without keys.
+publish_oidc() {
+  local workdir document issuer
+  [ "$#" -eq 1 ] || die "usage: nomad-bootstrap publish-oidc <env-file>"
+  # shellcheck source=/dev/null
+  . "$1"
+  : "${AWS_REGION:?}" "${NOMAD_TLS_CA_FILE:?}" "${NOMAD_OIDC_ISSUER:?}" "${NOMAD_OIDC_BUCKET:?}"
+  NOMAD_CACERT=$NOMAD_TLS_CA_FILE
+  NOMAD_TOKEN=
+  workdir=$(mktemp -d)
+  # shellcheck disable=SC2064 # expanded now, while workdir is set
+  trap "rm -rf '$workdir'" EXIT
+  for document in openid-configuration jwks.json; do
+    nomad_api "/.well-known/$document" >"$workdir/$document" ||
+      die "cannot read /.well-known/$document from the local Nomad agent"
+  done
+  issuer=$(jq -r '.issuer // empty' "$workdir/openid-configuration" 2>/dev/null || true)
+  [ "$issuer" = "$NOMAD_OIDC_ISSUER" ] ||
+    die "the discovery document names the issuer '$issuer', not $NOMAD_OIDC_ISSUER: not published"
+  jq -e '(.keys | type) == "array" and (.keys | length) > 0' "$workdir/jwks.json" >/dev/null 2>&1 ||
+    die "/.well-known/jwks.json holds no keys: not published"
+  for document in openid-configuration jwks.json; do
+    aws s3 cp --only-show-errors --region "$AWS_REGION" --content-type application/json \
+      --cache-control max-age=300 "$workdir/$document" "s3://$NOMAD_OIDC_BUCKET/.well-known/$document" ||
+      die "cannot write .well-known/$document to the bucket $NOMAD_OIDC_BUCKET"
+  done
+  log "published the OIDC discovery document and $(jq '.keys | length' "$workdir/jwks.json") key(s) for $NOMAD_OIDC_ISSUER"
+}
+
+write_oidc_publish_units() {
+  cat >/etc/systemd/system/nomad-oidc-publish.service <<'EOF'
+[Unit]
+Description=Publish Nomad's OIDC discovery document and keys for AWS STS
+After=nomad.service
+
+[Service]
+Type=oneshot
+ExecStart=/usr/local/sbin/nomad-bootstrap publish-oidc /etc/nomad-bootstrap/bootstrap.env
+EOF
+  cat >/etc/systemd/system/nomad-oidc-publish.timer <<'EOF'
+[Unit]
+Description=Publish Nomad's OIDC discovery document and keys every 5 minutes
+
+[Timer]
+OnBootSec=2min
+OnUnitActiveSec=5min
+RandomizedDelaySec=1min
+
+[Install]
+WantedBy=timers.target
+EOF
+}
+
 # install_gossip_key <group>: servers only. Nomad takes the gossip key from its configuration, so
 # it goes into a configuration file of its own, merged with nomad.hcl.
 install_gossip_key() {
@@ -444,7 +564,7 @@ write_nomad_unit() {
   local user=nomad after=network-online.target
   if [ "$NOMAD_ROLE" = client ]; then
     user=root
-    after="network-online.target docker.service"
+    after="network-online.target docker.service nomad-task-metadata.service"
   fi
   cat >/etc/systemd/system/nomad.service <<EOF
 [Unit]
@@ -509,9 +629,21 @@ main() {
   start_cloudwatch_agent
   write_nomad_unit
   write_tls_refresh_units
+  if [ "$NOMAD_ROLE" = client ]; then
+    write_task_metadata_unit
+  elif [ -n "${NOMAD_OIDC_BUCKET:-}" ]; then
+    write_oidc_publish_units
+  fi
   systemctl daemon-reload
+  if [ "$NOMAD_ROLE" = client ]; then
+    # Before the agent: no task starts while the metadata service is reachable from its network.
+    systemctl enable --now nomad-task-metadata.service
+  fi
   systemctl enable --now nomad
   systemctl enable --now nomad-tls-refresh.timer
+  if [ "$NOMAD_ROLE" = server ] && [ -n "${NOMAD_OIDC_BUCKET:-}" ]; then
+    systemctl enable --now nomad-oidc-publish.timer
+  fi
 
   if [ "$NOMAD_ROLE" = server ]; then
     wait_until "${NOMAD_READY_TIMEOUT_SECONDS:-900}" "this server to be a healthy voter in a healthy cluster" server_ready
@@ -537,10 +669,16 @@ refresh_tls_main() {
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-  if [ "${1:-}" = refresh-tls ]; then
-    shift
-    refresh_tls_main "$@"
-  else
-    main "$@"
-  fi
+  case "${1:-}" in
+    refresh-tls)
+      shift
+      refresh_tls_main "$@"
+      ;;
+    block-task-metadata) block_task_metadata ;;
+    publish-oidc)
+      shift
+      publish_oidc "$@"
+      ;;
+    *) main "$@" ;;
+  esac
 fi

@@ -78,6 +78,15 @@ const ServerJoin: StructSpec = {
   },
 };
 
+const ClientIntroduction: StructSpec = {
+  goStruct: 'ClientIntroduction',
+  fields: {
+    enforcement: attr('enforcement', z.enum(['none', 'warn', 'strict'])),
+    defaultIdentityTtl: attr('default_identity_ttl', goDuration),
+    maxIdentityTtl: attr('max_identity_ttl', goDuration),
+  },
+};
+
 const Server: StructSpec = {
   goStruct: 'ServerConfig',
   fields: {
@@ -92,7 +101,9 @@ const Server: StructSpec = {
     deploymentGcThreshold: attr('deployment_gc_threshold', goDuration),
     rejoinAfterLeave: attr('rejoin_after_leave', z.boolean()),
     nonVotingServer: attr('non_voting_server', z.boolean()),
+    oidcIssuer: attr('oidc_issuer', agentString.regex(/^https:\/\/[^\s/]+(\/[^\s]*)?$/, 'expected an https:// URL')),
     serverJoin: block('server_join', ServerJoin),
+    clientIntroduction: block('client_introduction', ClientIntroduction),
   },
 };
 

@@ -90,6 +90,30 @@ export interface ServerAgentConfig {
   readonly deploymentGcThreshold?: string;
   readonly rejoinAfterLeave?: boolean;
   readonly nonVotingServer?: boolean;
+  /**
+   * The `iss` claim of workload identities and the issuer of the OIDC discovery document
+   * (`/.well-known/openid-configuration`): an `https://` URL that AWS STS fetches it from.
+   *
+   * @see https://developer.hashicorp.com/nomad/docs/configuration/server#oidc_issuer
+   */
+  readonly oidcIssuer?: string;
+  /** Whether clients need an introduction token to register (Nomad 1.11). */
+  readonly clientIntroduction?: ClientIntroductionAgentConfig;
+}
+
+/** @see https://developer.hashicorp.com/nomad/docs/configuration/server#client_introduction-parameters */
+export interface ClientIntroductionAgentConfig {
+  /**
+   * `none` accepts clients without a token, `warn` accepts them and logs and counts each
+   * (`nomad.client.introduction.enforcement`), `strict` rejects them.
+   *
+   * @default 'warn'
+   */
+  readonly enforcement?: 'none' | 'warn' | 'strict';
+  /** The TTL of a token created without one, a Go duration. @default '5m' */
+  readonly defaultIdentityTtl?: string;
+  /** The longest TTL a token may be created with, a Go duration. @default '30m' */
+  readonly maxIdentityTtl?: string;
 }
 
 /** @see https://developer.hashicorp.com/nomad/docs/configuration/client#host_volume-block */

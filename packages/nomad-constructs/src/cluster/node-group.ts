@@ -27,7 +27,7 @@ export interface NodeGroupOptions {
   readonly securityGroups: readonly ec2.ISecurityGroup[];
   readonly role?: iam.IRole;
   readonly rootVolumeSize: Size;
-  /** IMDSv2 hop limit: 1 keeps the instance role away from containers; 2 lets tasks use it. */
+  /** IMDSv2 hop limit: 1 keeps the instance role away from containers on a bridge network. */
   readonly metadataHopLimit: number;
   readonly description: string;
   readonly environment: Readonly<Record<string, string>>;

@@ -289,8 +289,10 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
       securityGroups: [this.securityGroup, cluster._clientSecurityGroup],
       role: props.role,
       rootVolumeSize: props.volumeSize ?? Size.gibibytes(100),
-      // Tasks in containers reach the instance role through IMDSv2 only with a hop limit of 2.
-      metadataHopLimit: 2,
+      // The instance role reads this client's TLS key and token: a container one hop away gets no
+      // IMDSv2 answer, and the boot script also blocks the metadata address from task networks.
+      // Tasks get AWS credentials through workload identity (cluster.addWorkloadRole()).
+      metadataHopLimit: 1,
       description: `Nomad client of pool ${this.nodePool} in cluster ${cluster.clusterName}`,
       environment: {
         NOMAD_ROLE: 'client',

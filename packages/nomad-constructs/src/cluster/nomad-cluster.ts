@@ -19,6 +19,11 @@ import { NomadMonitoring, type NomadMonitoringOptions } from '../observability/n
 import { NomadAcl } from '../security/nomad-acl';
 import { NomadCertificateRenewal, renewBeforeOf } from '../security/nomad-certificate-renewal';
 import { createClusterKey, grantSecretRead, NomadClusterSecrets } from '../security/nomad-cluster-secrets';
+import {
+  NomadWorkloadIdentity,
+  type NomadWorkloadIdentityOptions,
+  type WorkloadRoleOptions,
+} from '../security/nomad-workload-identity';
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
 import { NomadClientPool, type NomadClientPoolOptions } from './nomad-client-pool';
@@ -215,6 +220,16 @@ export interface NomadClusterProps {
    * @default - none
    */
   readonly snapshots?: NomadSnapshotOptions;
+  /**
+   * AWS credentials for tasks through Nomad workload identity (`cluster.addWorkloadRole()`): an IAM
+   * OIDC provider trusting the cluster's Nomad as issuer, whose discovery document and keys the
+   * servers publish through CloudFront (see "AWS credentials for tasks" in the README), e.g.
+   * `workloadIdentity: {}`. Tasks never get the instance role: the clients' metadata service is out
+   * of their reach either way.
+   *
+   * @default - none: tasks have no AWS credentials
+   */
+  readonly workloadIdentity?: NomadWorkloadIdentityOptions;
 }
 
 /**
@@ -274,6 +289,8 @@ export class NomadCluster extends NomadClusterBase {
   public readonly nodeDrain: NomadNodeDrain;
   /** Scheduled snapshots of the cluster state, when `snapshots` is set. */
   public readonly snapshots?: NomadSnapshots;
+  /** The workload identity issuer and OIDC provider, when `workloadIdentity` is set. */
+  public readonly workloadIdentity?: NomadWorkloadIdentity;
   /** The CloudWatch dashboard, alarms and alarm topic, unless `monitoring` is `false`. */
   public readonly monitoring?: NomadMonitoring;
   /** Nomad agent logs of every node (one stream per instance). */
@@ -407,6 +424,12 @@ export class NomadCluster extends NomadClusterBase {
       logRetention,
     });
 
+    if (props.workloadIdentity !== undefined) {
+      this.workloadIdentity = new NomadWorkloadIdentity(this, 'WorkloadIdentity', {
+        ...props.workloadIdentity,
+        nomadRegion: this.nomadRegion,
+      });
+    }
     this.servers = new NomadServers(this, 'Servers', {
       cluster: this,
       count: props.serverCount,
@@ -494,6 +517,26 @@ export class NomadCluster extends NomadClusterBase {
    */
   public addClientPool(id: string, options: NomadClientPoolOptions = {}): NomadClientPool {
     return new NomadClientPool(this, id, { ...options, cluster: this });
+  }
+
+  /**
+   * A role that one Nomad workload assumes with its workload identity (requires `workloadIdentity`).
+   * The task asks for the token and names the role:
+   * `identity { name = "aws" aud = ["sts.amazonaws.com"] file = true ttl = "1h" }` and the env
+   * `AWS_ROLE_ARN` = `role.roleArn`, `AWS_WEB_IDENTITY_TOKEN_FILE` = `/secrets/nomad_aws.jwt`
+   * (`workloadIdentityTask()` adds both to a jobspec-builder task).
+   *
+   * @param id - the construct id, under `cluster.workloadIdentity`
+   */
+  public addWorkloadRole(id: string, options: WorkloadRoleOptions): iam.Role {
+    if (this.workloadIdentity === undefined) {
+      throw new NomadError(
+        'INVALID_STATE',
+        `${this.node.path}.addWorkloadRole`,
+        'expected a cluster with workloadIdentity, received one without. Set workloadIdentity: {} on the cluster (it publishes the OIDC issuer AWS STS trusts).',
+      );
+    }
+    return this.workloadIdentity.addWorkloadRole(id, options);
   }
 
   /** Lets every client pool (present and future) pull images from an ECR repository. */

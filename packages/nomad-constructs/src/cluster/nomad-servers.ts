@@ -13,6 +13,12 @@ import { createNodeGroup, ROLE_TAG, SERVER_JOIN_TAG } from './node-group';
 import type { NomadCluster } from './nomad-cluster';
 import { NomadPorts } from './nomad-ports';
 
+/**
+ * Stands for the workload identity issuer in the rendered agent configuration: the issuer is the
+ * CloudFront address, known at deploy time only, while the configuration is checked at synth time.
+ */
+const OIDC_ISSUER_PLACEHOLDER = 'https://oidc-issuer.nomad-constructs.invalid';
+
 /** Server counts with a clear failure tolerance: 3 tolerate 1 lost server, 5 tolerate 2, 7 tolerate 3. */
 export const ALLOWED_SERVER_COUNTS: readonly number[] = [3, 5, 7];
 
@@ -155,10 +161,24 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
         NOMAD_ROLE: 'server',
         NOMAD_VERSION: cluster.version.version,
         ...cluster._nodeEnvironment('server'),
+        // Servers publish the workload identity issuer's documents (nomad-oidc-publish.timer).
+        ...(cluster.workloadIdentity === undefined
+          ? {}
+          : {
+              NOMAD_OIDC_ISSUER: cluster.workloadIdentity.issuerUrl,
+              NOMAD_OIDC_BUCKET: cluster.workloadIdentity.bucket.bucketName,
+            }),
       },
       files: [
         ...cluster._nodeFiles(),
-        { path: '/etc/nomad.d/nomad.hcl', content: renderAgentConfig(this.agentConfig(cluster)), mode: '0640' },
+        {
+          path: '/etc/nomad.d/nomad.hcl',
+          content: renderAgentConfig(this.agentConfig(cluster)).replace(
+            OIDC_ISSUER_PLACEHOLDER,
+            cluster.workloadIdentity?.issuerUrl ?? OIDC_ISSUER_PLACEHOLDER,
+          ),
+          mode: '0640',
+        },
         {
           path: '/etc/nomad-bootstrap/cloudwatch-agent.json',
           content: cluster.stack.toJsonString(
@@ -199,6 +219,7 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
     // Servers read their TLS material, the gossip key and their readiness token at boot: these
     // exist before the first server starts (and new certificates before a rolling replacement).
     cluster.secrets.grantServerMaterial(this.role);
+    cluster.workloadIdentity?.grantPublish(this.role);
     this.autoScalingGroup.node.addDependency(cluster.secrets.keyMaterial);
   }
 
@@ -251,6 +272,10 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
         enabled: true,
         bootstrapExpect: this.count,
         serverJoin: { retryJoin: [cluster._serverJoin], retryInterval: '15s' },
+        oidcIssuer: cluster.workloadIdentity === undefined ? undefined : OIDC_ISSUER_PLACEHOLDER,
+        // Clients without an introduction token are logged and counted, not refused: see "Client
+        // introduction" in the README for why this cluster does not use "strict".
+        clientIntroduction: { enforcement: 'warn' },
       },
       // Community-edition autopilot with HashiCorp's recommended values: dead servers are removed
       // as soon as a replacement joins, so a rolling replacement never leaves stale voters behind.

@@ -39,7 +39,9 @@ const everything: NomadAgentConfig = {
     deploymentGcThreshold: '1h',
     rejoinAfterLeave: false,
     nonVotingServer: false,
+    oidcIssuer: 'https://d111111abcdef8.cloudfront.net',
     serverJoin: { retryJoin: ['provider=aws tag_key=K tag_value=V'], retryMax: 0, retryInterval: '15s' },
+    clientIntroduction: { enforcement: 'strict', defaultIdentityTtl: '5m', maxIdentityTtl: '30m' },
   },
   client: {
     enabled: true,
@@ -115,7 +117,16 @@ describe('renderAgentConfig', () => {
     const parsed = (await parse('nomad.hcl', hcl)) as Parsed;
     expect(parsed).toMatchObject({ region: 'eu', datacenter: 'eu-west-1', data_dir: '/opt/nomad/data' });
     const server = only(parsed.server);
-    expect(server).toMatchObject({ enabled: true, bootstrap_expect: 3 });
+    expect(server).toMatchObject({
+      enabled: true,
+      bootstrap_expect: 3,
+      oidc_issuer: 'https://d111111abcdef8.cloudfront.net',
+    });
+    expect(only(server.client_introduction)).toEqual({
+      enforcement: 'strict',
+      default_identity_ttl: '5m',
+      max_identity_ttl: '30m',
+    });
     expect(only(server.server_join)).toEqual({
       retry_join: ['provider=aws tag_key=K tag_value=V'],
       retry_max: 0,

@@ -120,9 +120,11 @@ describe('NomadClientPool', () => {
     );
   });
 
-  it('requires IMDSv2 with hop limit 2 (containers use the instance role), encrypted gp3, no public IP', () => {
+  it('requires IMDSv2 with hop limit 1 on every pool (containers cannot use the instance role), encrypted gp3, no public IP', () => {
+    for (const pool of [general, spot]) {
+      expect(launchDataOf(pool).MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 });
+    }
     const data = launchDataOf(general);
-    expect(data.MetadataOptions).toEqual({ HttpTokens: 'required', HttpPutResponseHopLimit: 2 });
     expect(data.BlockDeviceMappings).toEqual([
       {
         DeviceName: '/dev/xvda',
