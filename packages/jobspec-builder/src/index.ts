@@ -8,6 +8,7 @@ export { type ParseHclOptions, parseHcl, parseHclFile } from './import/parse-hcl
 export { type ToTypeScriptOptions, toTypeScript } from './import/to-typescript';
 export * from './job';
 export type * from './model';
+export * from './patterns/aws-web-identity';
 export * from './patterns/docker-service';
 export * from './patterns/parameterized-batch-job';
 export type { JsonValue, RawFields } from './schema/dsl';

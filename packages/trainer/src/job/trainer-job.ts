@@ -1,4 +1,12 @@
-import { Duration, type HclExpression, type Job, Port, parameterizedBatchJob, Size } from '@org/jobspec-builder';
+import {
+  awsWebIdentity,
+  Duration,
+  type HclExpression,
+  type Job,
+  Port,
+  parameterizedBatchJob,
+  Size,
+} from '@org/jobspec-builder';
 
 export interface TrainerJobProps {
   /**
@@ -18,6 +26,13 @@ export interface TrainerJobProps {
   readonly dataLocation?: string;
   /** AWS region of the S3 buckets (`AWS_REGION` in the task). @default - not set: the SDK's own lookup */
   readonly awsRegion?: string;
+  /**
+   * The IAM role the task reads and writes S3 with, assumed with the task's Nomad workload identity
+   * (`identity "aws"` for AWS STS, `AWS_ROLE_ARN`, `AWS_WEB_IDENTITY_TOKEN_FILE`). Its trust policy
+   * must accept the job (`@org/nomad-constructs`: `cluster.addWorkloadRole()`).
+   * @default - none: the SDK's default credential chain (environment, profiles, instance role)
+   */
+  readonly awsRoleArn?: string;
   /** CPU in MHz. Training runs on one core; the rest is headroom for parsing and GC. @default 2000 */
   readonly cpu?: number;
   /**
@@ -87,6 +102,7 @@ export function trainerJob(props: TrainerJobProps): Job {
     ...(props.awsRegion ? { AWS_REGION: props.awsRegion } : {}),
     ...(props.pushgatewayUrl ? { PUSHGATEWAY_URL: props.pushgatewayUrl } : {}),
   };
+  const webIdentity = props.awsRoleArn ? awsWebIdentity({ roleArn: props.awsRoleArn }) : undefined;
   return parameterizedBatchJob({
     id,
     // The task's config below names the image (a string or an HCL expression); this is the pattern's own field.
@@ -112,7 +128,8 @@ export function trainerJob(props: TrainerJobProps): Job {
     },
     task: {
       config: { image: props.image, args: ['train', '--resume'], ports: ['metrics'] },
-      env,
+      env: { ...env, ...webIdentity?.env },
+      ...(webIdentity ? { identities: [webIdentity.identity] } : {}),
       resources: {
         cpu: props.cpu ?? 2000,
         memory,

@@ -53,6 +53,22 @@ describe('trainerJob', () => {
     });
   });
 
+  it('assumes its AWS role with a workload identity for AWS STS when given awsRoleArn', () => {
+    const arn = 'arn:aws:iam::123456789012:role/trainer';
+    const task = dig(trainerJob({ image: 'trainer:1', awsRoleArn: arn }).toApiJson().Job, 'TaskGroups', 0, 'Tasks', 0);
+    expect(dig(task, 'Env')).toMatchObject({
+      AWS_ROLE_ARN: arn,
+      AWS_WEB_IDENTITY_TOKEN_FILE: '${NOMAD_SECRETS_DIR}/nomad_aws.jwt',
+    });
+    expect(dig(task, 'Identities')).toEqual([
+      expect.objectContaining({ Name: 'aws', Audience: ['sts.amazonaws.com'], File: true, TTL: 3600 * 1e9 }),
+    ]);
+    // Without it, no identity: the SDK's default chain.
+    expect(
+      dig(trainerJob({ image: 'trainer:1' }).toApiJson().Job, 'TaskGroups', 0, 'Tasks', 0, 'Identities'),
+    ).toBeUndefined();
+  });
+
   it('requests GPUs and a node pool when asked', () => {
     const job = trainerJob({ image: 'trainer:1', gpus: 2, nodePool: 'gpu', memory: Size.gibibytes(4) });
     expect(Testing.issues(job)).toEqual([]);
