@@ -51,4 +51,12 @@ export {
   TLS_DAYS_LEFT_METRIC,
 } from './security/nomad-certificate-renewal';
 export { NomadClusterSecrets, type NomadClusterSecretsProps } from './security/nomad-cluster-secrets';
+export {
+  DEFAULT_AWS_IDENTITY_NAME,
+  NomadWorkloadIdentity,
+  type NomadWorkloadIdentityOptions,
+  type NomadWorkloadIdentityProps,
+  STS_AUDIENCE,
+  type WorkloadRoleOptions,
+} from './security/nomad-workload-identity';
 export { DEFAULT_VERSIONS } from './versions';

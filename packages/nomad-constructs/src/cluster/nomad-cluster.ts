@@ -524,7 +524,7 @@ export class NomadCluster extends NomadClusterBase {
    * The task asks for the token and names the role:
    * `identity { name = "aws" aud = ["sts.amazonaws.com"] file = true ttl = "1h" }` and the env
    * `AWS_ROLE_ARN` = `role.roleArn`, `AWS_WEB_IDENTITY_TOKEN_FILE` = `/secrets/nomad_aws.jwt`
-   * (`workloadIdentityTask()` adds both to a jobspec-builder task).
+   * (`awsWebIdentity({ roleArn: role.roleArn })` of `@org/jobspec-builder` gives both).
    *
    * @param id - the construct id, under `cluster.workloadIdentity`
    */

@@ -1,9 +1,10 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: CloudFormation and hcl2json output is untyped JSON, read by path here.
 import { parse } from '@cdktn/hcl2json';
+import { awsWebIdentity } from '@org/jobspec-builder';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
-import { NomadCluster } from '../../src';
+import { DEFAULT_AWS_IDENTITY_NAME, NomadCluster, STS_AUDIENCE } from '../../src';
 import { cfnValues, newStack, policyStatements, userDataFile, userDataOf } from '../helpers';
 
 function clusterWithWorkloadIdentity() {
@@ -203,6 +204,14 @@ describe('NomadCluster without workloadIdentity', () => {
 });
 
 describe('addWorkloadRole', () => {
+  it("trusts by default the identity jobspec-builder's awsWebIdentity() asks for (name and audience)", () => {
+    const { identity } = awsWebIdentity({ roleArn: 'arn:aws:iam::1:role/r' });
+    expect(identity.name).toBe(DEFAULT_AWS_IDENTITY_NAME);
+    expect(identity.aud).toEqual([STS_AUDIENCE]);
+    expect(identity.file).toBe(true);
+  });
+
+
   it('rejects names that are not literal parts of the sub claim, and a task without its group', () => {
     const { cluster: other } = clusterWithWorkloadIdentity();
     expect(() => other.addWorkloadRole('Any', { job: '*' })).toThrowErrorMatchingInlineSnapshot(
