@@ -8,12 +8,12 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
-import type { NodeDrainConfig } from '../handlers/node-drain';
 import { NODE_DRAINER_POLICY } from '../security/acl-policies';
 import { HandlerFunction } from '../security/handler-function';
 import type { NomadAcl } from '../security/nomad-acl';
 import { grantSecretRead, type NomadClusterSecrets } from '../security/nomad-cluster-secrets';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
+import type { NodeDrainConfig } from './node-drain-contract';
 import { NomadPorts } from './nomad-ports';
 import type { NomadServers } from './nomad-servers';
 

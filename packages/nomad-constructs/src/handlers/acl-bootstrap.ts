@@ -1,34 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { isPlaceholder, type TokenSecretValue, UUID_PATTERN } from '../security/secret-formats';
+import { type AclToken, NomadApiError, type NomadClient, withRetries } from '@org/jobspec-builder/client';
+import { type AclPolicySpec, type AclTokenSpec, NomadAclProperties } from '../security/acl-contract';
+import { isPlaceholder, parseTokenSecret, type TokenSecretValue, UUID_PATTERN } from '../security/secret-formats';
 import {
   CustomResourceError,
   type CustomResourceEvent,
   type CustomResourceResult,
   customResourceHandler,
-  integerProperty,
   log,
-  sleep,
-  stringProperty,
+  parseProperties,
 } from './custom-resource';
-import { NomadApi, type NomadResponse, NomadUnreachableError } from './nomad-api';
+import { isNoAnswer, serverAddresses, serverClients } from './nomad-connection';
 import { readSecret, writeSecret } from './secrets-manager';
-
-/** An ACL policy the custom resource keeps in the cluster (`Policies` property). */
-export interface AclPolicySpec {
-  readonly Name: string;
-  readonly Description: string;
-  /** The policy rules, HCL. */
-  readonly Rules: string;
-}
-
-/** A client token the custom resource keeps in the cluster and stores in a secret (`Tokens` property). */
-export interface AclTokenSpec {
-  readonly Name: string;
-  readonly Policies: readonly string[];
-  readonly SecretArn: string;
-}
 
 /** The AWS clients the handler uses (tests pass mocked ones). */
 export interface AclClients {
@@ -39,15 +24,6 @@ export interface AclClients {
 /** Test hooks: how long to wait between attempts. */
 export interface AclOptions {
   readonly retryDelayMs?: number;
-}
-
-interface NomadToken {
-  readonly AccessorID: string;
-  readonly SecretID?: string;
-  readonly Name?: string;
-  readonly Type?: string;
-  readonly Policies?: readonly string[] | null;
-  readonly CreateIndex?: number;
 }
 
 /**
@@ -73,79 +49,92 @@ export async function aclBootstrap(
   clients: AclClients,
   options: AclOptions = {},
 ): Promise<CustomResourceResult> {
-  const tagKey = stringProperty(event, 'ServerTagKey');
-  const tagValue = stringProperty(event, 'ServerTagValue');
-  const physicalResourceId = `nomad-acl:${tagValue}`;
   if (event.RequestType === 'Delete') {
     // The ACL state lives in the cluster's raft log: it goes with the servers, not with this resource.
+    // Nothing is read from the properties: the Delete after a Create that failed on them succeeds too.
     log('info', 'nothing to delete: the ACL state belongs to the cluster');
-    return { physicalResourceId: event.PhysicalResourceId ?? physicalResourceId };
+    return { physicalResourceId: event.PhysicalResourceId ?? `failed-${event.RequestId}` };
   }
+  const props = parseProperties(NomadAclProperties, event);
+  const physicalResourceId = `nomad-acl:${props.ServerTagValue}`;
   const retry = new Retry(deadline, options.retryDelayMs ?? 5000);
-  const policies = specs<AclPolicySpec>(event.ResourceProperties.Policies, 'Policies');
-  const tokens = specs<AclTokenSpec>(event.ResourceProperties.Tokens, 'Tokens');
+  const { Policies: policies, Tokens: tokens } = props;
 
-  const caArn = stringProperty(event, 'CaCertificateSecretArn');
+  const caArn = props.CaCertificateSecretArn;
   const ca = await readSecret(clients.secrets, caArn);
   if (ca === undefined || isPlaceholder(ca)) {
     throw new CustomResourceError(`the cluster CA certificate in ${caArn} has not been generated yet`);
   }
-  const addresses = await retry.until('the servers to be running', () =>
-    serverAddresses(clients.ec2, tagKey, tagValue),
-  );
-  const api = new NomadApi({
-    addresses,
-    port: integerProperty(event, 'HttpPort'),
-    ca,
-    serverName: `server.${stringProperty(event, 'NomadRegion')}.nomad`,
+  const addresses = await retry.until('the servers to be running', async () => {
+    const found = await serverAddresses(clients.ec2, props.ServerTagKey, props.ServerTagValue);
+    return found.length > 0 ? found : undefined;
   });
+  const api = new Servers(addresses, props.HttpPort, ca, props.NomadRegion);
+  try {
+    const managementArn = props.ManagementTokenSecretArn;
+    const management = await managementSecret(clients.secrets, managementArn);
+    await bootstrap(api, retry, management, managementArn);
 
-  const managementArn = stringProperty(event, 'ManagementTokenSecretArn');
-  const management = await managementSecret(clients.secrets, managementArn);
-  await bootstrap(api, retry, management, managementArn);
+    for (const namespace of props.Namespaces) {
+      await ensureExists(retry, {
+        what: `the namespace ${namespace}`,
+        read: () => api.call((client) => client.readNamespace(namespace, { token: management })),
+        create: () =>
+          api.call((client) =>
+            client.upsertNamespace(
+              { Name: namespace, Description: 'Jobs deployed by NomadJob (created by @org/nomad-constructs)' },
+              { token: management },
+            ),
+          ),
+      });
+    }
+    for (const pool of props.NodePools) {
+      if (BUILT_IN_NODE_POOLS.has(pool)) {
+        continue;
+      }
+      await ensureExists(retry, {
+        what: `the node pool ${pool}`,
+        read: () => api.call((client) => client.readNodePool(pool, { token: management })),
+        create: () =>
+          api.call((client) =>
+            client.upsertNodePool(
+              { Name: pool, Description: 'A client pool of the cluster (created by @org/nomad-constructs)' },
+              { token: management },
+            ),
+          ),
+      });
+    }
+    for (const policy of policies) {
+      await ensurePolicy(api, retry, management, policy);
+    }
+    await checkAnonymousDenied(api, retry);
+    for (const token of tokens) {
+      await ensureToken(api, retry, clients.secrets, management, token);
+    }
 
-  for (const namespace of specs<string>(event.ResourceProperties.Namespaces, 'Namespaces')) {
-    await ensureExists(api, retry, management, {
-      what: `the namespace ${namespace}`,
-      readPath: `/v1/namespace/${encodeURIComponent(namespace)}`,
-      createPath: `/v1/namespace/${encodeURIComponent(namespace)}`,
-      body: { Name: namespace, Description: 'Jobs deployed by NomadJob (created by @org/nomad-constructs)' },
-    });
-  }
-  for (const pool of specs<string>(event.ResourceProperties.NodePools, 'NodePools')) {
-    if (BUILT_IN_NODE_POOLS.has(pool)) {
-      continue;
+    const old = event.OldResourceProperties;
+    if (event.RequestType === 'Update' && old !== undefined) {
+      // The old properties were written by an earlier version: only their names matter here.
+      const oldNames = (list: unknown) =>
+        (Array.isArray(list) ? list : [])
+          .map((entry) => (entry as { Name?: unknown } | null)?.Name)
+          .filter((name): name is string => typeof name === 'string');
+      const keptTokens = new Set(tokens.map((token) => token.Name));
+      for (const name of oldNames(old.Tokens).filter((name) => !keptTokens.has(name))) {
+        await deleteTokensNamed(api, retry, management, name);
+      }
+      const keptPolicies = new Set(policies.map((policy) => policy.Name));
+      for (const name of oldNames(old.Policies).filter((name) => !keptPolicies.has(name))) {
+        await retry.call(
+          `delete the policy ${name}`,
+          () => api.call((client) => client.deleteAclPolicy(name, { token: management })),
+          [404],
+        );
+        log('info', 'deleted a policy this version no longer has', { policy: name });
+      }
     }
-    await ensureExists(api, retry, management, {
-      what: `the node pool ${pool}`,
-      readPath: `/v1/node/pool/${encodeURIComponent(pool)}`,
-      createPath: '/v1/node/pools',
-      body: { Name: pool, Description: 'A client pool of the cluster (created by @org/nomad-constructs)' },
-    });
-  }
-  for (const policy of policies) {
-    await ensurePolicy(api, retry, management, policy);
-  }
-  await checkAnonymousDenied(api, retry);
-  for (const token of tokens) {
-    await ensureToken(api, retry, clients.secrets, management, token);
-  }
-
-  const old = event.OldResourceProperties;
-  if (event.RequestType === 'Update' && old !== undefined) {
-    const keptTokens = new Set(tokens.map((token) => token.Name));
-    for (const token of specs<AclTokenSpec>(old.Tokens, 'Tokens').filter((t) => !keptTokens.has(t.Name))) {
-      await deleteTokensNamed(api, retry, management, token.Name);
-    }
-    const keptPolicies = new Set(policies.map((policy) => policy.Name));
-    for (const policy of specs<AclPolicySpec>(old.Policies, 'Policies').filter((p) => !keptPolicies.has(p.Name))) {
-      await retry.call(
-        `delete the policy ${policy.Name}`,
-        () => api.request('DELETE', `/v1/acl/policy/${encodeURIComponent(policy.Name)}`, { token: management }),
-        [200, 404],
-      );
-      log('info', 'deleted a policy this version no longer has', { policy: policy.Name });
-    }
+  } finally {
+    api.close();
   }
   return {
     physicalResourceId,
@@ -156,32 +145,60 @@ export async function aclBootstrap(
   };
 }
 
-function specs<T>(value: unknown, name: string): T[] {
-  if (value === undefined) {
-    return [];
-  }
-  if (!Array.isArray(value)) {
-    throw new CustomResourceError(`expected the property ${name} to be a list, received ${JSON.stringify(value)}`);
-  }
-  return value as T[];
+/** No server answered (connection refused, reset, TLS failure or timeout on every address). */
+class NomadUnreachableError extends Error {
+  public override readonly name = 'NomadUnreachableError';
 }
 
-/** The private IPs of the running servers, found by the tag cloud auto-join uses. */
-async function serverAddresses(ec2: EC2Client, tagKey: string, tagValue: string): Promise<string[] | undefined> {
-  const result = await ec2.send(
-    new DescribeInstancesCommand({
-      Filters: [
-        { Name: `tag:${tagKey}`, Values: [tagValue] },
-        { Name: 'instance-state-name', Values: ['running'] },
-      ],
-    }),
-  );
-  const addresses = (result.Reservations ?? [])
-    .flatMap((reservation) => reservation.Instances ?? [])
-    .map((instance) => instance.PrivateIpAddress)
-    .filter((address): address is string => address !== undefined)
-    .sort();
-  return addresses.length > 0 ? addresses : undefined;
+/**
+ * The servers, one `NomadClient` each (no retries of its own: the deadline-bound {@link Retry}
+ * retries), tried in order: any server forwards writes to the leader.
+ */
+class Servers {
+  private readonly clients: NomadClient[];
+
+  public constructor(
+    private readonly addresses: readonly string[],
+    private readonly port: number,
+    ca: string,
+    nomadRegion: string,
+  ) {
+    this.clients = serverClients(addresses, {
+      port,
+      ca,
+      nomadRegion,
+      requestTimeoutMs: 10_000,
+      retry: { maxAttempts: 1 },
+    });
+  }
+
+  /** Runs a call on the first server that answers; no answer from any is a {@link NomadUnreachableError}. */
+  public async call<T>(run: (client: NomadClient) => Promise<T>): Promise<T> {
+    const failures: string[] = [];
+    let request = '';
+    for (const [index, client] of this.clients.entries()) {
+      try {
+        return await run(client);
+      } catch (error) {
+        if (!isNoAnswer(error)) {
+          throw error;
+        }
+        const failure = error as NomadApiError;
+        request = `${failure.method} ${failure.path}`;
+        const cause = failure.cause instanceof Error ? failure.cause.message : failure.message;
+        failures.push(`${this.addresses[index]}: ${cause}`);
+      }
+    }
+    throw new NomadUnreachableError(
+      `no Nomad server answered ${request} on port ${this.port} (${failures.join('; ') || 'no addresses'})`,
+    );
+  }
+
+  public close(): void {
+    for (const client of this.clients) {
+      client.close();
+    }
+  }
 }
 
 /** The bootstrap secret: generated and stored before the first bootstrap call, then read back. */
@@ -202,60 +219,56 @@ async function managementSecret(client: SecretsManagerClient, secretArn: string)
   return stored as string;
 }
 
-async function bootstrap(api: NomadApi, retry: Retry, secret: string, secretArn: string): Promise<void> {
-  const response = await retry.call(
+async function bootstrap(api: Servers, retry: Retry, secret: string, secretArn: string): Promise<void> {
+  const answer = await retry.call(
     'bootstrap the ACL system',
-    () => api.request('POST', '/v1/acl/bootstrap', { body: { BootstrapSecret: secret } }),
-    [200, 400],
+    () => api.call((client) => client.bootstrapAcl({ bootstrapSecret: secret })),
+    [400],
   );
-  if (response.status === 200) {
+  if (!(answer instanceof NomadApiError)) {
     log('info', 'bootstrapped the ACL system with the stored management token');
     return;
   }
-  if (/ACL support disabled/i.test(response.body)) {
+  if (/ACL support disabled/i.test(answer.body)) {
     throw new CustomResourceError('the servers run without ACLs (acl.enabled is false): nothing can be bootstrapped');
   }
-  if (!/ACL bootstrap already done/i.test(response.body)) {
-    throw new CustomResourceError(`Nomad refused the ACL bootstrap: HTTP 400 ${excerpt(response.body)}`);
+  if (!/ACL bootstrap already done/i.test(answer.body)) {
+    throw new CustomResourceError(`Nomad refused the ACL bootstrap: HTTP 400 ${excerpt(answer.body)}`);
   }
   const self = await retry.call(
     'check the stored management token',
-    () => api.request('GET', '/v1/acl/token/self', { token: secret }),
-    [200, 403, 404],
+    () => api.call((client) => client.readAclTokenSelf({ token: secret })),
+    [403, 404],
   );
-  const token = self.status === 200 ? (JSON.parse(self.body) as NomadToken) : undefined;
+  const token = self instanceof NomadApiError ? undefined : self;
   if (token?.Type !== 'management') {
     throw new CustomResourceError(
-      `the cluster's ACL system was bootstrapped, but not with the management token stored in ${secretArn} (Nomad ${self.status === 200 ? `accepts it as a ${token?.Type} token` : 'does not know it'}). Something else bootstrapped the cluster: treat it as compromised, and see "ACL bootstrap" in the @org/nomad-constructs README.`,
+      `the cluster's ACL system was bootstrapped, but not with the management token stored in ${secretArn} (Nomad ${token !== undefined ? `accepts it as a ${token.Type} token` : 'does not know it'}). Something else bootstrapped the cluster: treat it as compromised, and see "ACL bootstrap" in the @org/nomad-constructs README.`,
     );
   }
   log('info', 'the ACL system was already bootstrapped with the stored management token');
 }
 
-async function ensurePolicy(api: NomadApi, retry: Retry, management: string, policy: AclPolicySpec): Promise<void> {
-  const path = `/v1/acl/policy/${encodeURIComponent(policy.Name)}`;
+async function ensurePolicy(api: Servers, retry: Retry, management: string, policy: AclPolicySpec): Promise<void> {
   const current = await retry.call(
     `read the policy ${policy.Name}`,
-    () => api.request('GET', path, { token: management }),
-    [200, 404],
+    () => api.call((client) => client.readAclPolicy(policy.Name, { token: management })),
+    [404],
   );
-  if (current.status === 200) {
-    const existing = JSON.parse(current.body) as { Rules?: string; Description?: string };
-    if (existing.Rules === policy.Rules && existing.Description === policy.Description) {
-      log('info', 'policy unchanged', { policy: policy.Name });
-      return;
-    }
+  const exists = !(current instanceof NomadApiError);
+  if (exists && current.Rules === policy.Rules && current.Description === policy.Description) {
+    log('info', 'policy unchanged', { policy: policy.Name });
+    return;
   }
-  await retry.call(
-    `write the policy ${policy.Name}`,
-    () =>
-      api.request('POST', path, {
-        token: management,
-        body: { Name: policy.Name, Description: policy.Description, Rules: policy.Rules },
-      }),
-    [200],
+  await retry.call(`write the policy ${policy.Name}`, () =>
+    api.call((client) =>
+      client.upsertAclPolicy(
+        { Name: policy.Name, Description: policy.Description, Rules: policy.Rules },
+        { token: management },
+      ),
+    ),
   );
-  log('info', current.status === 200 ? 'updated a policy' : 'created a policy', { policy: policy.Name });
+  log('info', exists ? 'updated a policy' : 'created a policy', { policy: policy.Name });
 }
 
 /** Nomad's own node pools: they always exist and cannot be written. */
@@ -267,63 +280,50 @@ const BUILT_IN_NODE_POOLS = new Set(['default', 'all']);
  * and Nomad creates a node pool only when its first client registers.
  */
 async function ensureExists(
-  api: NomadApi,
   retry: Retry,
-  management: string,
-  target: { what: string; readPath: string; createPath: string; body: Record<string, string> },
+  target: { what: string; read: () => Promise<unknown>; create: () => Promise<unknown> },
 ): Promise<void> {
-  const current = await retry.call(
-    `read ${target.what}`,
-    () => api.request('GET', target.readPath, { token: management }),
-    [200, 404],
-  );
-  if (current.status === 200) {
+  const current = await retry.call(`read ${target.what}`, target.read, [404]);
+  if (!(current instanceof NomadApiError)) {
     log('info', 'exists', { what: target.what });
     return;
   }
-  await retry.call(
-    `create ${target.what}`,
-    () => api.request('POST', target.createPath, { token: management, body: target.body }),
-    [200],
-  );
+  await retry.call(`create ${target.what}`, target.create);
   log('info', 'created', { what: target.what });
 }
 
 /** An anonymous request must be denied: the `anonymous` policy denies everything. */
-async function checkAnonymousDenied(api: NomadApi, retry: Retry): Promise<void> {
-  const response = await retry.call(
+async function checkAnonymousDenied(api: Servers, retry: Retry): Promise<void> {
+  const answer = await retry.call(
     'check that anonymous requests are denied',
-    () => api.request('GET', '/v1/jobs'),
-    [200, 403],
+    () => api.call((client) => client.query('/v1/jobs')),
+    [403],
   );
-  if (response.status !== 403) {
+  if (!(answer instanceof NomadApiError)) {
     throw new CustomResourceError(
-      `an anonymous request to /v1/jobs got HTTP ${response.status} instead of 403: the anonymous policy does not deny everything`,
+      'an anonymous request to /v1/jobs got HTTP 200 instead of 403: the anonymous policy does not deny everything',
     );
   }
   log('info', 'anonymous requests are denied');
 }
 
 async function ensureToken(
-  api: NomadApi,
+  api: Servers,
   retry: Retry,
   secrets: SecretsManagerClient,
   management: string,
   spec: AclTokenSpec,
 ): Promise<void> {
   const stored = await readSecret(secrets, spec.SecretArn);
-  const current = parseToken(stored);
-  let token: NomadToken | undefined;
+  const current = parseTokenSecret(stored);
+  let token: AclToken | undefined;
   if (current !== undefined) {
     const self = await retry.call(
       `check the token ${spec.Name}`,
-      () => api.request('GET', '/v1/acl/token/self', { token: current.secretId }),
-      [200, 403, 404],
+      () => api.call((client) => client.readAclTokenSelf({ token: current.secretId })),
+      [403, 404],
     );
-    token = self.status === 200 ? (JSON.parse(self.body) as NomadToken) : undefined;
-    if (token !== undefined) {
-      token = { ...token, SecretID: current.secretId };
-    }
+    token = self instanceof NomadApiError ? undefined : { ...self, SecretID: current.secretId };
   }
   if (token === undefined) {
     // Before each attempt, look for the token by name: an attempt whose answer was lost may have
@@ -334,22 +334,17 @@ async function ensureToken(
         (await findTokenNamed(api, retry, management, spec.Name)) ?? (await createToken(api, management, spec)),
     );
   } else if (!samePolicies(token.Policies ?? [], spec.Policies)) {
-    await retry.call(
-      `update the policies of the token ${spec.Name}`,
-      () =>
-        api.request('POST', `/v1/acl/token/${encodeURIComponent(token?.AccessorID ?? '')}`, {
-          token: management,
-          body: {
-            AccessorID: token?.AccessorID,
-            Name: spec.Name,
-            Type: 'client',
-            Policies: spec.Policies,
-            Global: false,
-          },
-        }),
-      [200],
+    const accessorId = token.AccessorID;
+    await retry.call(`update the policies of the token ${spec.Name}`, () =>
+      api.call((client) =>
+        client.updateAclToken(
+          accessorId,
+          { Name: spec.Name, Type: 'client', Policies: spec.Policies, Global: false },
+          { token: management },
+        ),
+      ),
     );
-    log('info', 'updated the policies of a token', { token: spec.Name, accessorId: token.AccessorID });
+    log('info', 'updated the policies of a token', { token: spec.Name, accessorId });
   } else {
     log('info', 'token unchanged', { token: spec.Name, accessorId: token.AccessorID });
   }
@@ -361,84 +356,67 @@ async function ensureToken(
 }
 
 /** One attempt to create a token: undefined when no answer came (the next attempt looks for it first). */
-async function createToken(api: NomadApi, management: string, spec: AclTokenSpec): Promise<NomadToken | undefined> {
-  let created: NomadResponse;
+async function createToken(api: Servers, management: string, spec: AclTokenSpec): Promise<AclToken | undefined> {
+  let token: AclToken;
   try {
-    created = await api.request('POST', '/v1/acl/token', {
-      token: management,
-      body: { Name: spec.Name, Type: 'client', Policies: spec.Policies, Global: false },
-    });
+    token = await api.call((client) =>
+      client.createAclToken(
+        { Name: spec.Name, Type: 'client', Policies: spec.Policies, Global: false },
+        { token: management },
+      ),
+    );
   } catch (error) {
     if (error instanceof NomadUnreachableError) {
       log('warn', 'no answer to a token creation: looking for the token before trying again', { token: spec.Name });
       return undefined;
     }
+    if (error instanceof NomadApiError && error.status !== undefined) {
+      if (error.status >= 500) {
+        return undefined;
+      }
+      throw new CustomResourceError(
+        `cannot create the token ${spec.Name}: Nomad answered HTTP ${error.status} ${excerpt(error.body)}`,
+      );
+    }
     throw error;
   }
-  if (created.status >= 500) {
-    return undefined;
-  }
-  if (created.status !== 200) {
-    throw new CustomResourceError(
-      `cannot create the token ${spec.Name}: Nomad answered HTTP ${created.status} ${excerpt(created.body)}`,
-    );
-  }
-  const token = JSON.parse(created.body) as NomadToken;
   log('info', 'created a token', { token: spec.Name, accessorId: token.AccessorID });
   return token;
 }
 
-function parseToken(stored: string | undefined): TokenSecretValue | undefined {
-  if (stored === undefined || isPlaceholder(stored)) {
-    return undefined;
-  }
-  try {
-    const value = JSON.parse(stored) as Partial<TokenSecretValue>;
-    return typeof value.accessorId === 'string' && typeof value.secretId === 'string'
-      ? { accessorId: value.accessorId, secretId: value.secretId }
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-async function tokensNamed(api: NomadApi, retry: Retry, management: string, name: string): Promise<NomadToken[]> {
-  const list = await retry.call(
-    'list the tokens',
-    () => api.request('GET', '/v1/acl/tokens', { token: management }),
-    [200],
+async function tokensNamed(api: Servers, retry: Retry, management: string, name: string) {
+  const list = await retry.call('list the tokens', () =>
+    api.call((client) => client.listAclTokens({ token: management })),
   );
-  return (JSON.parse(list.body) as NomadToken[]).filter((token) => token.Name === name);
+  return list.filter((token) => token.Name === name);
 }
 
 /** The newest token with this name, read in full (with its secret ID). */
 async function findTokenNamed(
-  api: NomadApi,
+  api: Servers,
   retry: Retry,
   management: string,
   name: string,
-): Promise<NomadToken | undefined> {
+): Promise<AclToken | undefined> {
   const [newest] = (await tokensNamed(api, retry, management, name)).sort(
     (a, b) => (b.CreateIndex ?? 0) - (a.CreateIndex ?? 0),
   );
   if (newest === undefined) {
     return undefined;
   }
-  const full = await retry.call(
-    `read the token ${name}`,
-    () => api.request('GET', `/v1/acl/token/${encodeURIComponent(newest.AccessorID)}`, { token: management }),
-    [200],
+  const full = await retry.call(`read the token ${name}`, () =>
+    api.call((client) => client.readAclToken(newest.AccessorID, { token: management })),
   );
   log('info', 'adopted an existing token', { token: name, accessorId: newest.AccessorID });
-  return JSON.parse(full.body) as NomadToken;
+  return full;
 }
 
-async function deleteTokensNamed(api: NomadApi, retry: Retry, management: string, name: string): Promise<void> {
+async function deleteTokensNamed(api: Servers, retry: Retry, management: string, name: string): Promise<void> {
   for (const token of await tokensNamed(api, retry, management, name)) {
     await retry.call(
       `delete the token ${name}`,
-      () => api.request('DELETE', `/v1/acl/token/${encodeURIComponent(token.AccessorID)}`, { token: management }),
-      [200, 400, 404],
+      () => api.call((client) => client.deleteAclToken(token.AccessorID, { token: management })),
+      [400, 404],
     );
     log('info', 'deleted a token this version no longer has', { token: name, accessorId: token.AccessorID });
   }
@@ -454,9 +432,14 @@ function excerpt(body: string): string {
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }
 
+/** An attempt that can get better by waiting; the loop tries again until the deadline. */
+class NotYet extends Error {}
+
 /**
- * Retries what can get better by waiting (no server answers yet, no leader elected, HTTP 5xx)
- * until the deadline; an answer with an expected status returns; any other status is an error.
+ * Retries what can get better by waiting (no server answers yet, no leader elected, HTTP 5xx or
+ * 429) until the deadline, with `withRetries`, the client's one retry loop. A call answers its
+ * value, or the error of an `expected` HTTP status (a 404 that means "missing"); any other status
+ * is an error.
  */
 class Retry {
   private lastProblem = '';
@@ -466,24 +449,31 @@ class Retry {
     private readonly delayMs: number,
   ) {}
 
-  public async call(what: string, send: () => Promise<NomadResponse>, expected: number[]): Promise<NomadResponse> {
+  public async call<T>(what: string, send: () => Promise<T>): Promise<T>;
+  public async call<T>(what: string, send: () => Promise<T>, expected: readonly number[]): Promise<T | NomadApiError>;
+  public async call<T>(
+    what: string,
+    send: () => Promise<T>,
+    expected: readonly number[] = [],
+  ): Promise<T | NomadApiError> {
     return this.attempts(`trying to ${what}`, async () => {
-      let response: NomadResponse;
       try {
-        response = await send();
+        return await send();
       } catch (error) {
         if (error instanceof NomadUnreachableError) {
           return this.notYet(what, error.message);
         }
-        throw error;
+        if (!(error instanceof NomadApiError) || error.status === undefined) {
+          throw error;
+        }
+        if (expected.includes(error.status)) {
+          return error;
+        }
+        if (error.status >= 500 || error.status === 429) {
+          return this.notYet(what, `HTTP ${error.status} ${excerpt(error.body)}`);
+        }
+        throw new CustomResourceError(`cannot ${what}: Nomad answered HTTP ${error.status} ${excerpt(error.body)}`);
       }
-      if (expected.includes(response.status)) {
-        return response;
-      }
-      if (response.status >= 500 || response.status === 429) {
-        return this.notYet(what, `HTTP ${response.status} ${excerpt(response.body)}`);
-      }
-      throw new CustomResourceError(`cannot ${what}: Nomad answered HTTP ${response.status} ${excerpt(response.body)}`);
     });
   }
 
@@ -492,25 +482,25 @@ class Retry {
     return this.attempts(`waiting for ${what}`, async () => (await attempt()) ?? this.notYet(what, 'not yet'));
   }
 
-  private async attempts<T>(doing: string, attempt: () => Promise<T | undefined>): Promise<T> {
-    for (;;) {
-      const result = await attempt();
-      if (result !== undefined) {
-        return result;
-      }
-      if (Date.now() + this.delayMs >= this.deadline) {
+  private async attempts<T>(doing: string, attempt: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetries(attempt, (error) =>
+        error instanceof NotYet && Date.now() + this.delayMs < this.deadline ? this.delayMs : undefined,
+      );
+    } catch (error) {
+      if (error instanceof NotYet) {
         throw new CustomResourceError(
           `gave up ${doing} before the function timed out; last answer: ${this.lastProblem}`,
         );
       }
-      await sleep(this.delayMs);
+      throw error;
     }
   }
 
-  private notYet(what: string, problem: string): undefined {
+  private notYet(what: string, problem: string): never {
     this.lastProblem = problem;
     log('warn', 'not yet', { what, problem });
-    return undefined;
+    throw new NotYet(problem);
   }
 }
 

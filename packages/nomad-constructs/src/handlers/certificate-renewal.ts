@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import { CertificateRenewalInput } from '../security/certificate-renewal-contract';
 import { isPlaceholder, type TlsSecretValue } from '../security/secret-formats';
 import { caProblem, notAfter } from './certificates';
 import { log } from './custom-resource';
@@ -8,23 +8,6 @@ import { caBundle, issueNodeTls, NODE_ROLES, type NodeRole, parseCa } from './no
 import { readSecret, writeSecret } from './secrets-manager';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * What the schedule passes the renewal function (the EventBridge rule's input): the construct builds
- * it with `satisfies`, the handler parses it.
- */
-export const CertificateRenewalInput = z.object({
-  caSecretArn: z.string().min(1),
-  caCertificateSecretArn: z.string().min(1),
-  serverTlsSecretArn: z.string().min(1),
-  clientTlsSecretArn: z.string().min(1),
-  nomadRegion: z.string().min(1),
-  /** How long a new certificate is valid. */
-  certificateValidityDays: z.number().int().positive(),
-  /** A certificate with fewer days left is renewed. */
-  renewBeforeDays: z.number().int().positive(),
-});
-export type CertificateRenewalInput = z.infer<typeof CertificateRenewalInput>;
 
 /** What happened to one role's certificate. */
 export interface RoleRenewal {

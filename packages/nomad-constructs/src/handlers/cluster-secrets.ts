@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { NomadClusterSecretsProperties } from '../security/cluster-secrets-contract';
 import { type CaSecretValue, GOSSIP_KEY_PATTERN, isPlaceholder } from '../security/secret-formats';
 import { caProblem, createCa, fingerprint, notAfter } from './certificates';
 import {
@@ -7,9 +8,8 @@ import {
   type CustomResourceEvent,
   type CustomResourceResult,
   customResourceHandler,
-  integerProperty,
   log,
-  stringProperty,
+  parseProperties,
 } from './custom-resource';
 import { caBundle, issueNodeTls, NODE_ROLES, parseCa } from './node-tls';
 import { readSecret, writeSecret } from './secrets-manager';
@@ -31,20 +31,22 @@ export async function clusterSecrets(
   client: SecretsManagerClient,
   now = new Date(),
 ): Promise<CustomResourceResult> {
-  const caSecretArn = stringProperty(event, 'CaSecretArn');
-  const physicalResourceId = `nomad-cluster-secrets:${caSecretArn}`;
   if (event.RequestType === 'Delete') {
     // The secrets are CloudFormation resources of their own: the CA, gossip key and management token are retained.
+    // Nothing is read from the properties: the Delete after a Create that failed on them succeeds too.
     log('info', 'nothing to delete: the secrets are resources of the stack');
-    return { physicalResourceId: event.PhysicalResourceId ?? physicalResourceId };
+    return { physicalResourceId: event.PhysicalResourceId ?? `failed-${event.RequestId}` };
   }
-  const region = stringProperty(event, 'NomadRegion');
-  const caValidityDays = integerProperty(event, 'CaValidityDays');
-  const certificateValidityDays = integerProperty(event, 'CertificateValidityDays');
+  const props = parseProperties(NomadClusterSecretsProperties, event);
+  const caSecretArn = props.CaSecretArn;
+  const physicalResourceId = `nomad-cluster-secrets:${caSecretArn}`;
+  const region = props.NomadRegion;
+  const caValidityDays = props.CaValidityDays;
+  const certificateValidityDays = props.CertificateValidityDays;
 
   const ca = await ensureCa(client, caSecretArn, region, caValidityDays, certificateValidityDays, now);
   const bundle = caBundle(ca);
-  const caCertificateArn = stringProperty(event, 'CaCertificateSecretArn');
+  const caCertificateArn = props.CaCertificateSecretArn;
   await writeSecret(client, caCertificateArn, bundle, await readSecret(client, caCertificateArn));
 
   const issued: Record<string, string> = {};
@@ -52,13 +54,13 @@ export async function clusterSecrets(
     const value = await issueNodeTls({ ca, role, region, validityDays: certificateValidityDays, now });
     await writeSecret(
       client,
-      stringProperty(event, role === 'server' ? 'ServerTlsSecretArn' : 'ClientTlsSecretArn'),
+      role === 'server' ? props.ServerTlsSecretArn : props.ClientTlsSecretArn,
       JSON.stringify(value),
     );
     issued[role] = notAfter(value.certificate);
   }
 
-  await ensureGossipKey(client, stringProperty(event, 'GossipKeySecretArn'));
+  await ensureGossipKey(client, props.GossipKeySecretArn);
   return {
     physicalResourceId,
     data: {

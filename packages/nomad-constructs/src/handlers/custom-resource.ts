@@ -1,3 +1,6 @@
+import { withRetries } from '@org/jobspec-builder/client';
+import * as z from 'zod/mini';
+
 /**
  * A small runtime for the package's CloudFormation custom resources: it runs a handler for the
  * request, and always answers CloudFormation (SUCCESS, or FAILED with the error message as the
@@ -134,47 +137,46 @@ function truncate(text: string, length: number): string {
 
 /** PUTs the response to CloudFormation's pre-signed S3 URL, with a few retries. */
 async function putResponse(url: string, body: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
+  await withRetries(
+    async () => {
       // The URL is signed without a content type: send none.
       const response = await fetch(url, { method: 'PUT', body, headers: { 'content-type': '' } });
-      if (response.ok) {
-        return;
+      if (!response.ok) {
+        throw new Error(`HTTP ${response.status}`);
       }
-      throw new Error(`HTTP ${response.status}`);
-    } catch (error) {
+    },
+    (error, attempt) => {
       log('warn', 'could not send the response to CloudFormation', { attempt, error: String(error) });
-      if (attempt >= 5) {
-        throw error;
+      return attempt >= 5 ? undefined : 1000 * attempt;
+    },
+  );
+}
+
+/** Waits `ms` milliseconds: Node's own timer promise. */
+export { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * The resource properties, checked against the construct's contract (a zod schema shared with the
+ * construct); a clear error names each bad property, what it expects and what it received.
+ */
+export function parseProperties<T extends z.ZodMiniType>(schema: T, event: CustomResourceEvent): z.output<T> {
+  const parsed = z.safeParse(schema, event.ResourceProperties);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      if (issue.path.length === 0) {
+        return `(properties): ${issue.message}`;
       }
-      await sleep(1000 * attempt);
-    }
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** A string property of the request, or a clear error naming it. */
-export function stringProperty(event: CustomResourceEvent, name: string): string {
-  const value = event.ResourceProperties[name];
-  if (typeof value !== 'string' || value.length === 0) {
+      const name = issue.path.join('.');
+      const received = issue.path.reduce<unknown>(
+        (value, key) =>
+          value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined,
+        event.ResourceProperties,
+      );
+      return `${name}: expected the property ${name} to be ${issue.message}, received ${JSON.stringify(received)}`;
+    });
     throw new CustomResourceError(
-      `expected the property ${name} to be a non-empty string, received ${JSON.stringify(value)}`,
+      `the resource properties do not match what this handler reads (${problems.join('; ')}): deploy the construct and its handler from the same @org/nomad-constructs version`,
     );
   }
-  return value;
-}
-
-/** A whole-number property (CloudFormation passes numbers as strings). */
-export function integerProperty(event: CustomResourceEvent, name: string): number {
-  const raw = event.ResourceProperties[name];
-  const value = typeof raw === 'string' ? Number(raw) : raw;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new CustomResourceError(
-      `expected the property ${name} to be a positive whole number, received ${JSON.stringify(raw)}`,
-    );
-  }
-  return value;
+  return parsed.data;
 }

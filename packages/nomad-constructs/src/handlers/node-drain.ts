@@ -7,34 +7,10 @@ import {
 } from '@aws-sdk/client-auto-scaling';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { NomadApiError } from '@org/jobspec-builder';
-import { z } from 'zod';
+import { NomadApiError } from '@org/jobspec-builder/client';
+import { NodeDrainConfig } from '../cluster/node-drain-contract';
 import { log } from './custom-resource';
 import { type ConnectionClients, type ConnectionOptions, NomadConnection } from './nomad-connection';
-
-/**
- * What the drain function is configured with (its `DRAIN_CONFIG` environment variable, JSON): the
- * construct builds it with `satisfies`, the handler parses it.
- */
-export const NodeDrainConfig = z.object({
-  serverTagKey: z.string().min(1),
-  serverTagValue: z.string().min(1),
-  httpPort: z.number().int().positive(),
-  nomadRegion: z.string().min(1),
-  caSecretArn: z.string().min(1),
-  tokenSecretArn: z.string().min(1),
-  /** The client pools: their Auto Scaling group, terminate hook and drain deadline. */
-  pools: z.array(
-    z.object({
-      group: z.string().min(1),
-      hook: z.string().min(1),
-      deadlineSeconds: z.number().int().positive(),
-    }),
-  ),
-  /** The deadline of a drain started by a Spot interruption warning (two minutes before the end). */
-  spotDeadlineSeconds: z.number().int().positive(),
-});
-export type NodeDrainConfig = z.infer<typeof NodeDrainConfig>;
 
 /** The AWS clients the handler uses (tests pass mocked ones). */
 export interface NodeDrainClients extends ConnectionClients {

@@ -1,7 +1,7 @@
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { NomadApiError, NomadClient } from '@org/jobspec-builder';
-import { isPlaceholder, type TokenSecretValue } from '../security/secret-formats';
+import { NomadApiError, NomadClient, type RetryOptions } from '@org/jobspec-builder/client';
+import { isPlaceholder, parseTokenSecret } from '../security/secret-formats';
 import { CustomResourceError, log } from './custom-resource';
 import { readSecret } from './secrets-manager';
 
@@ -59,26 +59,23 @@ export class NomadConnection {
     if (ca === undefined || isPlaceholder(ca)) {
       throw new CustomResourceError(`the cluster CA certificate in ${endpoint.caSecretArn} has not been generated yet`);
     }
-    const token = parseToken(await readSecret(clients.secrets, endpoint.tokenSecretArn));
+    const token = parseTokenSecret(await readSecret(clients.secrets, endpoint.tokenSecretArn));
     if (token === undefined) {
       throw new CustomResourceError(
         `the deployer token in ${endpoint.tokenSecretArn} has not been created yet: the cluster's ACL resource (Custom::NomadAcl) writes it; deploy it first`,
       );
     }
-    const addressOf = options.addressOf ?? ((ip: string, port: number) => `https://${ip}:${port}`);
-    const nomadClients = addresses.map(
-      (ip) =>
-        new NomadClient({
-          address: addressOf(ip, endpoint.port),
-          caCertPem: ca,
-          tlsServerName: `server.${endpoint.nomadRegion}.nomad`,
-          token: token.secretId,
-          requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
-          ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
-          // One quick retry on the same server, then the next server: a stopped server costs little.
-          retry: { maxAttempts: 2, baseDelayMs: 100 },
-        }),
-    );
+    const nomadClients = serverClients(addresses, {
+      port: endpoint.port,
+      ca,
+      nomadRegion: endpoint.nomadRegion,
+      token: token.secretId,
+      requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+      ...(options.addressOf === undefined ? {} : { addressOf: options.addressOf }),
+      ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
+      // One quick retry on the same server, then the next server: a stopped server costs little.
+      retry: { maxAttempts: 2, baseDelayMs: 100 },
+    });
     return new NomadConnection(nomadClients);
   }
 
@@ -121,22 +118,42 @@ export function isNoAnswer(error: unknown): boolean {
   return error instanceof NomadApiError && error.code === 'connection';
 }
 
-function parseToken(stored: string | undefined): TokenSecretValue | undefined {
-  if (stored === undefined || isPlaceholder(stored)) {
-    return undefined;
-  }
-  try {
-    const value = JSON.parse(stored) as Partial<TokenSecretValue>;
-    return typeof value.accessorId === 'string' && typeof value.secretId === 'string'
-      ? { accessorId: value.accessorId, secretId: value.secretId }
-      : undefined;
-  } catch {
-    return undefined;
-  }
+/** How to reach and trust the servers. */
+export interface ServerClientOptions {
+  readonly port: number;
+  /** The cluster CA bundle (PEM): the servers' certificates must chain to it. */
+  readonly ca: string;
+  /** The Nomad region: the servers' certificates carry `server.<region>.nomad`, checked instead of the IP. */
+  readonly nomadRegion: string;
+  /** @default - none: anonymous requests (a call may give its own) */
+  readonly token?: string;
+  readonly requestTimeoutMs: number;
+  readonly retry: RetryOptions;
+  /** @default - `https://<private IP>:<port>` */
+  readonly addressOf?: (privateIp: string, port: number) => string;
+  /** @default - the client's default */
+  readonly maxResponseBytes?: number;
+}
+
+/** One `NomadClient` per server, in the order of `addresses`. */
+export function serverClients(addresses: readonly string[], options: ServerClientOptions): NomadClient[] {
+  const addressOf = options.addressOf ?? ((ip: string, port: number) => `https://${ip}:${port}`);
+  return addresses.map(
+    (ip) =>
+      new NomadClient({
+        address: addressOf(ip, options.port),
+        caCertPem: options.ca,
+        tlsServerName: `server.${options.nomadRegion}.nomad`,
+        ...(options.token === undefined ? {} : { token: options.token }),
+        requestTimeoutMs: options.requestTimeoutMs,
+        ...(options.maxResponseBytes === undefined ? {} : { maxResponseBytes: options.maxResponseBytes }),
+        retry: options.retry,
+      }),
+  );
 }
 
 /** The private IPs of the running servers, found by the tag cloud auto-join uses. */
-async function serverAddresses(ec2: EC2Client, tagKey: string, tagValue: string): Promise<string[]> {
+export async function serverAddresses(ec2: EC2Client, tagKey: string, tagValue: string): Promise<string[]> {
   const result = await ec2.send(
     new DescribeInstancesCommand({
       Filters: [

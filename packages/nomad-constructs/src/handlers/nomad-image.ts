@@ -23,8 +23,8 @@ import {
   SCAN_SEVERITIES,
   type ScanSeverityName,
 } from '../image/image-contract';
-import { CustomResourceError, log } from './custom-resource';
-import { type IsCompleteResult, parseProperties, providerHandler } from './provider-events';
+import { CustomResourceError, log, parseProperties } from './custom-resource';
+import { type IsCompleteResult, providerHandler } from './provider-events';
 
 /** What `onEvent` hands to `isComplete`. */
 export interface ImagePublishState {

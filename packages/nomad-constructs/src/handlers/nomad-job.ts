@@ -11,11 +11,11 @@ import {
   type JobRequestBody,
   NomadApiError,
   type NomadClient,
-} from '@org/jobspec-builder';
+} from '@org/jobspec-builder/client';
 import { jobPhysicalId, type NomadJobAttributes, NomadJobProperties, parseJobPhysicalId } from '../job/job-contract';
-import { CustomResourceError, type CustomResourceEvent, log } from './custom-resource';
+import { CustomResourceError, type CustomResourceEvent, log, parseProperties } from './custom-resource';
 import { type ConnectionClients, type ConnectionOptions, isNoAnswer, NomadConnection } from './nomad-connection';
-import { type IsCompleteResult, type OnEventResult, parseProperties, providerHandler } from './provider-events';
+import { type IsCompleteResult, type OnEventResult, providerHandler } from './provider-events';
 
 /** What `onEvent` hands to `isComplete` (the framework passes it back on every call). */
 export interface JobDeployState {

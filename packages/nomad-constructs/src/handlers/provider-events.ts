@@ -1,5 +1,4 @@
-import type { z } from 'zod';
-import { CustomResourceError, type CustomResourceEvent } from './custom-resource';
+import type { CustomResourceEvent } from './custom-resource';
 
 /**
  * The shapes of CDK's provider framework (`custom_resources.Provider`): it invokes the `onEvent`
@@ -41,16 +40,4 @@ export function providerHandler<S>(
     }
     return isComplete(event as CustomResourceEvent & { PhysicalResourceId: string }, state);
   };
-}
-
-/** The resource properties, checked against the construct's contract; a clear error names each bad one. */
-export function parseProperties<T extends z.ZodType>(schema: T, event: CustomResourceEvent): z.output<T> {
-  const parsed = schema.safeParse(event.ResourceProperties);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(properties)'}: ${issue.message}`);
-    throw new CustomResourceError(
-      `the resource properties do not match what this handler reads (${problems.join('; ')}): deploy the construct and its handler from the same @org/nomad-constructs version`,
-    );
-  }
-  return parsed.data;
 }

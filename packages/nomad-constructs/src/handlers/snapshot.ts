@@ -1,29 +1,12 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import { SnapshotInput } from '../cluster/snapshot-contract';
 import { log } from './custom-resource';
 import { type ConnectionClients, type ConnectionOptions, NomadConnection } from './nomad-connection';
 
 /** The largest snapshot the function keeps (it holds one in memory; the function has 1 GiB). */
 export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
-
-/**
- * What the snapshot function is configured with (the schedule's input): the construct builds it
- * with `satisfies`, the handler parses it.
- */
-export const SnapshotInput = z.object({
-  serverTagKey: z.string().min(1),
-  serverTagValue: z.string().min(1),
-  httpPort: z.number().int().positive(),
-  nomadRegion: z.string().min(1),
-  caSecretArn: z.string().min(1),
-  tokenSecretArn: z.string().min(1),
-  bucketName: z.string().min(1),
-  /** The key prefix, ending in `/`. */
-  prefix: z.string().regex(/^([A-Za-z0-9_.-]+\/)+$/),
-});
-export type SnapshotInput = z.infer<typeof SnapshotInput>;
 
 export interface SnapshotClients extends ConnectionClients {
   readonly s3: S3Client;

@@ -1,31 +1,30 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { cfnBoolean, cfnPositiveInteger, nonEmptyString, oneOf } from '../provider/cfn-schema';
 
 /**
  * The contract between the `NomadImage` construct and its Lambda handler: the construct builds the
  * custom resource's properties with `satisfies NomadImagePropertiesInput`, the handler reads them
- * with `NomadImageProperties.parse()`.
+ * with `parseProperties(NomadImageProperties, event)`.
  */
 
 /** ECR's finding severities, most severe first. */
 export const SCAN_SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW', 'INFORMATIONAL', 'UNDEFINED'] as const;
 export type ScanSeverityName = (typeof SCAN_SEVERITIES)[number];
 
-const cfnBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
-
 export const NomadImageProperties = z.object({
   /** Where `cdk deploy` pushed the image (the bootstrap stack's container asset repository). */
-  SourceRepositoryName: z.string().min(1),
+  SourceRepositoryName: nonEmptyString(),
   /** Its tag there (the asset hash). */
-  Tag: z.string().min(1),
+  Tag: nonEmptyString(),
   /** The app's repository the image is copied into, under the same tag. */
-  TargetRepositoryName: z.string().min(1),
+  TargetRepositoryName: nonEmptyString(),
   /** `linux/amd64` or `linux/arm64`: the image must be built for the clients' architecture. */
-  Platform: z.enum(['linux/amd64', 'linux/arm64']),
+  Platform: oneOf(['linux/amd64', 'linux/arm64']),
   /** Whether to wait for ECR's scan and fail on findings at or above `FailOnSeverity`. */
-  ScanGate: cfnBoolean,
-  FailOnSeverity: z.enum(SCAN_SEVERITIES),
+  ScanGate: cfnBoolean(),
+  FailOnSeverity: oneOf(SCAN_SEVERITIES),
   /** How long the copy and the scan may take. */
-  TimeoutSeconds: z.coerce.number().int().positive(),
+  TimeoutSeconds: cfnPositiveInteger(),
 });
 
 export type NomadImageProperties = z.output<typeof NomadImageProperties>;

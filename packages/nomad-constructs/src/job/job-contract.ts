@@ -1,53 +1,51 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { cfnBoolean, cfnPositiveInteger, nonEmptyString, oneOf } from '../provider/cfn-schema';
 
 /**
  * The contract between the `NomadJob` construct and its Lambda handler: the construct builds the
  * custom resource's properties with `satisfies NomadJobPropertiesInput`, the handler reads them
- * with `NomadJobProperties.parse()`. CloudFormation passes every scalar as a string, hence the
- * coercions.
+ * with `parseProperties(NomadJobProperties, event)`. CloudFormation passes every scalar as a string,
+ * hence the coercions.
  */
 
-/** `"true"`/`"false"` as CloudFormation passes booleans, or a boolean. */
-const cfnBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
-/** A whole number > 0, as a number or the string CloudFormation makes of it. */
-const cfnPositiveInteger = z.coerce.number().int().positive();
-
 /** Where a job spec too large for a property was uploaded (a file asset). */
-export const JobSpecLocation = z.object({ Bucket: z.string().min(1), Key: z.string().min(1) });
+export const JobSpecLocation = z.object({ Bucket: nonEmptyString(), Key: nonEmptyString() });
 
 export const NomadJobProperties = z
   .object({
     /** The servers' cloud auto-join tag: the function finds their private IPs with it. */
-    ServerTagKey: z.string().min(1),
-    ServerTagValue: z.string().min(1),
+    ServerTagKey: nonEmptyString(),
+    ServerTagValue: nonEmptyString(),
     /** The Nomad region: the servers' certificates name `server.<region>.nomad`. */
-    NomadRegion: z.string().min(1),
-    HttpPort: cfnPositiveInteger,
+    NomadRegion: nonEmptyString(),
+    HttpPort: cfnPositiveInteger(),
     /** The cluster CA bundle: the function verifies the servers against it. */
-    CaCertificateSecretArn: z.string().min(1),
+    CaCertificateSecretArn: nonEmptyString(),
     /** The deployer token of the job's namespace (JSON `accessorId`, `secretId`), read at run time. */
-    TokenSecretArn: z.string().min(1),
-    JobId: z.string().min(1),
-    Namespace: z.string().min(1),
+    TokenSecretArn: nonEmptyString(),
+    JobId: nonEmptyString(),
+    Namespace: nonEmptyString(),
     /** `service`, `system`, `batch` or `sysbatch`. */
-    JobType: z.enum(['service', 'system', 'batch', 'sysbatch']),
+    JobType: oneOf(['service', 'system', 'batch', 'sysbatch']),
     /** Periodic and parameterized jobs only register: Nomad launches their children later. */
-    Periodic: cfnBoolean,
-    Parameterized: cfnBoolean,
+    Periodic: cfnBoolean(),
+    Parameterized: cfnBoolean(),
     /** The `{"Job": {...}}` body, JSON, with each deploy-time value replaced by a placeholder. */
-    Job: z.string().min(2).optional(),
+    Job: z.optional(z.string({ error: 'a JSON string' }).check(z.minLength(2, { error: 'a JSON string' }))),
     /** Or the same JSON in S3, when it is too large for a property. */
-    JobLocation: JobSpecLocation.optional(),
+    JobLocation: z.optional(JobSpecLocation),
     /** Placeholder -> deploy-time value (an image digest, a bucket name), filled in by CloudFormation. */
-    Substitutions: z.record(z.string(), z.string()).optional(),
+    Substitutions: z.optional(z.record(z.string(), z.string(), { error: 'a map of strings' })),
     /** Delete: remove the job at once (`nomad job stop -purge`) instead of leaving it stopped. */
-    Purge: cfnBoolean,
+    Purge: cfnBoolean(),
     /** How long a deployment may take before the resource fails. */
-    TimeoutSeconds: cfnPositiveInteger,
+    TimeoutSeconds: cfnPositiveInteger(),
   })
-  .refine((value) => (value.Job === undefined) !== (value.JobLocation === undefined), {
-    message: 'expected exactly one of Job and JobLocation',
-  });
+  .check(
+    z.refine((value) => (value.Job === undefined) !== (value.JobLocation === undefined), {
+      error: 'expected exactly one of Job and JobLocation',
+    }),
+  );
 
 export type NomadJobProperties = z.output<typeof NomadJobProperties>;
 export type NomadJobPropertiesInput = z.input<typeof NomadJobProperties>;

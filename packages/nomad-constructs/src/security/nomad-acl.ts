@@ -7,6 +7,8 @@ import { Construct } from 'constructs';
 import { SERVER_JOIN_TAG } from '../cluster/node-group';
 import { NomadPorts } from '../cluster/nomad-ports';
 import type { NomadServers } from '../cluster/nomad-servers';
+import { lazyProperty } from '../provider/lazy-property';
+import { NOMAD_ACL_RESOURCE_TYPE, type NomadAclPropertiesInput } from './acl-contract';
 import {
   type AclPolicy,
   ANONYMOUS_POLICY,
@@ -122,7 +124,7 @@ export class NomadAcl extends Construct {
 
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: this.handler.function.functionArn,
-      resourceType: 'Custom::NomadAcl',
+      resourceType: NOMAD_ACL_RESOURCE_TYPE,
       serviceTimeout: Duration.minutes(15),
       properties: {
         ServerTagKey: SERVER_JOIN_TAG,
@@ -132,26 +134,24 @@ export class NomadAcl extends Construct {
         CaCertificateSecretArn: secrets.caCertificate.secretArn,
         ManagementTokenSecretArn: secrets.managementToken.secretArn,
         // Lazy: NomadJobs and client pools added after the cluster add deployers, namespaces and pools.
-        Policies: Lazy.any({
-          produce: () =>
-            this.policies.map((policy) => ({
-              Name: policy.name,
-              Description: policy.description,
-              Rules: policy.rules,
-            })),
-        }),
-        Tokens: Lazy.any({
-          produce: () =>
-            this.tokenSecrets().map(({ token, secretArn }) => ({
-              Name: token.name,
-              Policies: token.policies.map((policy) => policy.name),
-              SecretArn: secretArn,
-            })),
-        }),
+        Policies: lazyProperty(() =>
+          this.policies.map((policy) => ({
+            Name: policy.name,
+            Description: policy.description,
+            Rules: policy.rules,
+          })),
+        ),
+        Tokens: lazyProperty(() =>
+          this.tokenSecrets().map(({ token, secretArn }) => ({
+            Name: token.name,
+            Policies: token.policies.map((policy) => policy.name),
+            SecretArn: secretArn,
+          })),
+        ),
         Namespaces: Lazy.list({ produce: () => this.namespaces }, { omitEmpty: true }),
         NodePools: Lazy.list({ produce: () => [...this.nodePools].sort() }, { omitEmpty: true }),
         ...(props.generation ? { Generation: props.generation } : {}),
-      },
+      } satisfies NomadAclPropertiesInput,
     });
     // Once every server has signalled (a leader exists), with the CA in place and the function allowed in.
     this.resource.node.addDependency(

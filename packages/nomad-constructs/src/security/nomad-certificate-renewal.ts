@@ -6,9 +6,9 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
-import type { CertificateRenewalInput } from '../handlers/certificate-renewal';
 import { INSTANCE_NAMESPACE } from '../observability/nomad-metrics';
 import type { NomadMonitoring } from '../observability/nomad-monitoring';
+import type { CertificateRenewalInput } from './certificate-renewal-contract';
 import { HandlerFunction } from './handler-function';
 import { grantSecretRead, grantSecretWrite, type NomadClusterSecrets } from './nomad-cluster-secrets';
 

@@ -59,6 +59,21 @@ export interface TokenSecretValue {
   readonly secretId: string;
 }
 
+/** A stored token (`TokenSecretValue` JSON), or undefined while the secret holds none (or something else). */
+export function parseTokenSecret(stored: string | undefined): TokenSecretValue | undefined {
+  if (stored === undefined || isPlaceholder(stored)) {
+    return undefined;
+  }
+  try {
+    const value = JSON.parse(stored) as Partial<TokenSecretValue>;
+    return typeof value.accessorId === 'string' && typeof value.secretId === 'string'
+      ? { accessorId: value.accessorId, secretId: value.secretId }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Nomad's gossip encryption key: 32 bytes, base64 (what `nomad operator gossip keyring generate` prints). */
 export const GOSSIP_KEY_PATTERN = /^[A-Za-z0-9+/]{43}=$/;
 

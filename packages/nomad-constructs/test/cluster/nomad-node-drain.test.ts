@@ -7,7 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
 import { NODE_DRAINER_POLICY, NomadCluster, NomadError } from '../../src';
 import { BOOTSTRAP_SCRIPT_PATH } from '../../src/boot/node-user-data';
-import { NodeDrainConfig } from '../../src/handlers/node-drain';
+import { NodeDrainConfig } from '../../src/cluster/node-drain-contract';
 import { cfnText, newStack, policyStatements } from '../helpers';
 
 const stack = newStack();

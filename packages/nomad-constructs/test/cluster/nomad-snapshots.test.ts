@@ -4,7 +4,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
 import { NomadCluster, NomadError, SNAPSHOT_SAVER_POLICY } from '../../src';
-import { SnapshotInput } from '../../src/handlers/snapshot';
+import { SnapshotInput } from '../../src/cluster/snapshot-contract';
 import { cfnText, newStack, policyStatements } from '../helpers';
 
 const stack = newStack();

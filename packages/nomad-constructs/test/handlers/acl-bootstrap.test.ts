@@ -335,6 +335,16 @@ describe('acl-bootstrap handler', () => {
     }
   });
 
+  it('rejects a Create whose properties are missing, naming the property, and the rollback Delete that follows succeeds', async () => {
+    const { ServerTagKey: _, ...missing } = properties(nomad.port);
+    await expect(run(requestEvent('Create', missing))).rejects.toThrow(
+      'ServerTagKey: expected the property ServerTagKey to be a non-empty string, received undefined',
+    );
+    const result = await run(requestEvent('Delete', {}, { PhysicalResourceId: 'failed-request-1' }));
+    expect(result.physicalResourceId).toBe('failed-request-1');
+    expect(nomad.requests).toEqual([]);
+  });
+
   it('deletes nothing: the ACL state belongs to the cluster', async () => {
     const result = await run(requestEvent('Delete', properties(nomad.port)));
     expect(result.physicalResourceId).toBe('physical');

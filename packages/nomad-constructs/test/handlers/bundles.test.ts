@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -63,6 +64,24 @@ describe('bundled handlers (lib/lambda)', () => {
       expect(await node(`console.log(typeof require(${JSON.stringify(bundle)}).handler)`)).toBe('function\n');
     },
   );
+
+  it.each([
+    'cluster-secrets',
+    'acl-bootstrap',
+    'nomad-job',
+    'nomad-image',
+    'certificate-renewal',
+    'node-drain',
+    'snapshot',
+  ] as const)('%s holds the Nomad client alone: no HCL parser, no job model, no full zod', (name) => {
+    const bundle = readFileSync(join(handlerBundleDir(name), 'index.js'), 'utf8');
+    // The HCL parser stub (src/handlers/bundling) says so when it is bundled; the job model renders HCL.
+    expect(bundle).not.toContain('the HCL parser is not part of this Lambda bundle');
+    expect(bundle).not.toContain('hcl2json');
+    expect(bundle).not.toContain('toHclBlock');
+    // zod's English locale: only the full zod carries it (the contracts use zod/mini).
+    expect(bundle).not.toContain('Too small: expected');
+  });
 
   it('cluster-secrets creates the key material through the Secrets Manager API and answers CloudFormation', async () => {
     const arns = ['ca', 'ca-cert', 'server', 'client', 'gossip'].map(

@@ -3,9 +3,10 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { connect, createServer } from 'node:tls';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type CertificateRenewalInput, handler, renewCertificates } from '../../src/handlers/certificate-renewal';
+import { handler, renewCertificates } from '../../src/handlers/certificate-renewal';
 import { type CertificateAndKey, createCa } from '../../src/handlers/certificates';
 import { issueNodeTls } from '../../src/handlers/node-tls';
+import type { CertificateRenewalInput } from '../../src/security/certificate-renewal-contract';
 import type { TlsSecretValue } from '../../src/security/secret-formats';
 import { captureLogs, FakeSecrets, PLACEHOLDER } from './fakes';
 

@@ -191,6 +191,15 @@ describe('cluster-secrets handler', () => {
     expect(secrets.writes).toEqual([]);
   });
 
+  it('succeeds on the Delete that follows a Create which failed on missing properties', async () => {
+    const result = await clusterSecrets(
+      requestEvent('Delete', { NomadRegion: 'global' }, { PhysicalResourceId: 'failed-request-1' }),
+      secrets.client,
+    );
+    expect(result.physicalResourceId).toBe('failed-request-1');
+    expect(secrets.writes).toEqual([]);
+  });
+
   it('names a property CloudFormation passed wrong', async () => {
     await expect(
       clusterSecrets(requestEvent('Create', { ...PROPERTIES, CertificateValidityDays: 'a year' }), secrets.client),

@@ -10,8 +10,9 @@ import {
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { NodeDrainConfig } from '../../src/cluster/node-drain-contract';
 import { type CertificateAndKey, createCa, createLeaf } from '../../src/handlers/certificates';
-import { type NodeDrainConfig, NodeDrainer } from '../../src/handlers/node-drain';
+import { NodeDrainer } from '../../src/handlers/node-drain';
 import { captureLogs, FakeSecrets } from './fakes';
 
 const TOKEN = 'd7a1c2b3-0000-4000-8000-000000000001';

@@ -6,8 +6,9 @@ import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SnapshotInput } from '../../src/cluster/snapshot-contract';
 import { createCa, createLeaf } from '../../src/handlers/certificates';
-import { handler, type SnapshotInput, saveSnapshot } from '../../src/handlers/snapshot';
+import { handler, saveSnapshot } from '../../src/handlers/snapshot';
 import { captureLogs, FakeSecrets } from './fakes';
 
 const TOKEN = 'c0ffee00-0000-4000-8000-000000000002';

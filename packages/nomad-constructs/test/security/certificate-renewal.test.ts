@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { describe, expect, it } from 'vitest';
 import { NomadCluster, NomadError } from '../../src';
-import { CertificateRenewalInput } from '../../src/handlers/certificate-renewal';
+import { CertificateRenewalInput } from '../../src/security/certificate-renewal-contract';
 import { cfnText, newStack, policyStatements, userDataFile, userDataOf } from '../helpers';
 
 const stack = newStack();
