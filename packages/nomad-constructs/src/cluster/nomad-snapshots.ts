@@ -9,7 +9,6 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
-import type { SnapshotInput } from '../handlers/snapshot';
 import type { NomadMonitoring } from '../observability/nomad-monitoring';
 import { SNAPSHOT_SAVER_POLICY } from '../security/acl-policies';
 import { HandlerFunction } from '../security/handler-function';
@@ -18,6 +17,7 @@ import { grantSecretRead, type NomadClusterSecrets } from '../security/nomad-clu
 import { SERVER_JOIN_TAG } from './node-group';
 import { NomadPorts } from './nomad-ports';
 import type { NomadServers } from './nomad-servers';
+import type { SnapshotInput } from './snapshot-contract';
 
 /** Where in the bucket the snapshots go. */
 export const SNAPSHOT_PREFIX = 'snapshots/';

@@ -5,6 +5,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import {
+  NOMAD_CLUSTER_SECRETS_RESOURCE_TYPE,
+  type NomadClusterSecretsPropertiesInput,
+} from './cluster-secrets-contract';
 import { HandlerFunction } from './handler-function';
 import { PLACEHOLDER_TEMPLATE } from './secret-formats';
 
@@ -133,7 +137,7 @@ export class NomadClusterSecrets extends Construct {
     }
     this.keyMaterial = new CustomResource(this, 'KeyMaterial', {
       serviceToken: this.keyMaterialFunction.function.functionArn,
-      resourceType: 'Custom::NomadClusterSecrets',
+      resourceType: NOMAD_CLUSTER_SECRETS_RESOURCE_TYPE,
       serviceTimeout: Duration.minutes(5),
       properties: {
         CaSecretArn: this.certificateAuthority.secretArn,
@@ -145,7 +149,7 @@ export class NomadClusterSecrets extends Construct {
         CaValidityDays: props.caValidity.toDays(),
         CertificateValidityDays: props.certificateValidity.toDays(),
         NodeConfiguration: props.nodeConfiguration,
-      },
+      } satisfies NomadClusterSecretsPropertiesInput,
     });
     // The function needs its permissions before CloudFormation calls it.
     this.keyMaterial.node.addDependency(this.keyMaterialFunction);
