@@ -85,6 +85,7 @@ describe('README examples', () => {
       'operator-access.ts',
       'smallest-cluster.ts',
       'spot-pool.ts',
+      'workload-identity.ts',
     ]);
   });
 
@@ -128,6 +129,13 @@ describe('README examples', () => {
     expect(JSON.parse(report?.Properties.Job ?? '{}').Job.TaskGroups[0].Tasks[0].Config.image).toBe(
       'public.ecr.aws/docker/library/busybox:1.37',
     );
+  });
+
+  it('workload-identity.ts creates the OIDC provider, the issuer distribution and the workload role', () => {
+    const types = typesOf('workload-identity.ts');
+    expect(types.filter((type) => type === 'AWS::IAM::OIDCProvider')).toHaveLength(1);
+    expect(types.filter((type) => type === 'AWS::CloudFront::Distribution')).toHaveLength(1);
+    expect(types).toContain('Custom::NomadJob');
   });
 
   it('documents exactly what the smallest cluster creates', () => {

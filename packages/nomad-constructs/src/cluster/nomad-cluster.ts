@@ -154,7 +154,9 @@ export interface NomadClusterProps {
    */
   readonly imageRepositories?: ecr.IRepository[];
   /**
-   * A bucket the clients (their tasks, through the instance role) read and write.
+   * A bucket the clients' instance role reads and writes: the client agents and host-network tasks.
+   * Tasks on bridge networks cannot reach the instance role: give them a role of their own with
+   * `workloadIdentity` and `addWorkloadRole()`.
    *
    * @default - none
    */

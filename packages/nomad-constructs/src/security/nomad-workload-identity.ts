@@ -21,6 +21,14 @@ export interface NomadWorkloadIdentityOptions {
    * @default cloudfront.PriceClass.PRICE_CLASS_100
    */
   readonly priceClass?: cloudfront.PriceClass;
+  /**
+   * A bucket for the issuer bucket's server access logs (under `nomad-oidc-issuer/`) and the
+   * distribution's standard logs (under `nomad-oidc-issuer-cloudfront/`; CloudFront delivers them with
+   * ACLs, so the bucket's object ownership must not be `BUCKET_OWNER_ENFORCED`).
+   *
+   * @default - no access logs
+   */
+  readonly accessLogsBucket?: s3.IBucket;
 }
 
 /** Props of {@link NomadWorkloadIdentity}; {@link NomadCluster} creates it. */
@@ -110,6 +118,11 @@ export class NomadWorkloadIdentity extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Every publish writes a version: a bad one can be rolled back by hand until the next publish.
+      versioned: true,
+      lifecycleRules: [{ id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(7) }],
+      serverAccessLogsBucket: props.accessLogsBucket,
+      serverAccessLogsPrefix: props.accessLogsBucket === undefined ? undefined : 'nomad-oidc-issuer/',
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
@@ -124,7 +137,9 @@ export class NomadWorkloadIdentity extends Construct {
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
       },
       priceClass: props.priceClass ?? cloudfront.PriceClass.PRICE_CLASS_100,
-      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      enableLogging: props.accessLogsBucket !== undefined,
+      logBucket: props.accessLogsBucket,
+      logFilePrefix: props.accessLogsBucket === undefined ? undefined : 'nomad-oidc-issuer-cloudfront/',
     });
     this.issuerHost = this.distribution.distributionDomainName;
     this.issuerUrl = `https://${this.issuerHost}`;
