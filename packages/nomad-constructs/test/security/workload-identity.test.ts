@@ -5,7 +5,15 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AWS_IDENTITY_NAME, NomadCluster, STS_AUDIENCE } from '../../src';
-import { cfnValues, newStack, policyStatements, userDataFile, userDataOf } from '../helpers';
+import {
+  cfnValues,
+  newStack,
+  policyStatements,
+  shellcheck,
+  userDataAsDeployed,
+  userDataFile,
+  userDataOf,
+} from '../helpers';
 
 function clusterWithWorkloadIdentity() {
   const stack = newStack();
@@ -175,6 +183,35 @@ describe('NomadCluster workloadIdentity', () => {
     expect(userDataOf(template, 'ClustergeneralLaunchTemplate')).not.toContain('NOMAD_OIDC');
   });
 
+  it('passes shellcheck as the servers and clients run their user data', () => {
+    for (const prefix of ['ClusterServersLaunchTemplate', 'ClustergeneralLaunchTemplate']) {
+      expect(shellcheck(userDataAsDeployed(userDataOf(template, prefix)), 'user-data.sh')).toBe('');
+    }
+  });
+
+  it('versions the issuer bucket (old versions expire after 7 days) and, with accessLogsBucket, logs the bucket and the distribution', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: {
+        Rules: [{ Id: 'expire-old-versions', NoncurrentVersionExpiration: { NoncurrentDays: 7 }, Status: 'Enabled' }],
+      },
+    });
+    expect((distribution.Properties.DistributionConfig as Record<string, unknown>).Logging).toBeUndefined();
+    const stack = newStack();
+    const logs = new s3.Bucket(stack, 'Logs', { objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED });
+    new NomadCluster(stack, 'Cluster', { workloadIdentity: { accessLogsBucket: logs } });
+    const logged = Template.fromStack(stack);
+    const logsId = stack.getLogicalId(logs.node.defaultChild as s3.CfnBucket);
+    logged.hasResourceProperties('AWS::S3::Bucket', {
+      LoggingConfiguration: { DestinationBucketName: { Ref: logsId }, LogFilePrefix: 'nomad-oidc-issuer/' },
+    });
+    logged.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: {
+        Logging: { Bucket: { 'Fn::GetAtt': [logsId, 'RegionalDomainName'] }, Prefix: 'nomad-oidc-issuer-cloudfront/' },
+      },
+    });
+  });
+
   it('exposes the issuer URL', () => {
     expect(cluster.workloadIdentity?.issuerUrl).toMatch(/^https:\/\/\$\{Token\[/);
   });
@@ -210,7 +247,6 @@ describe('addWorkloadRole', () => {
     expect(identity.aud).toEqual([STS_AUDIENCE]);
     expect(identity.file).toBe(true);
   });
-
 
   it('rejects names that are not literal parts of the sub claim, and a task without its group', () => {
     const { cluster: other } = clusterWithWorkloadIdentity();
