@@ -16,6 +16,7 @@ const LAMBDA_HANDLERS = [
   'certificate-renewal',
   'node-drain',
   'snapshot',
+  'artifact-staging',
 ];
 
 /** `@org/nomad-constructs`: AWS CDK constructs for a production Nomad cluster. */
@@ -53,6 +54,8 @@ export function nomadConstructs(
       '@aws-sdk/client-ecr@3.1169.0',
       // The drain function completes and heartbeats the pools' terminate lifecycle hooks.
       '@aws-sdk/client-auto-scaling@3.1169.0',
+      // The artifact staging function checks HashiCorp's OpenPGP signature of each release's SHA256SUMS.
+      'openpgp@6.3.2',
       'esbuild@0.28.2',
       'aws-sdk-client-mock@4.1.0',
       // The tests run CDK's provider framework (custom_resources.Provider) in process: its runtime

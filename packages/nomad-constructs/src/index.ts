@@ -1,6 +1,15 @@
 // Public API of @org/nomad-constructs.
 export * from './agent/agent-config';
 export { renderAgentConfig } from './agent/render-agent-config';
+export {
+  type NodeArtifact,
+  type NodeBootArtifacts,
+  type NodeGroupArtifacts,
+  type NodeReleases,
+  NomadArtifacts,
+  type NomadArtifactsOptions,
+  type NomadArtifactsProps,
+} from './artifacts/nomad-artifacts';
 export { bootstrapScriptPath } from './boot/node-user-data';
 export { InterfaceEndpoint } from './cluster/cluster-vpc';
 export {

@@ -119,7 +119,13 @@ describe('README examples', () => {
       typesOf('nomad-job.ts')
         .filter((type) => type.startsWith('Custom::Nomad'))
         .sort(),
-    ).toEqual(['Custom::NomadAcl', 'Custom::NomadClusterSecrets', 'Custom::NomadImage', 'Custom::NomadJob']);
+    ).toEqual([
+      'Custom::NomadAcl',
+      'Custom::NomadArtifacts',
+      'Custom::NomadClusterSecrets',
+      'Custom::NomadImage',
+      'Custom::NomadJob',
+    ]);
     const report = Object.values(
       Object.values(results.get('nomad-job-hcl.ts')?.templates ?? {})[0]?.Resources ?? {},
     ).find((resource) => resource.Type === 'Custom::NomadJob') as

@@ -16,12 +16,6 @@
 set -Eeuo pipefail
 
 # Overridable for tests only; production instances use the defaults.
-HASHICORP_RELEASES_URL="${HASHICORP_RELEASES_URL:-https://releases.hashicorp.com}"
-HASHICORP_PGP_KEY_URL="${HASHICORP_PGP_KEY_URL:-https://www.hashicorp.com/.well-known/pgp-key.txt}"
-# HashiCorp's release signing key (https://www.hashicorp.com/security). The key file is fetched at
-# boot so that its expiry extensions are picked up, but only a signature made by this key counts.
-HASHICORP_PGP_FINGERPRINT="${HASHICORP_PGP_FINGERPRINT:-C874011F0AB405110D02105534365D9472D7468F}"
-CNI_RELEASES_URL="${CNI_RELEASES_URL:-https://github.com/containernetworking/plugins/releases/download}"
 CNI_BIN_DIR="${CNI_BIN_DIR:-/opt/cni/bin}"
 # The local agent's API: TLS with the cluster CA (the certificates carry 127.0.0.1).
 NOMAD_ADDR="${NOMAD_ADDR:-https://127.0.0.1:4646}"
@@ -41,73 +35,40 @@ fetch() {
     --output "$2" "$1"
 }
 
-# The architecture name HashiCorp and the CNI project use in release file names.
-release_arch() {
-  case "$(uname -m)" in
-    x86_64) echo amd64 ;;
-    aarch64) echo arm64 ;;
-    *) die "unsupported machine architecture $(uname -m)" ;;
-  esac
+# fetch_artifact <key> <sha256> <file>: a release file from the cluster's artifact bucket (through
+# the VPC's S3 gateway endpoint, not the internet), kept only if its SHA-256 is the expected one. The
+# staging resource verified it (HashiCorp's signature, the sums pinned in the code) before the
+# deploy launched this instance; this check makes the bucket's content no more trusted than that.
+fetch_artifact() {
+  local key=$1 expected=$2 file=$3 actual
+  aws s3 cp --only-show-errors --region "$AWS_REGION" "s3://$NOMAD_ARTIFACT_BUCKET/$key" "$file" ||
+    die "cannot download s3://$NOMAD_ARTIFACT_BUCKET/$key (the artifact staging resource stages it at deploy time)"
+  actual=$(sha256sum "$file" | awk '{ print $1 }')
+  [ "$actual" = "$expected" ] || die "checksum mismatch for $(basename "$key"): expected $expected, got $actual"
 }
 
-# verify_hashicorp_download <workdir> <SHA256SUMS> <SHA256SUMS.sig> <archive>
-# Trusts the archive only if SHA256SUMS carries a valid signature whose primary key is
-# HASHICORP_PGP_FINGERPRINT, and the archive's SHA-256 is the one SHA256SUMS lists for its name.
-verify_hashicorp_download() {
-  local workdir=$1 sums=$2 signature=$3 archive=$4
-  local gnupg="$workdir/gnupg" key="$workdir/hashicorp-key.asc" status expected actual name
-  install -d -m 0700 "$gnupg"
-  fetch "$HASHICORP_PGP_KEY_URL" "$key"
-  gpg --batch --quiet --homedir "$gnupg" --import "$key" 2>/dev/null || die "cannot import $HASHICORP_PGP_KEY_URL"
-  # VALIDSIG's last field is the fingerprint of the primary key that made the signature.
-  status=$(gpg --batch --homedir "$gnupg" --status-fd 1 --verify "$signature" "$sums" 2>/dev/null) ||
-    die "the signature of $(basename "$sums") does not verify"
-  awk '$2 == "VALIDSIG" { print $NF }' <<<"$status" | grep -qx "$HASHICORP_PGP_FINGERPRINT" ||
-    die "$(basename "$sums") is not signed by HashiCorp's key $HASHICORP_PGP_FINGERPRINT"
-  name=$(basename "$archive")
-  expected=$(awk -v file="$name" '$2 == file { print $1 }' "$sums")
-  [ -n "$expected" ] || die "$(basename "$sums") lists no checksum for $name"
-  actual=$(sha256sum "$archive" | awk '{ print $1 }')
-  [ "$expected" = "$actual" ] || die "checksum mismatch for $name: expected $expected, got $actual"
-}
-
-# install_hashicorp_release <product> <version> <directory>
-# Downloads <product>_<version>_linux_<arch>.zip from HashiCorp's releases, verifies it and installs
-# the <product> binary it contains into <directory>.
-install_hashicorp_release() {
-  local product=$1 version=$2 directory=$3 arch workdir base archive sums
-  arch=$(release_arch)
+# install_release_zip <product> <key> <sha256> <directory>: a HashiCorp release archive from the
+# artifact bucket; installs the <product> binary it contains into <directory>.
+install_release_zip() {
+  local product=$1 key=$2 sha256=$3 directory=$4 workdir
   workdir=$(mktemp -d)
-  base="$HASHICORP_RELEASES_URL/$product/$version"
-  archive="$workdir/${product}_${version}_linux_${arch}.zip"
-  sums="$workdir/${product}_${version}_SHA256SUMS"
-  fetch "$base/$(basename "$sums")" "$sums"
-  fetch "$base/$(basename "$sums").sig" "$sums.sig"
-  fetch "$base/$(basename "$archive")" "$archive"
-  verify_hashicorp_download "$workdir" "$sums" "$sums.sig" "$archive"
-  unzip -q -o "$archive" "$product" -d "$workdir/unpacked"
+  fetch_artifact "$key" "$sha256" "$workdir/release.zip"
+  unzip -q -o "$workdir/release.zip" "$product" -d "$workdir/unpacked"
   install -d -m 0755 "$directory"
   install -m 0755 "$workdir/unpacked/$product" "$directory/$product"
   rm -rf "$workdir"
-  log "installed $product $version ($arch) into $directory"
+  log "installed $product from $(basename "$key") into $directory"
 }
 
-# install_cni_plugins <version>: the CNI reference plugins Nomad's bridge networking needs, checked
-# against the SHA-256 published with the release.
+# install_cni_plugins <key> <sha256>: the CNI reference plugins Nomad's bridge networking needs.
 install_cni_plugins() {
-  local version=$1 arch workdir name expected actual
-  arch=$(release_arch)
+  local key=$1 sha256=$2 workdir
   workdir=$(mktemp -d)
-  name="cni-plugins-linux-${arch}-v${version}.tgz"
-  fetch "$CNI_RELEASES_URL/v$version/$name" "$workdir/$name"
-  fetch "$CNI_RELEASES_URL/v$version/$name.sha256" "$workdir/$name.sha256"
-  expected=$(awk 'NR == 1 { print $1 }' "$workdir/$name.sha256")
-  actual=$(sha256sum "$workdir/$name" | awk '{ print $1 }')
-  [ "$expected" = "$actual" ] || die "checksum mismatch for $name: expected $expected, got $actual"
+  fetch_artifact "$key" "$sha256" "$workdir/cni-plugins.tgz"
   install -d -m 0755 "$CNI_BIN_DIR"
-  tar -xzf "$workdir/$name" -C "$CNI_BIN_DIR"
+  tar -xzf "$workdir/cni-plugins.tgz" -C "$CNI_BIN_DIR"
   rm -rf "$workdir"
-  log "installed CNI plugins $version ($arch) into $CNI_BIN_DIR"
+  log "installed the CNI plugins from $(basename "$key") into $CNI_BIN_DIR"
 }
 
 # wait_until <seconds> <what> <command...>: runs the command every 5 seconds until it succeeds.
@@ -528,11 +489,12 @@ net.bridge.bridge-nf-call-ip6tables = 1
 net.bridge.bridge-nf-call-iptables = 1
 EOF
   sysctl --quiet --system
-  install_cni_plugins "$CNI_PLUGINS_VERSION"
+  install_cni_plugins "$CNI_PLUGINS_ARTIFACT_KEY" "$CNI_PLUGINS_SHA256"
 }
 
 # NVIDIA driver and container toolkit from NVIDIA's signed repositories (dnf checks the package
-# signatures), then HashiCorp's external device plugin, so jobs can ask for `device "nvidia/gpu"`.
+# signatures; these still come from NVIDIA's servers at boot, see the README), then HashiCorp's
+# external device plugin from the artifact bucket, so jobs can ask for `device "nvidia/gpu"`.
 prepare_gpu() {
   local cuda_arch
   case "$(uname -m)" in
@@ -551,7 +513,7 @@ prepare_gpu() {
   dnf install -y nvidia-container-toolkit
   nvidia-ctk runtime configure --runtime=docker
   systemctl restart docker
-  install_hashicorp_release nomad-device-nvidia "$NOMAD_DEVICE_NVIDIA_VERSION" /opt/nomad/plugins
+  install_release_zip nomad-device-nvidia "$NOMAD_DEVICE_NVIDIA_ARTIFACT_KEY" "$NOMAD_DEVICE_NVIDIA_SHA256" /opt/nomad/plugins
 }
 
 start_cloudwatch_agent() {
@@ -602,11 +564,11 @@ main() {
   . "$1"
   : "${NOMAD_ROLE:?}" "${NOMAD_VERSION:?}" "${AWS_REGION:?}" "${CFN_STACK_NAME:?}" "${CFN_LOGICAL_ID:?}"
   : "${NOMAD_TLS_SECRET_ARN:?}" "${NOMAD_TLS_CA_FILE:?}" "${NOMAD_TLS_CERT_FILE:?}" "${NOMAD_TLS_KEY_FILE:?}"
-  : "${NOMAD_TOKEN_SECRET_ARN:?}"
+  : "${NOMAD_TOKEN_SECRET_ARN:?}" "${NOMAD_ARTIFACT_BUCKET:?}" "${NOMAD_ARTIFACT_KEY:?}" "${NOMAD_SHA256:?}"
   NOMAD_CACERT=$NOMAD_TLS_CA_FILE
 
   install_packages
-  install_hashicorp_release nomad "$NOMAD_VERSION" /usr/local/bin
+  install_release_zip nomad "$NOMAD_ARTIFACT_KEY" "$NOMAD_SHA256" /usr/local/bin
   case "$NOMAD_ROLE" in
     server)
       prepare_server

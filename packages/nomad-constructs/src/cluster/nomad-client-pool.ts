@@ -279,6 +279,15 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
     });
 
     const subnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+    const boot = cluster.artifacts.forNodes(
+      {
+        architecture,
+        nomad: cluster.version.version,
+        cniPlugins: DEFAULT_VERSIONS.cniPlugins,
+        nomadDeviceNvidia: this.gpu ? DEFAULT_VERSIONS.nomadDeviceNvidia : undefined,
+      },
+      path,
+    );
     const group = createNodeGroup(this, {
       vpc: cluster.vpc,
       subnets,
@@ -301,6 +310,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
         NOMAD_GPU: String(this.gpu),
         NOMAD_DEVICE_NVIDIA_VERSION: DEFAULT_VERSIONS.nomadDeviceNvidia,
         NOMAD_HOST_VOLUME_PATHS: hostVolumes.map((volume) => volume.path).join(' '),
+        ...boot.environment,
         ...cluster._nodeEnvironment('client'),
       },
       files: [
@@ -373,6 +383,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
     // Clients read their TLS material and readiness token at boot, and start once the ACL system is
     // bootstrapped: no client (a peer that can speak RPC to the servers) exists before that.
     cluster.secrets.grantClientMaterial(this.role);
+    cluster.artifacts.attach(group, boot.artifacts);
     this.autoScalingGroup.node.addDependency(cluster.secrets.keyMaterial, cluster.acl.resource);
     cluster._registerClientPool(this);
   }

@@ -10,6 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
 import type { NomadAgentConfig } from '../agent/agent-config';
+import { NomadArtifacts, type NomadArtifactsOptions } from '../artifacts/nomad-artifacts';
 import { GOSSIP_CONFIG_FILE, LOCAL_NOMAD_ADDR, TLS_CA_FILE, TLS_CERT_FILE, TLS_KEY_FILE } from '../boot/node-files';
 import { bootstrapScriptPath, type UserDataFile } from '../boot/node-user-data';
 import { NomadError } from '../errors';
@@ -223,6 +224,14 @@ export interface NomadClusterProps {
    */
   readonly snapshots?: NomadSnapshotOptions;
   /**
+   * The bucket the release files the nodes install (Nomad, the CNI plugins, the NVIDIA device
+   * plugin) are staged in at deploy time, so that boots do not depend on HashiCorp's or GitHub's
+   * servers (see "Boot without the internet" in the README).
+   *
+   * @default - a bucket without server access logs
+   */
+  readonly artifacts?: NomadArtifactsOptions;
+  /**
    * AWS credentials for tasks through Nomad workload identity (`cluster.addWorkloadRole()`): an IAM
    * OIDC provider trusting the cluster's Nomad as issuer, whose discovery document and keys the
    * servers publish through CloudFront (see "AWS credentials for tasks" in the README), e.g.
@@ -289,6 +298,8 @@ export class NomadCluster extends NomadClusterBase {
   public readonly certificateRenewal: NomadCertificateRenewal;
   /** Drains clients before their instances terminate (scale-in, replacement, Spot interruption). */
   public readonly nodeDrain: NomadNodeDrain;
+  /** The release files the nodes install, staged in a bucket of the cluster at deploy time. */
+  public readonly artifacts: NomadArtifacts;
   /** Scheduled snapshots of the cluster state, when `snapshots` is set. */
   public readonly snapshots?: NomadSnapshots;
   /** The workload identity issuer and OIDC provider, when `workloadIdentity` is set. */
@@ -432,6 +443,15 @@ export class NomadCluster extends NomadClusterBase {
         nomadRegion: this.nomadRegion,
       });
     }
+    this.artifacts = new NomadArtifacts(this, 'Artifacts', {
+      ...props.artifacts,
+      vpc: this.vpc,
+      subnets: serverSubnets,
+      clusterName: this.clusterName,
+      encryptionKey: this.encryptionKey,
+      logRetention,
+    });
+
     this.servers = new NomadServers(this, 'Servers', {
       cluster: this,
       count: props.serverCount,

@@ -145,6 +145,10 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
       defaultPort: ec2.Port.tcp(NomadPorts.HTTP),
     });
 
+    const boot = cluster.artifacts.forNodes(
+      { architecture: instanceType.architecture, nomad: cluster.version.version },
+      this.node.path,
+    );
     const group = createNodeGroup(this, {
       vpc: cluster.vpc,
       subnets,
@@ -160,6 +164,7 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
       environment: {
         NOMAD_ROLE: 'server',
         NOMAD_VERSION: cluster.version.version,
+        ...boot.environment,
         ...cluster._nodeEnvironment('server'),
         // Servers publish the workload identity issuer's documents (nomad-oidc-publish.timer).
         ...(cluster.workloadIdentity === undefined
@@ -219,6 +224,7 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
     // Servers read their TLS material, the gossip key and their readiness token at boot: these
     // exist before the first server starts (and new certificates before a rolling replacement).
     cluster.secrets.grantServerMaterial(this.role);
+    cluster.artifacts.attach(group, boot.artifacts);
     cluster.workloadIdentity?.grantPublish(this.role);
     this.autoScalingGroup.node.addDependency(cluster.secrets.keyMaterial);
   }

@@ -17,7 +17,8 @@ export type HandlerName =
   | 'nomad-image'
   | 'certificate-renewal'
   | 'node-drain'
-  | 'snapshot';
+  | 'snapshot'
+  | 'artifact-staging';
 
 /**
  * Where the bundled handlers live: `lib/lambda/<name>/`, relative to this module (`src/security`

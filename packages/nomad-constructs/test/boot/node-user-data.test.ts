@@ -106,10 +106,20 @@ describe('user data of Nomad nodes', () => {
     expect(env.split('\n').filter(Boolean)).toEqual([
       "NOMAD_ROLE='client'",
       "NOMAD_VERSION='1.11.3'",
-      "CNI_PLUGINS_VERSION='1.6.0'",
+      "CNI_PLUGINS_VERSION='1.9.1'",
       "NOMAD_GPU='true'",
       "NOMAD_DEVICE_NVIDIA_VERSION='1.1.0'",
       "NOMAD_HOST_VOLUME_PATHS='/srv/models /srv/scratch'",
+      // The release files staged in the artifact bucket, and the SHA-256 each must have.
+      expect.stringMatching(/^NOMAD_ARTIFACT_BUCKET='\$\{ClusterArtifactsBucket[0-9A-F]{8}\}'$/),
+      "NOMAD_ARTIFACT_KEY='artifacts/nomad/1.11.3/nomad_1.11.3_linux_amd64.zip'",
+      "NOMAD_SHA256='19dac5642a2ba5305e6ff8efee06a708d760ebe4d1cd7936bc3dc526f477dc12'",
+      "CNI_PLUGINS_ARTIFACT_KEY='artifacts/cni-plugins/1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz'",
+      "CNI_PLUGINS_SHA256='b98f74a0f8522f0a83867178729c1aa70f2158f90c45a2ca8fa791db1c76b303'",
+      "NOMAD_DEVICE_NVIDIA_ARTIFACT_KEY='artifacts/nomad-device-nvidia/1.1.0/nomad-device-nvidia_1.1.0_linux_amd64.zip'",
+      expect.stringMatching(
+        /^NOMAD_DEVICE_NVIDIA_SHA256='\$\{ClusterArtifacts[0-9A-F]{8}\.Sha256nomaddevicenvidia110linuxamd64zip\}'$/,
+      ),
       // Where the client's secrets are (never the secrets), and where the agent configuration expects them.
       expect.stringMatching(/^NOMAD_TLS_SECRET_ARN='\$\{ClusterSecretsClientTls[0-9A-F]{8}\}'$/),
       "NOMAD_TLS_CA_FILE='/etc/nomad.d/tls/ca.pem'",

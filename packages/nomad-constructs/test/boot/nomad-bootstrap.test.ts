@@ -1,10 +1,10 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { arch, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BOOTSTRAP_SCRIPT_PATH } from '../../src/boot/node-user-data';
 import { shellcheck } from '../helpers';
 
@@ -59,23 +59,6 @@ function zipArchive(files: Record<string, Buffer>): Buffer {
 
 const sha256 = (data: Buffer): string => createHash('sha256').update(data).digest('hex');
 
-/** A GnuPG home with one signing key; returns the home and the key's fingerprint. */
-function signingKey(dir: string, name: string): { home: string; fingerprint: string } {
-  const home = join(dir, name);
-  mkdirSync(home, { mode: 0o700 });
-  const gpg = (...args: string[]) =>
-    execFileSync('gpg', ['--batch', '--homedir', home, '--pinentry-mode', 'loopback', '--passphrase', '', ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  gpg('--quick-gen-key', `${name} <${name}@example.com>`, 'ed25519', 'sign', 'never');
-  const fingerprint = /^fpr:{9}([0-9A-F]{40}):/m.exec(gpg('--with-colons', '--list-keys'))?.[1];
-  if (fingerprint === undefined) {
-    throw new Error('no fingerprint');
-  }
-  return { home, fingerprint };
-}
-
 interface Run {
   readonly status: number | null;
   readonly stderr: string;
@@ -83,42 +66,17 @@ interface Run {
 
 describe('nomad-bootstrap.sh', () => {
   let dir: string;
-  let releases: string;
-  let trusted: { home: string; fingerprint: string };
-  let other: { home: string; fingerprint: string };
-  const releaseArch = arch() === 'arm64' ? 'arm64' : 'amd64';
+  /** The artifact bucket: a directory the fake `aws s3 cp` reads objects from. */
+  let bucket: string;
+  /** Every `aws` command line the script ran. */
+  let awsLog: string;
+  const BUCKET = 'nomad-artifacts-bucket';
 
-  const gpgSign = (home: string, file: string) =>
-    execFileSync('gpg', [
-      '--batch',
-      '--homedir',
-      home,
-      '--pinentry-mode',
-      'loopback',
-      '--passphrase',
-      '',
-      '--yes',
-      '--detach-sign',
-      '--output',
-      `${file}.sig`,
-      file,
-    ]);
-
-  /** Publishes a fake release as releases.hashicorp.com lays it out, signed by `signer`. */
-  const publish = (
-    product: string,
-    version: string,
-    binary: Buffer,
-    options: { signer?: string; listed?: Buffer } = {},
-  ) => {
-    const base = join(releases, product, version);
-    mkdirSync(base, { recursive: true });
-    const zipName = `${product}_${version}_linux_${releaseArch}.zip`;
-    const zip = zipArchive({ [product]: binary, 'LICENSE.txt': Buffer.from('license\n') });
-    writeFileSync(join(base, zipName), zip);
-    const sums = join(base, `${product}_${version}_SHA256SUMS`);
-    writeFileSync(sums, `${sha256(options.listed ?? zip)}  ${zipName}\n${sha256(Buffer.from('x'))}  other.zip\n`);
-    gpgSign(options.signer ?? trusted.home, sums);
+  /** Stages a file in the fake bucket; returns its SHA-256. */
+  const stage = (key: string, data: Buffer): string => {
+    mkdirSync(join(bucket, key, '..'), { recursive: true });
+    writeFileSync(join(bucket, key), data);
+    return sha256(data);
   };
 
   /** Sources the script (which runs nothing by itself) and calls one of its functions. */
@@ -126,11 +84,13 @@ describe('nomad-bootstrap.sh', () => {
     const result = spawnSync('bash', ['-c', `source "$1"; ${command}`, 'test', BOOTSTRAP_SCRIPT_PATH], {
       encoding: 'utf8',
       env: {
-        PATH: process.env.PATH,
+        // The fake aws first: nothing leaves the machine.
+        PATH: `${join(dir, 'bin')}:${process.env.PATH}`,
         HOME: dir,
-        HASHICORP_RELEASES_URL: `file://${releases}`,
-        HASHICORP_PGP_KEY_URL: `file://${join(dir, 'trusted.asc')}`,
-        HASHICORP_PGP_FINGERPRINT: trusted.fingerprint,
+        AWS_REGION: 'eu-west-1',
+        NOMAD_ARTIFACT_BUCKET: BUCKET,
+        FAKE_BUCKET_DIR: bucket,
+        FAKE_AWS_LOG: awsLog,
         ...env,
       },
     });
@@ -139,109 +99,116 @@ describe('nomad-bootstrap.sh', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'nomad-bootstrap-'));
-    releases = join(dir, 'releases');
-    trusted = signingKey(dir, 'trusted');
-    other = signingKey(dir, 'other');
-    for (const [name, key] of [
-      ['trusted.asc', trusted],
-      ['both.asc', other],
-    ] as const) {
-      writeFileSync(
-        join(dir, name),
-        execFileSync('gpg', ['--batch', '--homedir', key.home, '--armor', '--export'], { encoding: 'utf8' }),
-      );
-    }
-    // A key file holding both keys: a signature by the other one must still be refused.
+    bucket = join(dir, 'bucket');
+    awsLog = join(dir, 'aws.log');
+    mkdirSync(join(dir, 'bin'));
+    // `aws s3 cp --only-show-errors --region R s3://<bucket>/<key> <file>`, as the AWS CLI answers it:
+    // exit 1 and a message on stderr for a missing object.
     writeFileSync(
-      join(dir, 'both.asc'),
-      readFileSync(join(dir, 'trusted.asc'), 'utf8') + readFileSync(join(dir, 'both.asc'), 'utf8'),
+      join(dir, 'bin', 'aws'),
+      [
+        '#!/bin/bash',
+        'echo "$*" >>"$FAKE_AWS_LOG"',
+        '[ "$1 $2" = "s3 cp" ] || { echo "unexpected aws $*" >&2; exit 2; }',
+        'source="${*: -2:1}" target="${*: -1}"',
+        `key="\${source#s3://${BUCKET}/}"`,
+        '[ "$key" != "$source" ] || { echo "An error occurred (AccessDenied)" >&2; exit 1; }',
+        '[ -f "$FAKE_BUCKET_DIR/$key" ] || { echo "fatal error: An error occurred (404) when calling the HeadObject operation: Key \\"$key\\" does not exist" >&2; exit 1; }',
+        'cp "$FAKE_BUCKET_DIR/$key" "$target"',
+        '',
+      ].join('\n'),
     );
-    publish('nomad', '1.2.3', Buffer.from('#!/bin/sh\necho "Nomad v1.2.3"\n'));
-    publish('tampered', '1.0.0', Buffer.from('#!/bin/sh\necho evil\n'), { listed: Buffer.from('the real archive') });
-    publish('forged', '1.0.0', Buffer.from('#!/bin/sh\necho evil\n'), { signer: other.home });
-  }, 60_000);
-
-  afterAll(() => {
-    for (const key of [trusted, other]) {
-      spawnSync('gpgconf', ['--homedir', key.home, '--kill', 'all']);
-    }
+    chmodSync(join(dir, 'bin', 'aws'), 0o755);
   });
 
   it.each(shippedScripts().map((path) => [path.slice(ASSETS.length + 1), path]))('%s passes shellcheck', (_, path) => {
     expect(shellcheck(readFileSync(path, 'utf8'), 'shipped.sh')).toBe('');
   });
 
-  it('installs a release whose checksums carry a valid signature of the pinned key', () => {
-    const destination = join(dir, 'bin');
-    const run = call(`install_hashicorp_release nomad 1.2.3 "${destination}"`);
-    expect(run.stderr).toContain(`installed nomad 1.2.3 (${releaseArch}) into ${destination}`);
+  it('downloads nothing from HashiCorp or GitHub (the NVIDIA repositories of GPU pools excepted)', () => {
+    const script = readFileSync(BOOTSTRAP_SCRIPT_PATH, 'utf8');
+    expect(script).not.toMatch(
+      /releases\.hashicorp\.com|hashicorp\.com\/\.well-known|github\.com\/containernetworking/,
+    );
+    const urls = script.match(/https:\/\/[^\s"]+/g)?.filter((url) => !url.startsWith('https://127.0.0.1'));
+    // The unit file's Documentation link, and NVIDIA's repositories (see "Boot without the internet").
+    expect(urls?.sort()).toEqual([
+      'https://developer.download.nvidia.com/compute/cuda/repos/amzn2023/$cuda_arch/cuda-amzn2023.repo',
+      'https://developer.hashicorp.com/nomad/docs',
+      'https://nvidia.github.io/libnvidia-container/stable/rpm/nvidia-container-toolkit.repo',
+    ]);
+  });
+
+  it('installs a staged release from the artifact bucket when its SHA-256 is the expected one', () => {
+    const key = 'artifacts/nomad/1.2.3/nomad_1.2.3_linux_amd64.zip';
+    const digest = stage(
+      key,
+      zipArchive({ nomad: Buffer.from('#!/bin/sh\necho "Nomad v1.2.3"\n'), 'LICENSE.txt': Buffer.from('license\n') }),
+    );
+    const destination = join(dir, 'bin-nomad');
+    const run = call(`install_release_zip nomad ${key} ${digest} "${destination}"`);
+    expect(run.stderr).toContain(`installed nomad from nomad_1.2.3_linux_amd64.zip into ${destination}`);
     expect(run.status).toBe(0);
     expect(execFileSync(join(destination, 'nomad'), { encoding: 'utf8' })).toBe('Nomad v1.2.3\n');
+    expect(readFileSync(awsLog, 'utf8')).toContain(
+      `s3 cp --only-show-errors --region eu-west-1 s3://${BUCKET}/${key} `,
+    );
   });
 
-  it('refuses an archive whose checksum is not the signed one', () => {
-    const run = call(`install_hashicorp_release tampered 1.0.0 "${join(dir, 'tampered-bin')}"`);
+  it('refuses a staged file whose SHA-256 is not the expected one, and installs nothing', () => {
+    const key = 'artifacts/nomad/1.0.0/nomad_1.0.0_linux_amd64.zip';
+    stage(key, zipArchive({ nomad: Buffer.from('#!/bin/sh\necho evil\n') }));
+    const expected = sha256(Buffer.from('the real archive'));
+    const run = call(`install_release_zip nomad ${key} ${expected} "${join(dir, 'tampered-bin')}"`);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(
-      /ERROR: checksum mismatch for tampered_1\.0\.0_linux_\w+\.zip: expected [0-9a-f]{64}, got [0-9a-f]{64}/,
+      new RegExp(
+        `ERROR: checksum mismatch for nomad_1\\.0\\.0_linux_amd64\\.zip: expected ${expected}, got [0-9a-f]{64}`,
+      ),
     );
-    expect(existsSync(join(dir, 'tampered-bin', 'tampered'))).toBe(false);
+    expect(existsSync(join(dir, 'tampered-bin', 'nomad'))).toBe(false);
   });
 
-  it('refuses checksums signed by another key, even when the key file also holds the pinned key', () => {
-    const run = call(`install_hashicorp_release forged 1.0.0 "${join(dir, 'forged-bin')}"`, {
-      HASHICORP_PGP_KEY_URL: `file://${join(dir, 'both.asc')}`,
-    });
+  it('fails with the object it could not read when the file was never staged', () => {
+    const key = 'artifacts/nomad/9.9.9/nomad_9.9.9_linux_amd64.zip';
+    const run = call(`install_release_zip nomad ${key} ${'0'.repeat(64)} "${join(dir, 'missing-bin')}"`);
     expect(run.status).toBe(1);
-    expect(run.stderr).toContain(`forged_1.0.0_SHA256SUMS is not signed by HashiCorp's key ${trusted.fingerprint}`);
-    expect(existsSync(join(dir, 'forged-bin', 'forged'))).toBe(false);
-  });
-
-  it('refuses checksums it cannot verify at all (signature of a key it does not have)', () => {
-    const run = call(`install_hashicorp_release forged 1.0.0 "${join(dir, 'forged-bin')}"`);
-    expect(run.status).toBe(1);
-    expect(run.stderr).toContain('the signature of forged_1.0.0_SHA256SUMS does not verify');
-  });
-
-  it('fails on a download error instead of installing nothing silently', () => {
-    const run = call(`install_hashicorp_release nomad 9.9.9 "${join(dir, 'missing-bin')}"`);
-    expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/curl: \(37\)|Couldn't open file/);
+    expect(run.stderr).toContain(`Key "${key}" does not exist`);
+    expect(run.stderr).toContain(
+      `ERROR: cannot download s3://${BUCKET}/${key} (the artifact staging resource stages it at deploy time)`,
+    );
   });
 
   describe('install_cni_plugins', () => {
-    const publishCni = (version: string, listed?: string) => {
-      const base = join(dir, 'cni', `v${version}`);
-      mkdirSync(join(base, 'content'), { recursive: true });
-      const name = `cni-plugins-linux-${releaseArch}-v${version}.tgz`;
-      writeFileSync(join(base, 'content', 'bridge'), '#!/bin/sh\necho bridge\n');
-      chmodSync(join(base, 'content', 'bridge'), 0o755);
-      execFileSync('tar', ['-czf', join(base, name), '-C', join(base, 'content'), 'bridge']);
-      const digest = listed ?? sha256(readFileSync(join(base, name)));
-      writeFileSync(join(base, `${name}.sha256`), `${digest}  ${name}\n`);
+    const stageCni = (version: string): string => {
+      const content = join(dir, `cni-content-${version}`);
+      mkdirSync(content, { recursive: true });
+      writeFileSync(join(content, 'bridge'), '#!/bin/sh\necho bridge\n');
+      chmodSync(join(content, 'bridge'), 0o755);
+      const archive = join(dir, `cni-${version}.tgz`);
+      execFileSync('tar', ['-czf', archive, '-C', content, 'bridge']);
+      return stage(`artifacts/cni-plugins/${version}/cni-plugins-linux-amd64-v${version}.tgz`, readFileSync(archive));
     };
 
-    it('installs the plugins when the archive matches its published SHA-256', () => {
-      publishCni('1.0.0');
+    it('installs the plugins when the staged archive has the pinned SHA-256', () => {
+      const digest = stageCni('1.0.0');
       const binDir = join(dir, 'cni-bin');
-      const run = call('install_cni_plugins 1.0.0', {
-        CNI_RELEASES_URL: `file://${join(dir, 'cni')}`,
-        CNI_BIN_DIR: binDir,
-      });
-      expect(run.stderr).toContain(`installed CNI plugins 1.0.0 (${releaseArch}) into ${binDir}`);
+      const key = 'artifacts/cni-plugins/1.0.0/cni-plugins-linux-amd64-v1.0.0.tgz';
+      const run = call(`install_cni_plugins ${key} ${digest}`, { CNI_BIN_DIR: binDir });
+      expect(run.stderr).toContain(`installed the CNI plugins from cni-plugins-linux-amd64-v1.0.0.tgz into ${binDir}`);
       expect(run.status).toBe(0);
       expect(execFileSync(join(binDir, 'bridge'), { encoding: 'utf8' })).toBe('bridge\n');
     });
 
     it('refuses an archive that does not match', () => {
-      publishCni('2.0.0', '0'.repeat(64));
+      stageCni('2.0.0');
       const binDir = join(dir, 'cni-bad');
-      const run = call('install_cni_plugins 2.0.0', {
-        CNI_RELEASES_URL: `file://${join(dir, 'cni')}`,
-        CNI_BIN_DIR: binDir,
-      });
+      const key = 'artifacts/cni-plugins/2.0.0/cni-plugins-linux-amd64-v2.0.0.tgz';
+      const run = call(`install_cni_plugins ${key} ${'0'.repeat(64)}`, { CNI_BIN_DIR: binDir });
       expect(run.status).toBe(1);
-      expect(run.stderr).toContain(`checksum mismatch for cni-plugins-linux-${releaseArch}-v2.0.0.tgz`);
+      expect(run.stderr).toContain(
+        `checksum mismatch for cni-plugins-linux-amd64-v2.0.0.tgz: expected ${'0'.repeat(64)}`,
+      );
       expect(existsSync(join(binDir, 'bridge'))).toBe(false);
     });
   });

@@ -315,7 +315,9 @@ describe('NomadClientPool', () => {
         `Allow kms:Decrypt,kms:Encrypt,kms:GenerateDataKey*,kms:ReEncrypt* on \${${id(key)}.Arn}`,
         `Allow logs:CreateLogStream,logs:DescribeLogStreams,logs:PutLogEvents on \${${id(cluster.containerLogGroup)}.Arn},\${${id(cluster.metricsLogGroup)}.Arn},\${${id(cluster.logGroup)}.Arn}`,
         `Allow s3:DeleteObject,s3:GetObject,s3:PutObject on \${${id(bucket)}.Arn}/*`,
-        `Allow s3:GetObject on arn:\${AWS::Partition}:s3:::cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster._bootstrapScript.s3ObjectKey}`,
+        // The boot script, and the pool's own release files in the artifact bucket (merged into one statement).
+        `Allow s3:GetObject on arn:\${AWS::Partition}:s3:::cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster._bootstrapScript.s3ObjectKey},${['artifacts/cni-plugins/1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz', 'artifacts/nomad/1.11.3/nomad_1.11.3_linux_amd64.zip'].map((key) => `\${${id(cluster.artifacts.bucket)}.Arn}/${key}`).join(',')}`,
+        `Allow kms:Decrypt on \${${id(cluster.encryptionKey)}.Arn} if {"StringEquals":{"kms:ViaService":"s3.\${AWS::Region}.amazonaws.com"}}`,
         `Allow s3:ListBucket on \${${id(bucket)}.Arn}`,
         // Client material only: their TLS certificate and readiness token, nothing of the servers'.
         `Allow secretsmanager:GetSecretValue on \${${id(cluster.secrets.clientTls)}},\${${id(cluster.secrets.clientToken)}}`,

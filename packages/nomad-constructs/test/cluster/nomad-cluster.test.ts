@@ -361,7 +361,9 @@ describe('NomadCluster: IAM', () => {
         'Allow cloudwatch:PutMetricData on * if {"StringEquals":{"cloudwatch:namespace":"Nomad/Instances"}}',
         'Allow ec2:DescribeInstances,ec2:DescribeTags,ssm:UpdateInstanceInformation,ssmmessages:CreateControlChannel,ssmmessages:CreateDataChannel,ssmmessages:OpenControlChannel,ssmmessages:OpenDataChannel on *',
         `Allow logs:CreateLogStream,logs:DescribeLogStreams,logs:PutLogEvents on \${${logicalId(cluster.metricsLogGroup)}.Arn},\${${logicalId(cluster.logGroup)}.Arn}`,
-        `Allow s3:GetObject on ${assets}`,
+        // The boot script and the servers' Nomad release in the artifact bucket (merged into one statement).
+        `Allow s3:GetObject on ${assets},\${${id(cluster.artifacts.bucket)}.Arn}/artifacts/nomad/1.11.3/nomad_1.11.3_linux_amd64.zip`,
+        `Allow kms:Decrypt on \${${id(cluster.encryptionKey)}.Arn} if {"StringEquals":{"kms:ViaService":"s3.\${AWS::Region}.amazonaws.com"}}`,
       ].sort(),
     );
     // No managed policies: everything the role can do is listed above.
@@ -423,8 +425,10 @@ describe('NomadCluster: logs, metrics and outputs', () => {
     const s = newStack();
     new NomadCluster(s, 'Cluster', { logRetention: logs.RetentionDays.ONE_YEAR });
     const groups = Object.values(Template.fromStack(s).findResources('AWS::Logs::LogGroup'));
-    // Flow logs, Nomad, containers, metrics events, the two custom resource functions, the renewal and drain functions.
-    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([365, 365, 365, 365, 365, 365, 365, 365]);
+    // Flow logs, Nomad, containers, metrics events, the three custom resource functions, the renewal and drain functions.
+    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([
+      365, 365, 365, 365, 365, 365, 365, 365, 365,
+    ]);
   });
 
   it('offers the metrics operators watch, on the dimensions the agents publish', () => {
@@ -577,9 +581,10 @@ describe('NomadCluster: what outlives the stack', () => {
       { Type: string; DeletionPolicy?: string; Properties?: { Tags?: { Key: string; Value: string }[] } }
     >;
     const retained = Object.entries(resources).filter(([, resource]) => resource.DeletionPolicy === 'Retain');
-    // The KMS key, the CA, the gossip key, the management token and the access log bucket.
+    // The KMS key, the CA, the gossip key, the management token, the access log bucket and the artifact bucket.
     expect(retained.map(([, resource]) => resource.Type).sort()).toEqual([
       'AWS::KMS::Key',
+      'AWS::S3::Bucket',
       'AWS::S3::Bucket',
       'AWS::SecretsManager::Secret',
       'AWS::SecretsManager::Secret',

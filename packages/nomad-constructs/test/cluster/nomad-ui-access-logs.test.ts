@@ -78,14 +78,16 @@ describe('UI load balancer access logs', () => {
     const template = Template.fromStack(stack);
     expect(cluster.ui?.accessLogsBucket).toBe(bucket);
     expect(accessLogAttributes(template)).toMatchObject({ 'access_logs.s3.prefix': 'nomad-ui' });
-    template.resourceCountIs('AWS::S3::Bucket', 1);
+    // Yours and the artifact bucket.
+    template.resourceCountIs('AWS::S3::Bucket', 2);
   });
 
   it('are off with accessLogs: false, with no bucket and no warning', () => {
     const { template, cluster, stack } = uiStack(REGION, { accessLogs: false });
     expect(accessLogAttributes(template)).toEqual({});
     expect(cluster.ui?.accessLogsBucket).toBeUndefined();
-    template.resourceCountIs('AWS::S3::Bucket', 0);
+    // The artifact bucket only.
+    template.resourceCountIs('AWS::S3::Bucket', 1);
     Annotations.fromStack(stack).hasNoWarning('*', Match.stringLikeRegexp('access logs'));
   });
 

@@ -171,14 +171,16 @@ describe('secrets', () => {
     });
   });
 
-  it('lets principals use the cluster key only through Secrets Manager (and CloudWatch Logs through the key policy)', () => {
+  it('lets principals use the cluster key only through Secrets Manager and S3 (and CloudWatch Logs through the key policy)', () => {
     const keyArn = `\${${id(cluster.encryptionKey)}.Arn}`;
     for (const policy of Object.values(template.findResources('AWS::IAM::Policy'))) {
       for (const statement of policy.Properties.PolicyDocument.Statement as Record<string, unknown>[]) {
         if ([statement.Resource].flat().map(cfnText).includes(keyArn)) {
-          expect(cfnValues(statement.Condition)).toEqual({
-            StringEquals: { 'kms:ViaService': 'secretsmanager.${AWS::Region}.amazonaws.com' },
-          });
+          // S3: the artifact bucket (and the snapshot bucket, with snapshots).
+          expect([
+            { StringEquals: { 'kms:ViaService': 'secretsmanager.${AWS::Region}.amazonaws.com' } },
+            { StringEquals: { 'kms:ViaService': 's3.${AWS::Region}.amazonaws.com' } },
+          ]).toContainEqual(cfnValues(statement.Condition));
         }
       }
     }
@@ -206,8 +208,8 @@ describe('secrets', () => {
 
   it('encrypts every log group with the cluster key', () => {
     const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    // Nomad, containers, metrics events, flow logs and the key-material, ACL, renewal and drain functions.
-    expect(groups).toHaveLength(8);
+    // Nomad, containers, metrics events, flow logs and the key-material, ACL, artifact staging, renewal and drain functions.
+    expect(groups).toHaveLength(9);
     for (const group of groups) {
       expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [id(cluster.encryptionKey), 'Arn'] });
     }
