@@ -1,21 +1,16 @@
 import { Duration, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
 import { NODE_DRAINER_POLICY } from '../security/acl-policies';
-import { HandlerFunction } from '../security/handler-function';
-import type { NomadAcl } from '../security/nomad-acl';
-import { grantSecretRead, type NomadClusterSecrets } from '../security/nomad-cluster-secrets';
-import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
+import type { HandlerFunction } from '../security/handler-function';
 import type { NodeDrainConfig } from './node-drain-contract';
-import { NomadPorts } from './nomad-ports';
-import type { NomadServers } from './nomad-servers';
+import { CLUSTER_TAG } from './node-group';
+import { type NomadApiFunctionProps, nomadApiFunction } from './nomad-api-function';
 
 /** How long a terminating instance waits for a heartbeat before the hook lets it go. */
 export const DRAIN_HOOK_HEARTBEAT = Duration.minutes(5);
@@ -23,16 +18,7 @@ export const DRAIN_HOOK_HEARTBEAT = Duration.minutes(5);
 const SPOT_DEADLINE_SECONDS = 90;
 
 /** Props of {@link NomadNodeDrain}; {@link NomadCluster} creates it. */
-export interface NomadNodeDrainProps {
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
-  readonly clusterName: string;
-  readonly nomadRegion: string;
-  readonly servers: NomadServers;
-  readonly secrets: NomadClusterSecrets;
-  readonly acl: NomadAcl;
-  readonly logRetention: logs.RetentionDays;
-}
+export type NomadNodeDrainProps = NomadApiFunctionProps;
 
 /** A pool the drain function drains. */
 export interface DrainedPool {
@@ -66,52 +52,35 @@ export class NomadNodeDrain extends Construct {
 
   public constructor(scope: Construct, id: string, props: NomadNodeDrainProps) {
     super(scope, id);
-    const { secrets } = props;
-    const tokenSecret = secrets.tokenSecret('NodeDrainerToken', 'node drain ACL token (node: write)');
-    this.tokenSecret = tokenSecret;
-    props.acl.addToken({ name: NODE_DRAINER_POLICY.name, policies: [NODE_DRAINER_POLICY] }, tokenSecret);
-
-    const config = {
-      serverTagKey: SERVER_JOIN_TAG,
-      serverTagValue: props.clusterName,
-      httpPort: NomadPorts.HTTP,
-      nomadRegion: props.nomadRegion,
-      caSecretArn: secrets.caCertificate.secretArn,
-      tokenSecretArn: tokenSecret.secretArn,
-      pools: [] as NodeDrainConfig['pools'],
-      spotDeadlineSeconds: SPOT_DEADLINE_SECONDS,
-    } satisfies NodeDrainConfig;
     const stack = Stack.of(this);
-    this.handler = new HandlerFunction(this, 'Function', {
+    const api = nomadApiFunction(this, props, {
       handler: 'node-drain',
       description: `Nomad cluster ${props.clusterName}: drains clients before their instances terminate`,
-      vpc: props.vpc,
-      subnets: props.subnets,
       timeout: Duration.minutes(1),
-      logRetention: props.logRetention,
-      encryptionKey: secrets.encryptionKey,
-      environment: {
+      token: {
+        secretId: 'NodeDrainerToken',
+        description: 'node drain ACL token (node: write)',
+        policy: NODE_DRAINER_POLICY,
+      },
+      apiRuleDescription: 'Nomad HTTP API from the node drain function',
+      environment: (access) => ({
         DRAIN_CONFIG: Lazy.string({
           produce: () =>
             stack.toJsonString({
-              ...config,
+              ...access,
               pools: this.pools.map((pool) => ({
                 group: pool.autoScalingGroup.autoScalingGroupName,
                 hook: hookName(pool.nodePool),
                 deadlineSeconds: pool.deadline.toSeconds(),
               })),
-            }),
+              spotDeadlineSeconds: SPOT_DEADLINE_SECONDS,
+            } satisfies NodeDrainConfig),
         }),
-      },
+      }),
     });
-    this.handler.securityGroup.connections.allowTo(
-      props.servers,
-      ec2.Port.tcp(NomadPorts.HTTP),
-      'Nomad HTTP API from the node drain function',
-    );
+    this.handler = api.handler;
+    this.tokenSecret = api.tokenSecret;
     const role = this.handler.role;
-    grantSecretRead(secrets.caCertificate, secrets.encryptionKey, role);
-    grantSecretRead(tokenSecret, secrets.encryptionKey, role);
     // Finding the servers by tag, and the pools' instances waiting to terminate: no resource-level permissions.
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({

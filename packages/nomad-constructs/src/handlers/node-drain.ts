@@ -10,7 +10,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NomadApiError } from '@org/jobspec-builder/client';
 import { NodeDrainConfig } from '../cluster/node-drain-contract';
 import { log } from './custom-resource';
-import { type ConnectionClients, type ConnectionOptions, NomadConnection } from './nomad-connection';
+import { type ConnectionClients, type ConnectionOptions, endpointOf, NomadConnection } from './nomad-connection';
 
 /** The AWS clients the handler uses (tests pass mocked ones). */
 export interface NodeDrainClients extends ConnectionClients {
@@ -283,18 +283,7 @@ export class NodeDrainer {
   }
 
   private connect(): Promise<NomadConnection | undefined> {
-    return NomadConnection.open(
-      {
-        tagKey: this.config.serverTagKey,
-        tagValue: this.config.serverTagValue,
-        port: this.config.httpPort,
-        nomadRegion: this.config.nomadRegion,
-        caSecretArn: this.config.caSecretArn,
-        tokenSecretArn: this.config.tokenSecretArn,
-      },
-      this.clients,
-      this.options,
-    );
+    return NomadConnection.open(endpointOf(this.config), this.clients, this.options);
   }
 
   private async nodeOf(connection: NomadConnection, instanceId: string): Promise<NodeDetail | undefined> {

@@ -1,6 +1,7 @@
 import { DescribeInstancesCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { NomadApiError, NomadClient, type RetryOptions } from '@org/jobspec-builder/client';
+import type { ClusterApiAccess } from '../cluster/cluster-api-contract';
 import { isPlaceholder, parseTokenSecret } from '../security/secret-formats';
 import { CustomResourceError, log } from './custom-resource';
 import { readSecret } from './secrets-manager';
@@ -16,6 +17,18 @@ export interface ClusterEndpoint {
   readonly caSecretArn: string;
   /** An ACL token secret (JSON `accessorId`, `secretId`). */
   readonly tokenSecretArn: string;
+}
+
+/** The endpoint of a function configured with {@link ClusterApiAccess} (node drain, snapshots). */
+export function endpointOf(access: ClusterApiAccess): ClusterEndpoint {
+  return {
+    tagKey: access.serverTagKey,
+    tagValue: access.serverTagValue,
+    port: access.httpPort,
+    nomadRegion: access.nomadRegion,
+    caSecretArn: access.caSecretArn,
+    tokenSecretArn: access.tokenSecretArn,
+  };
 }
 
 /** The AWS clients a connection needs (tests pass mocked ones). */

@@ -3,7 +3,7 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SnapshotInput } from '../cluster/snapshot-contract';
 import { log } from './custom-resource';
-import { type ConnectionClients, type ConnectionOptions, NomadConnection } from './nomad-connection';
+import { type ConnectionClients, type ConnectionOptions, endpointOf, NomadConnection } from './nomad-connection';
 
 /** The largest snapshot the function keeps (it holds one in memory; the function has 1 GiB). */
 export const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
@@ -33,18 +33,10 @@ export async function saveSnapshot(
   clients: SnapshotClients,
   options: ConnectionOptions & { readonly now?: () => Date } = {},
 ): Promise<SavedSnapshot> {
-  const connection = await NomadConnection.open(
-    {
-      tagKey: input.serverTagKey,
-      tagValue: input.serverTagValue,
-      port: input.httpPort,
-      nomadRegion: input.nomadRegion,
-      caSecretArn: input.caSecretArn,
-      tokenSecretArn: input.tokenSecretArn,
-    },
-    clients,
-    { maxResponseBytes: MAX_SNAPSHOT_BYTES, ...options },
-  );
+  const connection = await NomadConnection.open(endpointOf(input), clients, {
+    maxResponseBytes: MAX_SNAPSHOT_BYTES,
+    ...options,
+  });
   if (connection === undefined) {
     throw new Error(`no Nomad server of ${input.serverTagValue} runs: no snapshot taken`);
   }

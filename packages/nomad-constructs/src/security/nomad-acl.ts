@@ -1,12 +1,11 @@
 import { CustomResource, Duration, Lazy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import type { ClusterFunctionProps } from '../cluster/cluster-function-props';
 import { SERVER_JOIN_TAG } from '../cluster/node-group';
 import { NomadPorts } from '../cluster/nomad-ports';
-import type { NomadServers } from '../cluster/nomad-servers';
 import { lazyProperty } from '../provider/lazy-property';
 import { NOMAD_ACL_RESOURCE_TYPE, type NomadAclPropertiesInput } from './acl-contract';
 import {
@@ -23,15 +22,7 @@ import { HandlerFunction } from './handler-function';
 import { grantSecretRead, grantSecretWrite, type NomadClusterSecrets } from './nomad-cluster-secrets';
 
 /** Props of {@link NomadAcl}; {@link NomadCluster} creates it once its servers exist. */
-export interface NomadAclProps {
-  readonly vpc: ec2.IVpc;
-  /** Private subnets from which the function reaches the servers and the AWS APIs. */
-  readonly subnets: ec2.SubnetSelection;
-  readonly clusterName: string;
-  readonly nomadRegion: string;
-  readonly servers: NomadServers;
-  readonly secrets: NomadClusterSecrets;
-  readonly logRetention: logs.RetentionDays;
+export interface NomadAclProps extends ClusterFunctionProps {
   /**
    * Bumped to run the resource again with nothing else changed: after all servers were lost, it
    * bootstraps the rebuilt cluster with the stored management secret and recreates the tokens.
