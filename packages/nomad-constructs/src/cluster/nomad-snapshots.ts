@@ -1,22 +1,16 @@
 import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
 import type { NomadMonitoring } from '../observability/nomad-monitoring';
 import { SNAPSHOT_SAVER_POLICY } from '../security/acl-policies';
-import { HandlerFunction } from '../security/handler-function';
-import type { NomadAcl } from '../security/nomad-acl';
-import { grantSecretRead, type NomadClusterSecrets } from '../security/nomad-cluster-secrets';
-import { SERVER_JOIN_TAG } from './node-group';
-import { NomadPorts } from './nomad-ports';
-import type { NomadServers } from './nomad-servers';
+import type { HandlerFunction } from '../security/handler-function';
+import { type NomadApiFunctionProps, nomadApiFunction } from './nomad-api-function';
 import type { SnapshotInput } from './snapshot-contract';
 
 /** Where in the bucket the snapshots go. */
@@ -45,16 +39,7 @@ export interface NomadSnapshotOptions {
 }
 
 /** Props of {@link NomadSnapshots}; {@link NomadCluster} creates it. */
-export interface NomadSnapshotsProps extends NomadSnapshotOptions {
-  readonly vpc: ec2.IVpc;
-  readonly subnets: ec2.SubnetSelection;
-  readonly clusterName: string;
-  readonly nomadRegion: string;
-  readonly servers: NomadServers;
-  readonly secrets: NomadClusterSecrets;
-  readonly acl: NomadAcl;
-  readonly logRetention: logs.RetentionDays;
-}
+export interface NomadSnapshotsProps extends NomadSnapshotOptions, NomadApiFunctionProps {}
 
 /**
  * Scheduled `nomad operator snapshot save`: a function in the servers' subnets, with an ACL token
@@ -98,27 +83,22 @@ export class NomadSnapshots extends Construct {
       ],
     });
 
-    this.tokenSecret = secrets.tokenSecret('SnapshotToken', 'snapshot ACL token (operator: snapshot-save)');
-    props.acl.addToken({ name: SNAPSHOT_SAVER_POLICY.name, policies: [SNAPSHOT_SAVER_POLICY] }, this.tokenSecret);
-    this.handler = new HandlerFunction(this, 'Function', {
+    const api = nomadApiFunction(this, props, {
       handler: 'snapshot',
       description: `Nomad cluster ${props.clusterName}: saves a snapshot of the cluster state to S3`,
-      vpc: props.vpc,
-      subnets: props.subnets,
       timeout: Duration.minutes(5),
       // A snapshot is held in memory on its way to S3.
       memorySize: 1024,
-      logRetention: props.logRetention,
-      encryptionKey: secrets.encryptionKey,
+      token: {
+        secretId: 'SnapshotToken',
+        description: 'snapshot ACL token (operator: snapshot-save)',
+        policy: SNAPSHOT_SAVER_POLICY,
+      },
+      apiRuleDescription: 'Nomad HTTP API from the snapshot function',
     });
-    this.handler.securityGroup.connections.allowTo(
-      props.servers,
-      ec2.Port.tcp(NomadPorts.HTTP),
-      'Nomad HTTP API from the snapshot function',
-    );
+    this.handler = api.handler;
+    this.tokenSecret = api.tokenSecret;
     const role = this.handler.role;
-    grantSecretRead(secrets.caCertificate, secrets.encryptionKey, role);
-    grantSecretRead(this.tokenSecret, secrets.encryptionKey, role);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ec2:DescribeInstances'], resources: ['*'] }));
     // Writes snapshots, and reads and deletes nothing.
     role.addToPrincipalPolicy(
@@ -136,12 +116,7 @@ export class NomadSnapshots extends Construct {
     );
 
     const input = {
-      serverTagKey: SERVER_JOIN_TAG,
-      serverTagValue: props.clusterName,
-      httpPort: NomadPorts.HTTP,
-      nomadRegion: props.nomadRegion,
-      caSecretArn: secrets.caCertificate.secretArn,
-      tokenSecretArn: this.tokenSecret.secretArn,
+      ...api.access,
       bucketName: this.bucket.bucketName,
       prefix: SNAPSHOT_PREFIX,
     } satisfies SnapshotInput;
