@@ -238,6 +238,8 @@ describe('NomadCluster: servers', () => {
             retry_interval: '15s',
           },
         ],
+        // Clients without an introduction token are logged and counted, not refused (README, "Client introduction").
+        client_introduction: [{ enforcement: 'warn' }],
       },
     ]);
     expect(parsed.autopilot).toEqual([
