@@ -8,6 +8,7 @@ import {
   type CustomResourceResult,
   customResourceHandler,
   log,
+  parseProperties,
   sleep,
 } from './custom-resource';
 
@@ -42,14 +43,7 @@ export async function stageArtifacts(
     log('info', 'staged artifacts are left in the bucket', { physicalResourceId: event.PhysicalResourceId });
     return { physicalResourceId: event.PhysicalResourceId ?? 'artifacts' };
   }
-  const parsed = ArtifactStagingProperties.safeParse(event.ResourceProperties);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new CustomResourceError(
-      `invalid artifact staging properties at ${issue?.path.join('.') ?? '(root)'}: ${issue?.message ?? 'unknown'}`,
-    );
-  }
-  const props = parsed.data;
+  const props = parseProperties(ArtifactStagingProperties, event);
   const downloader = new Downloader(options);
   let signingKey: Promise<openpgp.PublicKey> | undefined;
   const data: Record<string, string> = {};
@@ -214,7 +208,7 @@ class Downloader {
       const length = Number(response.headers.get('content-length') ?? 0);
       if (length > maxBytes) {
         await response.body.cancel();
-        return { ok: false, message: `${length} bytes, more than the ${maxBytes} allowed`, retry: false };
+        return { ok: false, message: `${length} bytes, more than the ${maxBytes} bytes allowed`, retry: false };
       }
       const reader = response.body.getReader();
       const chunks: Buffer[] = [];

@@ -339,6 +339,15 @@ describe('artifact staging handler', () => {
       expect(releases.requests.filter((path) => path === `/nomad/1.2.3/${nomadName}`)).toHaveLength(1);
     });
 
+    it('refuses a download that grows past the size the file can have (here the key file, 1 MiB at most)', async () => {
+      releases.routes.set('/.well-known/pgp-key.txt', { status: 200, body: Buffer.alloc(1024 * 1024 + 1, 'a') });
+      const response = await run(requestEvent('Create', properties()));
+      expect(response.Reason).toBe(
+        `cannot download ${releases.url('/.well-known/pgp-key.txt')}: more than the 1048576 bytes allowed`,
+      );
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    });
+
     it('retries a download that answers 5xx, and reports the last answer', async () => {
       releases.routes.set(`/nomad/1.2.3/${nomadName}`, { status: 503, body: 'Slow Down' });
       const response = await run(requestEvent('Create', properties()));
@@ -400,8 +409,8 @@ describe('artifact staging handler', () => {
         requestEvent('Create', properties({ artifacts: [{ ...cni, sha256: undefined } as never] })),
       );
       expect(response.Status).toBe('FAILED');
-      expect(response.Reason).toBe(
-        'invalid artifact staging properties at artifacts.0: expected a pinned sha256 or signedSums: nothing would vouch for the file',
+      expect(response.Reason).toMatch(
+        /^the resource properties do not match what this handler reads \(artifacts\.0: expected the property artifacts\.0 to be a pinned sha256 or signedSums \(nothing would vouch for the file\), received \{"fileName":"cni-plugins-linux-arm64-v1\.9\.1\.tgz",/,
       );
     });
   });
