@@ -255,6 +255,11 @@ block_task_metadata() {
     address=$METADATA_ADDRESS_V4
     if [ "$tool" = ip6tables ]; then
       address=$METADATA_ADDRESS_V6
+      # The IPv6 endpoint answers only where it was turned on (this package does not); no ip6tables, no IPv6 rules.
+      if ! command -v ip6tables >/dev/null; then
+        log "no ip6tables: the IPv6 metadata address is not blocked"
+        continue
+      fi
     fi
     "$tool" -w -n -L "$TASK_METADATA_CHAIN" >/dev/null 2>&1 || "$tool" -w -N "$TASK_METADATA_CHAIN"
     ensure_rule "$tool" "$TASK_METADATA_CHAIN" -d "$address" -j REJECT

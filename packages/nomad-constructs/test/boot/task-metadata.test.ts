@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,18 @@ case "$op" in
   *) exit 2 ;;
 esac
 `;
+
+/** A directory with links to the few commands the script and the fake use, and no ip6tables. */
+function basics(): string {
+  const bin = mkdtempSync(join(tmpdir(), 'nomad-basics-'));
+  for (const command of ['date', 'basename', 'touch', 'grep', 'awk', 'mv', 'cat', 'printf']) {
+    const found = spawnSync('/bin/sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).stdout.trim();
+    if (found.startsWith('/')) {
+      symlinkSync(found, join(bin, command));
+    }
+  }
+  return bin;
+}
 
 describe('nomad-bootstrap.sh block-task-metadata', () => {
   let dir: string;
@@ -87,6 +99,18 @@ describe('nomad-bootstrap.sh block-task-metadata', () => {
     const first = { v4: rules('iptables'), v6: rules('ip6tables') };
     expect(run().status).toBe(0);
     expect({ v4: rules('iptables'), v6: rules('ip6tables') }).toEqual(first);
+  });
+
+  it('blocks IPv4 and says so when the instance has no ip6tables', () => {
+    rmSync(join(dir, 'bin', 'ip6tables'));
+    // PATH without the system's own ip6tables: the fake iptables and the shell's basics only.
+    const result = spawnSync('/bin/bash', [BOOTSTRAP_SCRIPT_PATH, 'block-task-metadata'], {
+      encoding: 'utf8',
+      env: { PATH: `${join(dir, 'bin')}:${basics()}`, FAKE_IPTABLES_DIR: dir },
+    });
+    expect(result.stderr).toContain('no ip6tables: the IPv6 metadata address is not blocked');
+    expect(result.status).toBe(0);
+    expect(rules('iptables')).toContain('-A NOMAD-TASK-METADATA -d 169.254.169.254/32 -j REJECT');
   });
 
   it('fails (and the unit with it) when a rule cannot be added', () => {
