@@ -10,7 +10,7 @@ export function jobspecBuilder(root: Root): typescript.TypeScriptProject {
     description: 'Typed Nomad job specifications for TypeScript: build, validate, and render HCL or API JSON.',
     // HashiCorp's HCL parser (WASM build) reads jobspecs for import; yaml backs yamldecode(), bcryptjs bcrypt(),
     // re2js (RE2's linear-time engine, as Go's regexp) regex_replace().
-    deps: [`zod@${VERSIONS.zod}`, '@cdktn/hcl2json@0.24.0', 'yaml@2.9.1', 'bcryptjs@3.0.3', 're2js@2.10.0'],
+    deps: [`zod@^${VERSIONS.zod}`, '@cdktn/hcl2json@^0.24.0', 'yaml@^2.9.1', 'bcryptjs@^3.0.3', 're2js@^2.10.0'],
     // HashiCorp's formatter (WASM build) proves the rendered HCL; fast-check generates jobs; aws-cdk-lib proves that
     // its Duration and Size are accepted in CDK apps.
     devDeps: [

@@ -19,6 +19,9 @@ const LAMBDA_HANDLERS = [
   'artifact-staging',
 ];
 
+/** The AWS SDK clients of the `nomad-constructs env` command: optional peer dependencies. */
+const ENV_COMMAND_SDK = ['@aws-sdk/client-cloudformation', '@aws-sdk/client-secrets-manager'];
+
 /** `@org/nomad-constructs`: AWS CDK constructs for a production Nomad cluster. */
 export function nomadConstructs(
   root: Root,
@@ -30,16 +33,24 @@ export function nomadConstructs(
     workspaceDeps: [jobspecBuilder],
     deps: [
       // zod validates the agent configuration model before it is rendered to HCL.
-      `zod@${VERSIONS.zod}`,
-      // `nomad-constructs env`: reads the stack outputs and the token/CA secrets with the standard credential chain.
-      '@aws-sdk/client-cloudformation@3.1169.0',
-      '@aws-sdk/client-secrets-manager@3.1162.0',
+      `zod@^${VERSIONS.zod}`,
     ],
     // Users bring their own aws-cdk-lib and constructs: a range they can meet, exact pins for our own builds.
-    peerDeps: [`aws-cdk-lib@${VERSIONS.awsCdkLibPeerRange}`, `constructs@${VERSIONS.constructsPeerRange}`],
+    // `nomad-constructs env` reads the stack outputs and the token/CA secrets with the AWS SDK: optional
+    // peers (see peerDependenciesMeta below), so that a CDK app synthesizing clusters does not install them.
+    peerDeps: [
+      `aws-cdk-lib@${VERSIONS.awsCdkLibPeerRange}`,
+      `constructs@${VERSIONS.constructsPeerRange}`,
+      ...ENV_COMMAND_SDK.map((name) => `${name}@^3.0.0`),
+    ],
     devDeps: [
       `aws-cdk-lib@${VERSIONS.awsCdkLib}`,
       `constructs@${VERSIONS.constructs}`,
+      // The versions in the lock file (the registry here serves no 3.1169.0 of the Secrets Manager client).
+      '@aws-sdk/client-cloudformation@3.1169.0',
+      '@aws-sdk/client-secrets-manager@3.1162.0',
+      // The tests run cdk-nag's packs over every construct (the suppressions the constructs carry).
+      `cdk-nag@${VERSIONS.cdkNag}`,
       // HashiCorp's HCL parser and formatter (WASM builds) check every rendered agent configuration.
       '@cdktn/hcl2json@0.24.0',
       '@cdktn/hcl-tools@0.24.0',
@@ -71,6 +82,10 @@ export function nomadConstructs(
     // The instance scripts are read at synth time, relative to the compiled module: they ship in the tarball.
     extraFiles: ['assets'],
   });
+  project.package.addField(
+    'peerDependenciesMeta',
+    Object.fromEntries(ENV_COMMAND_SDK.map((name) => [name, { optional: true }])),
+  );
   // The README examples are complete CDK apps: type-check them with the tests (the README embeds them).
   project.tsconfigDev.addInclude('../examples/**/*.ts');
   // The Grafana dashboards are TypeScript (Grafana's SDK) rendered to assets/grafana/dashboards/*.json.

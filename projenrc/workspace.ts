@@ -124,6 +124,8 @@ export function createWorkspacePackage(root: Root, options: WorkspacePackageOpti
   project.package.addField('files', [
     'lib',
     '!lib/**/*.tsbuildinfo',
+    // Declaration maps point at src/*.ts, which is not shipped (the .js.map files carry their sources).
+    '!lib/**/*.d.ts.map',
     ...(options.bin ? ['bin'] : []),
     ...(options.extraFiles ?? []),
   ]);

@@ -5,7 +5,12 @@ import manifest from '../package.json';
 
 describe('@org/nomad-constructs package', () => {
   it('takes aws-cdk-lib and constructs from the user as peers, with a range our own pins satisfy', () => {
-    expect(manifest.peerDependencies).toEqual({ 'aws-cdk-lib': '^2.257.0', constructs: '^10.0.0' });
+    expect(manifest.peerDependencies).toEqual({
+      'aws-cdk-lib': '^2.257.0',
+      constructs: '^10.0.0',
+      '@aws-sdk/client-cloudformation': '^3.0.0',
+      '@aws-sdk/client-secrets-manager': '^3.0.0',
+    });
     expect(manifest.devDependencies['aws-cdk-lib']).toBe('2.257.0');
     expect(manifest.devDependencies.constructs).toMatch(/^10\.\d+\.\d+$/);
     expect(manifest.dependencies).not.toHaveProperty('aws-cdk-lib');
@@ -15,14 +20,15 @@ describe('@org/nomad-constructs package', () => {
     expect(manifest.dependencies['@org/jobspec-builder']).toMatch(/^\^\d+\.\d+\.\d+$/);
   });
 
-  it('installs the nomad-constructs command, with the AWS clients it needs (and no bundler or handler library)', () => {
+  it('installs the nomad-constructs command, whose AWS clients are optional peers (and no bundler or handler library)', () => {
     expect(manifest.bin).toEqual({ 'nomad-constructs': 'bin/nomad-constructs' });
-    expect(Object.keys(manifest.dependencies).sort()).toEqual([
-      '@aws-sdk/client-cloudformation',
-      '@aws-sdk/client-secrets-manager',
-      '@org/jobspec-builder',
-      'zod',
-    ]);
+    // What synthesis needs, in ranges an app can share.
+    expect(manifest.dependencies).toEqual({ '@org/jobspec-builder': expect.stringMatching(/^\^/), zod: '^4.6.7' });
+    // The `env` command's SDK clients: a CDK app does not install them (the command says how to get them).
+    expect(manifest.peerDependenciesMeta).toEqual({
+      '@aws-sdk/client-cloudformation': { optional: true },
+      '@aws-sdk/client-secrets-manager': { optional: true },
+    });
     // Bundled into the handlers at build time: consumers never install them.
     for (const bundled of [
       'esbuild',
@@ -57,5 +63,7 @@ describe('the packed tarball', () => {
     expect(
       files.filter((file) => file.startsWith('test/') || file.startsWith('src/') || file.startsWith('examples/')),
     ).toEqual([]);
+    // Declaration maps would point at those unshipped sources; the JavaScript maps carry theirs inline.
+    expect(files.filter((file) => file.endsWith('.d.ts.map'))).toEqual([]);
   });
 });

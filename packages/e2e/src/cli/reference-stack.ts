@@ -45,7 +45,8 @@ export async function readReferenceStack(
     throw new CliError(`cannot read stack ${stackName}: ${message}`);
   }
   const byKey = new Map(outputs.map((output) => [output.OutputKey ?? '', output.OutputValue ?? '']));
-  const envOutput = outputs.find((output) => /^NomadEnvConfig[0-9A-F]{8}$/.test(output.OutputKey ?? ''));
+  // `NomadEnvConfig`: the cluster's stable output name (older deployments add CDK's hash suffix).
+  const envOutput = outputs.find((output) => /^NomadEnvConfig([0-9A-F]{8})?$/.test(output.OutputKey ?? ''));
   if (envOutput?.OutputValue === undefined) {
     throw new CliError(`stack ${stackName} has no NomadEnvConfig output: is it the reference stack, fully deployed?`);
   }

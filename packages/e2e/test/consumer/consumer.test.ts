@@ -12,8 +12,18 @@ const ROOT = findWorkspaceRoot();
 /** The packages this repository publishes, as users install them. */
 const PUBLISHED = ['jobspec-builder', 'nomad-constructs', 'hello-world-app', 'trainer'];
 
-/** The app a user writes: a cluster, a client pool and hello-world as a NomadJob, synthesized into `out`. */
-const APP_SOURCE = `import { App, Stack } from 'aws-cdk-lib';
+/** The versions of cdk-nag users run: 2 on the aws-cdk-lib we build with, 3 on a newer one (3.x needs aws-cdk-lib >= 2.258). */
+const CDK_NAG_2 = '2.38.2';
+const CDK_NAG_3 = { cdkNag: '3.0.2', awsCdkLib: '2.278.0' };
+
+/**
+ * The app a user writes: a cluster, a client pool and hello-world as a NomadJob, with cdk-nag's
+ * AwsSolutions and NIST 800-53 rev 5 packs (cdk-nag 2: aspects with a logger), synthesized into
+ * `out`; prints the findings nobody suppressed, as JSON.
+ */
+const APP_SOURCE = `import { App, Aspects, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { AwsSolutionsChecks, type INagLogger, NIST80053R5Checks } from 'cdk-nag';
 import { NomadCluster, NomadJob } from '@org/nomad-constructs';
 import { helloWorldJob } from '@org/hello-world-app/job';
 
@@ -25,6 +35,45 @@ new NomadJob(stack, 'HelloWorld', {
   cluster,
   job: helloWorldJob({ image: 'public.ecr.aws/docker/library/nginx:1.27', nodePool: 'general', count: 2 }),
 });
+// The user's own bucket (no access logs, no TLS-only policy): cdk-nag must report it, and only it.
+new s3.Bucket(stack, 'UserBucket');
+const unsuppressed: string[] = [];
+const logger: INagLogger = {
+  onCompliance() {},
+  onNotApplicable() {},
+  onSuppressed() {},
+  onSuppressedError() {},
+  onNonCompliance: (data) => unsuppressed.push(\`\${data.ruleId}[\${data.findingId}] \${data.resource.node.path}\`),
+  onError: (data) => unsuppressed.push(\`\${data.ruleId} (could not run) \${data.resource.node.path}\`),
+};
+Aspects.of(app).add(new AwsSolutionsChecks({ reports: false, additionalLoggers: [logger] }));
+Aspects.of(app).add(new NIST80053R5Checks({ reports: false, additionalLoggers: [logger] }));
+app.synth();
+console.log(JSON.stringify(unsuppressed));
+`;
+
+/**
+ * The same app with cdk-nag 3, which runs as an aws-cdk-lib validation plugin after synthesis and
+ * writes what it found to the cloud assembly's validation report (plain CommonJS: no compiler here).
+ */
+const CDK_NAG_3_APP = `const { App, Stack, Validations } = require('aws-cdk-lib');
+const s3 = require('aws-cdk-lib/aws-s3');
+const { AwsSolutionsChecks, NIST80053R5Checks } = require('cdk-nag');
+const { NomadCluster, NomadJob } = require('@org/nomad-constructs');
+const { helloWorldJob } = require('@org/hello-world-app/job');
+
+// Findings are read from the validation report, rather than failing the synthesis.
+const app = new App({ outdir: 'out', context: { '@aws-cdk/core:failSynthOnValidationErrors': false } });
+const stack = new Stack(app, 'Consumer');
+const cluster = new NomadCluster(stack, 'Nomad');
+cluster.addClientPool('general');
+new NomadJob(stack, 'HelloWorld', {
+  cluster,
+  job: helloWorldJob({ image: 'public.ecr.aws/docker/library/nginx:1.27', nodePool: 'general', count: 2 }),
+});
+// The user's own bucket (no access logs, no TLS-only policy): cdk-nag must report it, and only it.
+new s3.Bucket(stack, 'UserBucket');
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new NIST80053R5Checks(app));
 app.synth();
 `;
 
@@ -57,6 +106,7 @@ describe.skipIf(isNestedWorkspaceRun)('the published packages in fresh CDK apps 
         ...readdirSync(tarballs).map((file) => join(tarballs, file)),
         `aws-cdk-lib@${root.devDependencies['aws-cdk-lib']}`,
         `constructs@${root.devDependencies.constructs}`,
+        `cdk-nag@${CDK_NAG_2}`,
         `typescript@${root.devDependencies.typescript}`,
         `@types/node@${root.devDependencies['@types/node']}`,
       ],
@@ -64,7 +114,9 @@ describe.skipIf(isNestedWorkspaceRun)('the published packages in fresh CDK apps 
     );
   });
 
-  async function compileAndSynth(kind: 'commonjs' | 'module'): Promise<Record<string, { Type: string }>> {
+  async function compileAndSynth(
+    kind: 'commonjs' | 'module',
+  ): Promise<{ resources: Record<string, { Type: string }>; unsuppressed: string[] }> {
     const dir = join(consumer, kind);
     mkdirSync(join(dir, 'src'), { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: `consumer-${kind}`, private: true, type: kind }));
@@ -89,17 +141,28 @@ describe.skipIf(isNestedWorkspaceRun)('the published packages in fresh CDK apps 
     await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: dir }).catch((error: { stdout?: string }) => {
       throw new Error(`tsc failed in the ${kind} app:\n${error.stdout ?? String(error)}`);
     });
-    await run(process.execPath, ['lib/app.js'], { cwd: dir, env: { ...process.env, JSII_DEPRECATED: 'quiet' } });
+    const { stdout } = await run(process.execPath, ['lib/app.js'], {
+      cwd: dir,
+      env: { ...process.env, JSII_DEPRECATED: 'quiet' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
     const template = JSON.parse(readFileSync(join(dir, 'out', 'Consumer.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string }>;
     };
-    return template.Resources;
+    return { resources: template.Resources, unsuppressed: JSON.parse(stdout.trim().split('\n').at(-1) ?? '') };
   }
 
   it.each(['commonjs', 'module'] as const)(
-    'a %s app compiles and synthesizes a cluster with a NomadJob',
+    'a %s app compiles and synthesizes a cluster with a NomadJob; cdk-nag 2 finds only what the user created',
     async (kind) => {
-      const resources = Object.values(await compileAndSynth(kind));
+      const synthesized = await compileAndSynth(kind);
+      // The constructs carry their reviewed suppressions: AwsSolutions and NIST 800-53 rev 5 find the
+      // user's own bucket, and nothing of ours.
+      expect(synthesized.unsuppressed).toContain('AwsSolutions-S1[] Consumer/UserBucket/Resource');
+      expect(synthesized.unsuppressed.filter((finding) => !finding.endsWith(' Consumer/UserBucket/Resource'))).toEqual(
+        [],
+      );
+      const resources = Object.values(synthesized.resources);
       const count = (type: string) => resources.filter((resource) => resource.Type === type).length;
       expect(count('Custom::NomadJob')).toBe(1);
       expect(count('AWS::AutoScaling::AutoScalingGroup')).toBe(2);
@@ -109,4 +172,42 @@ describe.skipIf(isNestedWorkspaceRun)('the published packages in fresh CDK apps 
       expect(assets.length).toBeGreaterThan(0);
     },
   );
+
+  it('an app with cdk-nag 3 (on a newer aws-cdk-lib) finds only what the user created too', async () => {
+    const dir = join(consumer, 'cdk-nag-3');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-cdk-nag-3', private: true }));
+    const tarballs = join(consumer, 'tarballs');
+    await run(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        ...readdirSync(tarballs).map((file) => join(tarballs, file)),
+        `aws-cdk-lib@${CDK_NAG_3.awsCdkLib}`,
+        'constructs@10.8.1',
+        `cdk-nag@${CDK_NAG_3.cdkNag}`,
+      ],
+      { cwd: dir, maxBuffer: 16 * 1024 * 1024 },
+    );
+    writeFileSync(join(dir, 'app.js'), CDK_NAG_3_APP);
+    await run(process.execPath, ['app.js'], { cwd: dir, env: { ...process.env, JSII_DEPRECATED: 'quiet' } });
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'validation-report.json'), 'utf8')) as {
+      pluginReports: {
+        pluginName: string;
+        violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[];
+      }[];
+    };
+    const findings = report.pluginReports
+      .filter((plugin) => plugin.pluginName !== 'Construct Annotations')
+      .flatMap((plugin) =>
+        plugin.violations.flatMap((violation) =>
+          violation.violatingConstructs.map((construct) => `${violation.ruleName} ${construct.constructPath}`),
+        ),
+      );
+    expect(findings).toContain('AwsSolutions-S1 Consumer/UserBucket/Resource');
+    expect(findings.filter((finding) => !finding.endsWith(' Consumer/UserBucket/Resource'))).toEqual([]);
+  });
 });

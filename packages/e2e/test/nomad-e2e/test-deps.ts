@@ -31,7 +31,7 @@ export function mockDeployedStack(nomadAddress: string, helloWorldUrl: string | 
         StackStatus: 'CREATE_COMPLETE',
         Outputs: [
           {
-            OutputKey: 'NomadEnvConfig4E7D7A52',
+            OutputKey: 'NomadEnvConfig',
             OutputValue: JSON.stringify({
               clusterName: 'NomadReference-Nomad',
               nomadRegion: 'global',

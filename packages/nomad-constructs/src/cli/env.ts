@@ -82,8 +82,9 @@ async function clusterConfig(options: EnvOptions, client: CloudFormationClient):
   } catch (error) {
     throw new EnvError(`cannot describe the stack ${options.stack}: ${describe(error)}`);
   }
+  // `<construct path>EnvConfig` (`ClusterEnvConfig`); stacks deployed with earlier versions add CDK's hash.
   const configs = outputs
-    .filter((output) => /EnvConfig[0-9A-F]{8}$/.test(output.OutputKey ?? ''))
+    .filter((output) => /EnvConfig([0-9A-F]{8})?$/.test(output.OutputKey ?? ''))
     .map((output) => JSON.parse(output.OutputValue ?? '{}') as ClusterEnvConfig);
   if (configs.length === 0) {
     throw new EnvError(

@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { NomadError } from '../errors';
+import { acceptClusterVpcFindings } from '../nag/reviewed-findings';
 
 /** Interface endpoints a cluster can create in its VPC (each costs money per Availability Zone). */
 export enum InterfaceEndpoint {
@@ -87,6 +88,8 @@ export function createClusterVpc(scope: Construct, id: string, options: ClusterV
       { name: 'Private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 20 },
     ],
     gatewayEndpoints: { S3: { service: ec2.GatewayVpcEndpointAwsService.S3 } },
+    // Nothing uses the default security group: closed, also in apps without the recommended feature flags.
+    restrictDefaultSecurityGroup: true,
   });
   if (options.natGatewayProvider instanceof ec2.NatInstanceProviderV2) {
     hardenNatInstances(options.natGatewayProvider);
@@ -100,6 +103,10 @@ export function createClusterVpc(scope: Construct, id: string, options: ClusterV
     destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
     trafficType: ec2.FlowLogTrafficType.ALL,
   });
+  acceptClusterVpcFindings(
+    vpc,
+    options.natGatewayProvider instanceof ec2.NatInstanceProviderV2 ? options.natGatewayProvider.gatewayInstances : [],
+  );
   return vpc;
 }
 

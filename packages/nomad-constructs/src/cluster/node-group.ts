@@ -6,6 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
 import { nodeUserData, type UserDataFile } from '../boot/node-user-data';
+import { acceptNodeGroupFindings } from '../nag/reviewed-findings';
 import { INSTANCE_NAMESPACE } from '../observability/nomad-metrics';
 
 /** Tag on every instance of a cluster: its name (SSM access is granted on it). */
@@ -143,6 +144,7 @@ export function createNodeGroup(scope: Construct, options: NodeGroupOptions): No
   for (const [key, value] of Object.entries({ [CLUSTER_TAG]: options.clusterName, ...options.tags })) {
     Tags.of(autoScalingGroup).add(key, value, { applyToLaunchedInstances: true });
   }
+  acceptNodeGroupFindings(role, autoScalingGroup, options.instancesDistribution !== undefined);
   return { role, launchTemplate, autoScalingGroup };
 }
 

@@ -17,6 +17,7 @@ import {
   NODE_POOL_DIMENSION,
   NOMAD_NAMESPACE,
 } from '../observability/nomad-metrics';
+import { requireSynthTimeValues } from '../validation/synth-time-values';
 import { DEFAULT_VERSIONS } from '../versions';
 import { createNodeGroup, ROLE_TAG } from './node-group';
 import type { NomadCluster } from './nomad-cluster';
@@ -247,6 +248,22 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
     this.gpu = props.gpu ?? false;
     this.drainDeadline = props.drainDeadline ?? Duration.minutes(10);
     validateNodePool(this.nodePool, props.nodePool === undefined, path);
+    requireSynthTimeValues(path, {
+      minCapacity: [props.minCapacity, "it sets the pool's default maxCapacity and is checked against it"],
+      maxCapacity: [props.maxCapacity, 'rolling updates need it above the instances in service, which is checked'],
+      desiredCapacity: [props.desiredCapacity, 'it is checked against minCapacity and maxCapacity'],
+      onDemandBaseCapacity: [props.onDemandBaseCapacity, 'it is checked against maxCapacity'],
+      onDemandPercentageAboveBaseCapacity: [
+        props.onDemandPercentageAboveBaseCapacity,
+        'it decides whether the pool runs Spot instances (capacity rebalancing, the interruption handling)',
+      ],
+      drainDeadline: [
+        props.drainDeadline,
+        "it is the lifecycle hook's timeout and the drain function's deadline, checked against their limits",
+      ],
+      'reserved.cpuMhz': [props.reserved?.cpuMhz, "it is written into the clients' agent configuration"],
+      'reserved.memoryMiB': [props.reserved?.memoryMiB, "it is written into the clients' agent configuration"],
+    });
 
     const instanceTypes = props.instanceTypes ?? [ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE)];
     const architecture = validateInstanceTypes(instanceTypes, path);

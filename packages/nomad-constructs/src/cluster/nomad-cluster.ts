@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { Aws, CfnOutput, Duration, Fn, Lazy, Names, RemovalPolicy, type Size, Stack, Tags, Token } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Lazy, Names, RemovalPolicy, type Size, Stack, Tags, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type * as ecr from 'aws-cdk-lib/aws-ecr';
@@ -17,6 +17,7 @@ import { NomadError } from '../errors';
 import { NOMAD_LOG_FILE } from '../observability/cloudwatch-agent-config';
 import { INSTANCE_NAMESPACE } from '../observability/nomad-metrics';
 import { NomadMonitoring, type NomadMonitoringOptions } from '../observability/nomad-monitoring';
+import { addStableOutput } from '../outputs/stable-output';
 import { NomadAcl } from '../security/nomad-acl';
 import { NomadCertificateRenewal, renewBeforeOf } from '../security/nomad-certificate-renewal';
 import { createClusterKey, grantSecretRead, NomadClusterSecrets } from '../security/nomad-cluster-secrets';
@@ -25,6 +26,7 @@ import {
   type NomadWorkloadIdentityOptions,
   type WorkloadRoleOptions,
 } from '../security/nomad-workload-identity';
+import { requireSynthTimeValues } from '../validation/synth-time-values';
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
 import { NomadClientPool, type NomadClientPoolOptions } from './nomad-client-pool';
@@ -347,6 +349,21 @@ export class NomadCluster extends NomadClusterBase {
     this.nomadRegion = props.region ?? 'global';
     this.datacenter = props.datacenter ?? 'dc1';
     checkName(this.clusterName, `${path}.clusterName`, 48);
+    requireSynthTimeValues(path, {
+      serverCount: [props.serverCount, "it is the servers' bootstrap_expect and the size of their Auto Scaling group"],
+      natGateways: [props.natGateways, 'it decides how many NAT gateways and routes the VPC gets'],
+      caValidity: [
+        props.caValidity,
+        'it is checked against the certificate validity and passed to the key-material resource',
+      ],
+      certificateValidity: [props.certificateValidity, 'it is checked against the CA validity and the renewal window'],
+      certificateRenewBefore: [props.certificateRenewBefore, 'it is checked against the certificate validity'],
+      tlsGeneration: [
+        props.tlsGeneration,
+        "it is part of the nodes' user data digest that decides when certificates are issued anew",
+      ],
+      aclGeneration: [props.aclGeneration, 'it is compared with the previous deploy to re-run the ACL bootstrap'],
+    });
     checkName(this.nomadRegion, `${path}.region`, 128);
     checkName(this.datacenter, `${path}.datacenter`, 128);
     this.version = props.version ?? NomadVersion.DEFAULT;
@@ -731,26 +748,26 @@ export class NomadCluster extends NomadClusterBase {
   }
 
   private addOutputs(): void {
-    const cliEnv = `eval "$(npx -p @org/nomad-constructs nomad-constructs env --stack ${Aws.STACK_NAME} --cluster ${this.clusterName})"`;
-    new CfnOutput(this, 'ManagementTokenSecretArn', {
+    const cliEnv = `eval "$(npx -p @org/nomad-constructs -p @aws-sdk/client-cloudformation -p @aws-sdk/client-secrets-manager nomad-constructs env --stack ${Aws.STACK_NAME} --cluster ${this.clusterName})"`;
+    addStableOutput(this, 'ManagementTokenSecretArn', {
       description:
         'Secrets Manager secret holding the Nomad management token (NOMAD_TOKEN); readable after cluster.grantManagementToken()',
       value: this.secrets.managementToken.secretArn,
     });
-    new CfnOutput(this, 'CaCertificateSecretArn', {
+    addStableOutput(this, 'CaCertificateSecretArn', {
       description:
         'Secrets Manager secret holding the cluster CA certificate (NOMAD_CACERT inside the VPC); readable after cluster.grantCaRead()',
       value: this.secrets.caCertificate.secretArn,
     });
     if (this.secrets.uiToken !== undefined) {
-      new CfnOutput(this, 'UiTokenSecretArn', {
+      addStableOutput(this, 'UiTokenSecretArn', {
         description:
           'Secrets Manager secret holding the read-only UI token (JSON, secretId); readable after cluster.grantUiToken()',
         value: this.secrets.uiToken.secretArn,
       });
     }
     // Read by `nomad-constructs env`: where the API is, which certificate it serves, where the secrets are.
-    new CfnOutput(this, 'EnvConfig', {
+    addStableOutput(this, 'EnvConfig', {
       description: 'For `nomad-constructs env` (JSON)',
       value: Fn.join('', [
         '{"clusterName":"',
@@ -769,21 +786,21 @@ export class NomadCluster extends NomadClusterBase {
       ]),
     });
     if (this.ui !== undefined) {
-      new CfnOutput(this, 'UiUrl', { description: 'The Nomad UI', value: `${this.ui.url}/ui/` });
-      new CfnOutput(this, 'NomadAddr', { description: 'NOMAD_ADDR for the nomad CLI', value: this.ui.url });
-      new CfnOutput(this, 'CliEnvironment', {
+      addStableOutput(this, 'UiUrl', { description: 'The Nomad UI', value: `${this.ui.url}/ui/` });
+      addStableOutput(this, 'NomadAddr', { description: 'NOMAD_ADDR for the nomad CLI', value: this.ui.url });
+      addStableOutput(this, 'CliEnvironment', {
         description:
           'Run in a shell with AWS credentials allowed to read the management token: exports NOMAD_ADDR and NOMAD_TOKEN',
         value: cliEnv,
       });
       return;
     }
-    new CfnOutput(this, 'NomadAddr', {
+    addStableOutput(this, 'NomadAddr', {
       description: 'NOMAD_ADDR for the nomad CLI, once the port forward of CliEnvironment runs',
       value: this.apiUrl,
     });
     // Without a load balancer the API is reached through a Session Manager port forward to a server.
-    new CfnOutput(this, 'CliEnvironment', {
+    addStableOutput(this, 'CliEnvironment', {
       description:
         'Run in a shell with AWS credentials (and the Session Manager plugin) to reach the API on localhost: exports NOMAD_ADDR, NOMAD_TOKEN and NOMAD_CACERT',
       value: [

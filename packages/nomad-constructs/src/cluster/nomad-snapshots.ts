@@ -7,9 +7,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
+import { acceptSnapshotsFindings } from '../nag/reviewed-findings';
 import type { NomadMonitoring } from '../observability/nomad-monitoring';
 import { SNAPSHOT_SAVER_POLICY } from '../security/acl-policies';
 import type { HandlerFunction } from '../security/handler-function';
+import { requireSynthTimeValues } from '../validation/synth-time-values';
 import { type NomadApiFunctionProps, nomadApiFunction } from './nomad-api-function';
 import type { SnapshotInput } from './snapshot-contract';
 
@@ -61,6 +63,10 @@ export class NomadSnapshots extends Construct {
   public constructor(scope: Construct, id: string, props: NomadSnapshotsProps) {
     super(scope, id);
     const path = this.node.path;
+    requireSynthTimeValues(path, {
+      interval: [props.interval, 'it is checked against its limits and sets the schedule'],
+      retention: [props.retention, 'it is checked against its limits and sets the lifecycle rule'],
+    });
     const interval = checkDuration(props.interval ?? Duration.hours(6), 'hours', 1, 168, `${path}.interval`);
     const retention = checkDuration(props.retention ?? Duration.days(30), 'days', 1, 3650, `${path}.retention`);
     const { secrets } = props;
@@ -132,6 +138,7 @@ export class NomadSnapshots extends Construct {
     });
     // The token exists once the ACL resource has run.
     this.schedule.node.addDependency(props.acl.resource);
+    acceptSnapshotsFindings(this.bucket, role, props.accessLogsBucket !== undefined);
   }
 
   /**

@@ -8,6 +8,7 @@ import * as route53Targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
+import { acceptUiFindings } from '../nag/reviewed-findings';
 import { NomadPorts } from './nomad-ports';
 import type { NomadServers } from './nomad-servers';
 
@@ -225,6 +226,7 @@ export class NomadUi extends Construct implements ec2.IConnectable {
       });
     }
     this.url = `https://${props.domainName ?? this.loadBalancer.loadBalancerDnsName}`;
+    acceptUiFindings(this.loadBalancer, props.servers.autoScalingGroup, this.node.tryFindChild('AccessLogs'));
   }
 
   /** The default access-log bucket: the audit trail of the API outlives the stack. */

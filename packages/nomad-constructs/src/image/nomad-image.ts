@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import type { NomadCluster } from '../cluster/nomad-cluster';
 import { NomadError } from '../errors';
 import { AsyncProvider } from '../provider/async-provider';
+import { requireSynthTimeValues } from '../validation/synth-time-values';
 import { NOMAD_IMAGE_RESOURCE_TYPE, type NomadImagePropertiesInput } from './image-contract';
 
 /** ECR's scan finding severities, for {@link NomadImageProps.failOnSeverity}. */
@@ -97,6 +98,9 @@ export class NomadImage extends Construct {
   public constructor(scope: Construct, id: string, props: NomadImageProps) {
     super(scope, id);
     const path = this.node.path;
+    requireSynthTimeValues(path, {
+      timeout: [props.timeout, "it is checked against its limits and sets the provider's total timeout"],
+    });
     const { cluster } = props;
     const architecture = props.architecture ?? poolArchitecture(cluster, path);
     this.platform = architecture === ec2.InstanceArchitecture.ARM_64 ? 'linux/arm64' : 'linux/amd64';

@@ -6,6 +6,8 @@ import type { NomadClientPool } from '../cluster/nomad-client-pool';
 import type { NomadCluster } from '../cluster/nomad-cluster';
 import { NomadError } from '../errors';
 import { NomadJob } from '../job/nomad-job';
+import { acceptLoadBalancedPoolFindings } from '../nag/reviewed-findings';
+import { requireSynthTimeValues } from '../validation/synth-time-values';
 import { DEFAULT_INGRESS_PORT, TRAEFIK_PING_PATH, traefikJob } from './traefik-job';
 
 /** Props of {@link NomadIngress}. */
@@ -77,6 +79,7 @@ export class NomadIngress extends Construct {
     super(scope, id);
     const { cluster, pool } = props;
     const path = this.node.path;
+    requireSynthTimeValues(path, { port: [props.port, "it is written into Traefik's Nomad job"] });
     const ui = cluster.ui;
     if (ui === undefined) {
       throw new NomadError(
@@ -109,6 +112,7 @@ export class NomadIngress extends Construct {
       }),
     });
 
+    acceptLoadBalancedPoolFindings(pool.autoScalingGroup, 'ingress');
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'Targets', {
       vpc: cluster.vpc,
       port: this.port,

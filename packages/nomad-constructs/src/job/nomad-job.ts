@@ -8,6 +8,7 @@ import { SERVER_JOIN_TAG } from '../cluster/node-group';
 import type { NomadCluster } from '../cluster/nomad-cluster';
 import { NomadPorts } from '../cluster/nomad-ports';
 import { NomadError } from '../errors';
+import { requireSynthTimeValues } from '../validation/synth-time-values';
 import { importHclJobFile } from './hcl-job-file';
 import { jobPhysicalId, NOMAD_JOB_RESOURCE_TYPE, type NomadJobPropertiesInput } from './job-contract';
 import { type ApiJob, encodeJobSpec, INLINE_SPEC_LIMIT_BYTES, writeSpecFile } from './job-spec';
@@ -106,6 +107,9 @@ export class NomadJob extends Construct {
   public constructor(scope: Construct, id: string, props: NomadJobProps) {
     super(scope, id);
     const path = this.node.path;
+    requireSynthTimeValues(path, {
+      timeout: [props.timeout, "it is checked against its limits and sets the provider's total timeout"],
+    });
     const { cluster } = props;
     const { job, issues, source } = readJob(props, path);
     if (issues.length > 0) {

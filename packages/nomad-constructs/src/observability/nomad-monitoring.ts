@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import type { NomadClientPool } from '../cluster/nomad-client-pool';
 import type { NomadCluster } from '../cluster/nomad-cluster';
 import { NomadError } from '../errors';
+import { requireSynthTimeValues } from '../validation/synth-time-values';
 import {
   CLIENT_METRICS,
   CLUSTER_DIMENSION,
@@ -133,6 +134,10 @@ export class NomadMonitoring extends Construct {
     const { cluster } = props;
     this.cluster = cluster;
     const path = this.node.path;
+    requireSynthTimeValues(path, {
+      blockedEvaluationsPeriod: [props.blockedEvaluationsPeriod, "it decides the alarm's evaluation periods"],
+      bootFailurePeriod: [props.bootFailurePeriod, "it decides the alarm's evaluation periods"],
+    });
     this.alarmTopic = this.resolveTopic(props, path);
     this.bootFailurePeriod = checkMinutes(props.bootFailurePeriod ?? Duration.minutes(30), `${path}.bootFailurePeriod`);
     const blockedPeriod = checkMinutes(
@@ -140,7 +145,8 @@ export class NomadMonitoring extends Construct {
       `${path}.blockedEvaluationsPeriod`,
     );
     const threshold5xx = props.loadBalancer5xxThreshold ?? 10;
-    if (!Number.isInteger(threshold5xx) || threshold5xx < 1) {
+    // A token (a CfnParameter) is CloudFormation's to check: the alarm takes it as it is.
+    if (!Token.isUnresolved(threshold5xx) && (!Number.isInteger(threshold5xx) || threshold5xx < 1)) {
       throw new NomadError(
         'INVALID_PROP',
         `${path}.loadBalancer5xxThreshold`,

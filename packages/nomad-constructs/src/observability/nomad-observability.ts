@@ -1,4 +1,4 @@
-import { Aws, CfnOutput, Duration, Size } from 'aws-cdk-lib';
+import { Aws, Duration, Size } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
@@ -10,7 +10,10 @@ import type { NomadCluster } from '../cluster/nomad-cluster';
 import { NomadPorts } from '../cluster/nomad-ports';
 import { NomadError } from '../errors';
 import { NomadJob } from '../job/nomad-job';
+import { acceptLoadBalancedPoolFindings, acceptUnrotatedSecret } from '../nag/reviewed-findings';
+import { addStableOutput } from '../outputs/stable-output';
 import { grantSecretRead } from '../security/nomad-cluster-secrets';
+import { requireSynthTimeValues } from '../validation/synth-time-values';
 import { GRAFANA_PORT, grafanaJob } from './jobs/grafana-job';
 import type { ObservabilityImages } from './jobs/job-parts';
 import { PROMETHEUS_PATHS, PUSHGATEWAY_PORT, prometheusJob } from './jobs/prometheus-job';
@@ -150,6 +153,11 @@ export class NomadObservability extends Construct {
     super(scope, id);
     const { cluster, pool } = props;
     const path = this.node.path;
+    requireSynthTimeValues(path, {
+      retention: [props.retention, "it is written into Prometheus's Nomad job"],
+      retentionSize: [props.retentionSize, "it is written into Prometheus's Nomad job"],
+      prometheusMemory: [props.prometheusMemory, "it is written into Prometheus's Nomad job"],
+    });
     if (!cluster.pools.includes(pool)) {
       throw new NomadError(
         'INVALID_PROP',
@@ -195,6 +203,10 @@ export class NomadObservability extends Construct {
         generateSecretString: { passwordLength: 32, excludePunctuation: true },
       });
     if (props.grafanaAdminPassword === undefined) {
+      acceptUnrotatedSecret(
+        this.grafanaAdminPassword,
+        'Grafana takes its admin password from this secret only when it creates its database (first start); a rotated value would not reach it. Change the password in Grafana and then store it here.',
+      );
       grantSecretRead(this.grafanaAdminPassword, cluster.encryptionKey, pool);
     } else {
       this.grafanaAdminPassword.grantRead(pool);
@@ -248,6 +260,7 @@ export class NomadObservability extends Construct {
     this.grafanaJob.node.addDependency(this.prometheusJob);
 
     if (ui !== undefined) {
+      acceptLoadBalancedPoolFindings(pool.autoScalingGroup, 'grafana');
       this.grafanaTargetGroup = new elbv2.ApplicationTargetGroup(this, 'GrafanaTargets', {
         vpc: cluster.vpc,
         port: GRAFANA_PORT,
@@ -282,14 +295,14 @@ export class NomadObservability extends Construct {
           'Run `nomad job status grafana` and `nomad alloc logs -job grafana grafana`: Grafana is not running (a failed deployment, a volume it cannot write, the admin password it could not read). The pool should have one instance: with more, the others fail this check by design.',
       });
     }
-    new CfnOutput(this, 'GrafanaUrl', {
+    addStableOutput(this, 'GrafanaUrl', {
       description:
         ui === undefined
           ? 'Grafana, through a Session Manager port forward to port 3000 of the observability pool (user admin, password in GrafanaAdminPasswordSecretArn)'
           : 'Grafana (user admin, password in GrafanaAdminPasswordSecretArn)',
       value: this.grafanaUrl,
     });
-    new CfnOutput(this, 'GrafanaAdminPasswordSecretArn', {
+    addStableOutput(this, 'GrafanaAdminPasswordSecretArn', {
       description: "Secrets Manager secret holding Grafana's admin password",
       value: this.grafanaAdminPassword.secretArn,
     });

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acceptAsyncProviderFindings } from '../nag/reviewed-findings';
 import { HandlerFunction, type HandlerName } from '../security/handler-function';
 
 /** The construct ids of the provider framework's functions. */
@@ -146,6 +147,7 @@ export class AsyncProvider extends Construct {
       const fn = this.provider.node.findChild(id).node.defaultChild as lambda.CfnFunction;
       fn.runtime = lambda.Runtime.NODEJS_24_X.name;
     }
+    acceptAsyncProviderFindings(this);
   }
 
   /** The provider framework's functions (onEvent, isComplete, onTimeout). */

@@ -8,6 +8,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
+import { acceptHandlerFunctionFindings } from '../nag/reviewed-findings';
 
 /** The handlers bundled at build time (see `projenrc/nomad-constructs.ts`). */
 export type HandlerName =
@@ -116,5 +117,6 @@ export class HandlerFunction extends Construct {
     );
     // Lambda checks the VPC permissions when it creates the function: create the role's policy first.
     this.function.node.addDependency(this.role);
+    acceptHandlerFunctionFindings(this, props.handler);
   }
 }

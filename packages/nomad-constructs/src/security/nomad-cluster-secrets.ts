@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { acceptClusterSecretsFindings } from '../nag/reviewed-findings';
 import {
   NOMAD_CLUSTER_SECRETS_RESOURCE_TYPE,
   type NomadClusterSecretsPropertiesInput,
@@ -87,6 +88,7 @@ export class NomadClusterSecrets extends Construct {
 
   public constructor(scope: Construct, id: string, props: NomadClusterSecretsProps) {
     super(scope, id);
+    acceptClusterSecretsFindings(this);
     this.encryptionKey = props.encryptionKey;
     const cluster = props.clusterName;
     this.secretProps = (description) => ({

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,9 +6,9 @@ import { Writable } from 'node:stream';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type ClusterEnvConfig, EnvError, envCommand } from '../../src/cli/env';
-import { main } from '../../src/cli/main';
+import { loadAwsSdk, main } from '../../src/cli/main';
 
 const TOKEN = '0b1a6c3e-7f9d-4c8e-a2b1-5d6e7f8a9b0c';
 const CA = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
@@ -26,7 +26,8 @@ function envConfig(overrides: Partial<ClusterEnvConfig> = {}): { OutputKey: stri
     caCertificateSecretArn: CA_ARN,
     ...overrides,
   };
-  return { OutputKey: `Nomad${config.clusterName}EnvConfig0F2C8F02`, OutputValue: JSON.stringify(config) };
+  // The stable output name: the cluster's construct path, then EnvConfig (here `new NomadCluster(stack, 'Nomad<name>')`).
+  return { OutputKey: `Nomad${config.clusterName}EnvConfig`, OutputValue: JSON.stringify(config) };
 }
 
 /** Runs a shell with the printed exports and prints the variables it ends up with. */
@@ -187,6 +188,20 @@ describe('nomad-constructs env', () => {
     );
   });
 
+  it("finds the EnvConfig output of a stack deployed with an earlier version (CDK's hashed output name)", async () => {
+    cloudFormation.on(DescribeStacksCommand, { StackName: 'Nomad' }).resolves({
+      Stacks: [
+        {
+          StackName: 'Nomad',
+          CreationTime: new Date(),
+          StackStatus: 'CREATE_COMPLETE',
+          Outputs: [{ ...envConfig(), OutputKey: 'ClusterEnvConfig0F2C8F02' }],
+        },
+      ],
+    });
+    expect(await envCommand({ stack: 'Nomad' }, clients())).toContain(`export NOMAD_TOKEN='${TOKEN}'`);
+  });
+
   it('quotes values for the shell', async () => {
     cloudFormation.on(DescribeStacksCommand).resolves({
       Stacks: [
@@ -253,6 +268,104 @@ describe('nomad-constructs env', () => {
         await main(['env', '--stack', 'Nomad', '--cluster', 'nope', '--region', 'eu-west-1'], out.stream, err.stream),
       ).toBe(1);
       expect(err.text()).toBe('nomad-constructs env: the stack Nomad has no cluster nope; it has prod\n');
+    });
+
+    it('names --stack when it is missing', async () => {
+      const err = capture();
+      expect(await main(['env', '--region', 'eu-west-1'], capture().stream, err.stream)).toBe(2);
+      expect(err.text()).toMatch(
+        /^nomad-constructs env: --stack is missing: name the CloudFormation stack of the cluster \(--stack Nomad\)\n\nUsage:/,
+      );
+    });
+
+    describe('the region', () => {
+      beforeEach(() => {
+        // No profile to fall back on: only what the test sets.
+        vi.stubEnv('AWS_CONFIG_FILE', join(home, 'no-config'));
+        vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', join(home, 'no-credentials'));
+        vi.stubEnv('AWS_PROFILE', undefined);
+        vi.stubEnv('AWS_REGION', undefined);
+        vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+        cloudFormation.on(DescribeStacksCommand).resolves({
+          Stacks: [
+            {
+              StackName: 'Nomad',
+              CreationTime: new Date(),
+              StackStatus: 'CREATE_COMPLETE',
+              Outputs: [envConfig({ addrCertificate: 'load-balancer' })],
+            },
+          ],
+        });
+      });
+      afterEach(() => {
+        vi.unstubAllEnvs();
+      });
+      const regionOfTheCall = async () => {
+        const client = cloudFormation.call(0).thisValue as CloudFormationClient;
+        return client.config.region();
+      };
+
+      it('is AWS_REGION, then AWS_DEFAULT_REGION (as the AWS CLI reads it), unless --region gives one', async () => {
+        vi.stubEnv('AWS_DEFAULT_REGION', 'eu-central-1');
+        expect(await main(['env', '--stack', 'Nomad'], capture().stream, capture().stream)).toBe(0);
+        expect(await regionOfTheCall()).toBe('eu-central-1');
+        cloudFormation.resetHistory();
+        vi.stubEnv('AWS_REGION', 'eu-north-1');
+        expect(await main(['env', '--stack', 'Nomad'], capture().stream, capture().stream)).toBe(0);
+        expect(await regionOfTheCall()).toBe('eu-north-1');
+        cloudFormation.resetHistory();
+        expect(
+          await main(['env', '--stack', 'Nomad', '--region', 'us-east-2'], capture().stream, capture().stream),
+        ).toBe(0);
+        expect(await regionOfTheCall()).toBe('us-east-2');
+      });
+
+      it('says how to give one when there is none', async () => {
+        const err = capture();
+        expect(await main(['env', '--stack', 'Nomad'], capture().stream, err.stream)).toBe(1);
+        expect(err.text()).toBe(
+          "nomad-constructs env: no AWS region: pass --region with the stack's region (--region eu-west-1), set AWS_REGION or AWS_DEFAULT_REGION, or set one in your AWS profile (aws configure set region eu-west-1)\n",
+        );
+        expect(cloudFormation.calls()).toHaveLength(0);
+      });
+    });
+
+    it('says how to install the AWS SDK clients when they are missing', async () => {
+      const missing = async (name: string) => {
+        throw Object.assign(new Error(`Cannot find package '${name}'`), { code: 'ERR_MODULE_NOT_FOUND' });
+      };
+      expect(await loadAwsSdk(missing)).toBe(
+        'the AWS SDK clients are not installed (they are optional peer dependencies of @org/nomad-constructs). Install them beside it (npm install --save-dev @aws-sdk/client-cloudformation @aws-sdk/client-secrets-manager), or run: npx -p @org/nomad-constructs -p @aws-sdk/client-cloudformation -p @aws-sdk/client-secrets-manager nomad-constructs env ...',
+      );
+      await expect(loadAwsSdk(async () => Promise.reject(new Error('broken')))).rejects.toThrow('broken');
+    });
+
+    it("prints no AWS SDK warning about Node.js versions (the SDK's own switch)", () => {
+      // A real run in a child process: the SDK warns once per process, when it creates a client.
+      const result = spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          "require('./src/cli/main').main(['env', '--stack', 'Nomad', '--region', 'eu-west-1']).then((code) => { process.exitCode = code; })",
+        ],
+        {
+          cwd: join(__dirname, '..', '..'),
+          encoding: 'utf8',
+          env: {
+            PATH: process.env.PATH,
+            AWS_ACCESS_KEY_ID: 'AKIAEXAMPLE',
+            AWS_SECRET_ACCESS_KEY: 'example',
+            // Nothing listens on the discard port: the call fails at once, without AWS.
+            AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+            AWS_MAX_ATTEMPTS: '1',
+          },
+        },
+      );
+      expect(result.stderr).toContain('nomad-constructs env: cannot describe the stack Nomad');
+      expect(result.stderr).not.toContain('NodeVersionSupportWarning');
+      expect(result.status).toBe(1);
     });
   });
 });

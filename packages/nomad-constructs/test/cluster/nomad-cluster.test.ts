@@ -502,7 +502,7 @@ describe('NomadCluster: logs, metrics and outputs', () => {
     );
     expect(cli).toMatch(
       new RegExp(
-        `&& eval "\\$\\(npx -p @org/nomad-constructs nomad-constructs env --stack \\$\\{AWS::StackName\\} --cluster ${cluster.clusterName}\\)"$`,
+        `&& eval "\\$\\(npx -p @org/nomad-constructs -p @aws-sdk/client-cloudformation -p @aws-sdk/client-secrets-manager nomad-constructs env --stack \\$\\{AWS::StackName\\} --cluster ${cluster.clusterName}\\)"$`,
       ),
     );
   });

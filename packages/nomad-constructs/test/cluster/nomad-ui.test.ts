@@ -117,7 +117,7 @@ describe('NomadUi', () => {
     expect(output('UiUrl')).toBe('https://nomad.example.com/ui/');
     expect(output('NomadAddr')).toBe('https://nomad.example.com');
     expect(output('CliEnvironment')).toBe(
-      `eval "$(npx -p @org/nomad-constructs nomad-constructs env --stack \${AWS::StackName} --cluster ${cluster.clusterName})"`,
+      `eval "$(npx -p @org/nomad-constructs -p @aws-sdk/client-cloudformation -p @aws-sdk/client-secrets-manager nomad-constructs env --stack \${AWS::StackName} --cluster ${cluster.clusterName})"`,
     );
     expect(cluster.apiUrl).toBe('https://nomad.example.com');
   });
