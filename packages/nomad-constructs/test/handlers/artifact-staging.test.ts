@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { HeadObjectCommand, NotFound, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import * as openpgp from 'openpgp';
@@ -288,6 +290,29 @@ describe('artifact staging handler', () => {
         new RegExp(
           `^the signature of nomad_1\\.2\\.3_SHA256SUMS does not verify with HashiCorp's key ${trusted.fingerprint}: .+\\. Nothing was staged for ${nomadName.replace(/\./g, '\\.')}\\.$`,
         ),
+      );
+      expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    });
+
+    it('rejects, with HashiCorp’s real key file and fingerprint, SHA256SUMS signed by any other key', async () => {
+      // HashiCorp's public key as https://www.hashicorp.com/.well-known/pgp-key.txt serves it.
+      const real = readFileSync(join(__dirname, '..', 'fixtures', 'hashicorp-release-key.asc'), 'utf8');
+      releases.routes.set('/.well-known/pgp-key.txt', { status: 200, body: real });
+      const response = await run(
+        requestEvent(
+          'Create',
+          properties({
+            signingKey: {
+              url: releases.url('/.well-known/pgp-key.txt'),
+              fingerprint: HASHICORP_SIGNING_KEY.fingerprint,
+            },
+          }),
+        ),
+      );
+      expect(response.Status).toBe('FAILED');
+      // The key file was read and the key found by the pinned fingerprint; the test's signature is not HashiCorp's.
+      expect(response.Reason).toContain(
+        "the signature of nomad_1.2.3_SHA256SUMS does not verify with HashiCorp's key C874011F0AB405110D02105534365D9472D7468F",
       );
       expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
     });
