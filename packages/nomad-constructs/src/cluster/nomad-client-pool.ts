@@ -19,8 +19,8 @@ import {
 } from '../observability/nomad-metrics';
 import { requireSynthTimeValues } from '../validation/synth-time-values';
 import { DEFAULT_VERSIONS } from '../versions';
+import type { ClusterNodeContext, ClusterNodeContextProvider } from './cluster-node-context';
 import { createNodeGroup, ROLE_TAG } from './node-group';
-import type { NomadCluster } from './nomad-cluster';
 import { NomadPorts } from './nomad-ports';
 
 /** Where Nomad finds the Docker auth file that maps the cluster's ECR registry to the credential helper. */
@@ -202,8 +202,8 @@ const DOCKER_LOGGING = {
 
 /** Props of {@link NomadClientPool}. */
 export interface NomadClientPoolProps extends NomadClientPoolOptions {
-  /** The cluster the clients join. */
-  readonly cluster: NomadCluster;
+  /** The cluster the clients join (a `NomadCluster`: its `nodeContext`). */
+  readonly cluster: ClusterNodeContextProvider<NomadClientPool>;
 }
 
 /**
@@ -237,11 +237,11 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
   /** How long allocations may take to leave a client that is going away. */
   public readonly drainDeadline: Duration;
 
-  private readonly cluster: NomadCluster;
+  private readonly cluster: ClusterNodeContext<NomadClientPool>;
 
   public constructor(scope: Construct, id: string, props: NomadClientPoolProps) {
     super(scope, id);
-    const { cluster } = props;
+    const cluster = props.cluster.nodeContext;
     this.cluster = cluster;
     const path = this.node.path;
     this.nodePool = props.nodePool ?? id;
@@ -312,7 +312,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
       nodeRole: 'client',
       instanceTypes,
       architecture,
-      securityGroups: [this.securityGroup, cluster._clientSecurityGroup],
+      securityGroups: [this.securityGroup, cluster.clientSecurityGroup],
       role: props.role,
       rootVolumeSize: props.volumeSize ?? Size.gibibytes(100),
       // The instance role reads this client's TLS key and token: a container one hop away gets no
@@ -328,10 +328,10 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
         NOMAD_DEVICE_NVIDIA_VERSION: DEFAULT_VERSIONS.nomadDeviceNvidia,
         NOMAD_HOST_VOLUME_PATHS: hostVolumes.map((volume) => volume.path).join(' '),
         ...boot.environment,
-        ...cluster._nodeEnvironment('client'),
+        ...cluster.nodeEnvironment('client'),
       },
       files: [
-        ...cluster._nodeFiles(),
+        ...cluster.nodeFiles(),
         {
           path: '/etc/nomad.d/nomad.hcl',
           content: renderAgentConfig(this.agentConfig(props, hostVolumes)),
@@ -374,7 +374,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
           mode: '0644',
         },
       ],
-      bootstrapScript: cluster._bootstrapScript,
+      bootstrapScript: cluster.bootScript,
       logGroups: [cluster.logGroup, cluster.containerLogGroup, cluster.metricsLogGroup],
       ...capacity,
       instancesDistribution: {
@@ -401,8 +401,8 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
     // bootstrapped: no client (a peer that can speak RPC to the servers) exists before that.
     cluster.secrets.grantClientMaterial(this.role);
     cluster.artifacts.attach(group, boot.artifacts);
-    this.autoScalingGroup.node.addDependency(cluster.secrets.keyMaterial, cluster.acl.resource);
-    cluster._registerClientPool(this);
+    this.autoScalingGroup.node.addDependency(cluster.secrets.keyMaterial, cluster.aclBootstrap);
+    cluster.registerClientPool(this);
   }
 
   /** Allocations running in the pool (sum over its clients). */
@@ -474,14 +474,14 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
       plugins.push({ name: 'nomad-device-nvidia', config: { enabled: true } });
     }
     return {
-      ...this.cluster._commonAgentConfig(),
+      ...this.cluster.agentDefaults(),
       pluginDir: '/opt/nomad/plugins',
       client: {
         enabled: true,
         nodePool: this.nodePool,
         nodeClass: props.nodeClass,
         meta: props.meta,
-        serverJoin: { retryJoin: [this.cluster._serverJoin], retryInterval: '15s' },
+        serverJoin: { retryJoin: [this.cluster.serverJoin], retryInterval: '15s' },
         cniPath: '/opt/cni/bin',
         // On shutdown (scale-in, Spot interruption, replacement) move allocations away first.
         drainOnShutdown: { deadline: '1m', ignoreSystemJobs: true },

@@ -27,6 +27,7 @@ import {
   type WorkloadRoleOptions,
 } from '../security/nomad-workload-identity';
 import { requireSynthTimeValues } from '../validation/synth-time-values';
+import type { ClusterNodeContext } from './cluster-node-context';
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
 import { NomadClientPool, type NomadClientPoolOptions } from './nomad-client-pool';
@@ -324,16 +325,16 @@ export class NomadCluster extends NomadClusterBase {
   /** The stack the cluster is in. */
   public readonly stack: Stack;
 
-  /** @internal The boot script, a file asset every node downloads. */
-  public readonly _bootstrapScript: s3assets.Asset;
-  /** @internal The security group all clients share (task-to-task traffic). */
-  public readonly _clientSecurityGroup: ec2.ISecurityGroup;
-  /** @internal The cloud auto-join string that finds this cluster's servers. */
-  public readonly _serverJoin: string;
-  /** @internal Bumped to replace every node with new certificates. */
-  public readonly _tlsGeneration: number;
-  /** @internal Where the custom resources' functions run: the servers' private subnets. */
-  public readonly _functionSubnets: ec2.SubnetSelection;
+  /**
+   * What the servers and the client pools take from the cluster (see {@link ClusterNodeContext}),
+   * built once. For constructs that add nodes or functions to the cluster; apps do not need it.
+   */
+  public readonly nodeContext: ClusterNodeContext<NomadClientPool>;
+
+  /** The security group all clients share (task-to-task traffic). */
+  private readonly clientSecurityGroup: ec2.ISecurityGroup;
+  /** Bumped to replace every node with new certificates. */
+  private readonly tlsGeneration: number;
 
   private readonly clientPools: NomadClientPool[] = [];
   /** The launch templates of the servers and every pool: their user data decides when certificates are re-issued. */
@@ -372,12 +373,12 @@ export class NomadCluster extends NomadClusterBase {
     const caValidity = props.caValidity ?? Duration.days(3650);
     const certificateValidity = props.certificateValidity ?? Duration.days(365);
     validateValidity(caValidity, certificateValidity, path);
-    this._tlsGeneration = props.tlsGeneration ?? 0;
-    if (!Number.isInteger(this._tlsGeneration) || this._tlsGeneration < 0) {
+    this.tlsGeneration = props.tlsGeneration ?? 0;
+    if (!Number.isInteger(this.tlsGeneration) || this.tlsGeneration < 0) {
       throw new NomadError(
         'INVALID_PROP',
         `${path}.tlsGeneration`,
-        `expected a whole number >= 0, received ${this._tlsGeneration}. Bump it by one to replace every node with new certificates.`,
+        `expected a whole number >= 0, received ${this.tlsGeneration}. Bump it by one to replace every node with new certificates.`,
       );
     }
     // Every resource of the cluster carries its name: what a deleted stack (or a failed first deploy)
@@ -423,14 +424,13 @@ export class NomadCluster extends NomadClusterBase {
     this.logGroup = logGroup('NomadLogs');
     this.containerLogGroup = logGroup('ContainerLogs');
     this.metricsLogGroup = logGroup('MetricsEvents');
-    this._bootstrapScript = new s3assets.Asset(this, 'BootstrapScript', { path: bootstrapScriptPath() });
-    this._serverJoin = `provider=aws tag_key=${SERVER_JOIN_TAG} tag_value=${this.clusterName} addr_type=private_v4`;
+    const bootScript = new s3assets.Asset(this, 'BootstrapScript', { path: bootstrapScriptPath() });
+    const serverJoin = `provider=aws tag_key=${SERVER_JOIN_TAG} tag_value=${this.clusterName} addr_type=private_v4`;
     this.pullRepositories.push(...(props.imageRepositories ?? []));
     this.dataBucket = props.dataBucket;
 
     const serverSubnets = props.serverSubnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
     checkPrivateSubnets(this.vpc, serverSubnets, `${path}.serverSubnets`);
-    this._functionSubnets = serverSubnets;
     this.secrets = new NomadClusterSecrets(this, 'Secrets', {
       vpc: this.vpc,
       subnets: serverSubnets,
@@ -469,6 +469,34 @@ export class NomadCluster extends NomadClusterBase {
       logRetention,
     });
 
+    const cluster = this;
+    this.nodeContext = {
+      clusterPath: path,
+      clusterName: this.clusterName,
+      stack: this.stack,
+      vpc: this.vpc,
+      version: this.version,
+      secrets: this.secrets,
+      artifacts: this.artifacts,
+      ...(this.workloadIdentity === undefined ? {} : { workloadIdentity: this.workloadIdentity }),
+      logGroup: this.logGroup,
+      containerLogGroup: this.containerLogGroup,
+      metricsLogGroup: this.metricsLogGroup,
+      bootScript,
+      serverJoin,
+      functionSubnets: serverSubnets,
+      // Both come after the servers, which do not read them; pools are added once the cluster exists.
+      get clientSecurityGroup() {
+        return cluster.clientSecurityGroup;
+      },
+      get aclBootstrap() {
+        return cluster.acl.resource;
+      },
+      agentDefaults: () => this.agentDefaults(),
+      nodeEnvironment: (role) => this.nodeEnvironment(role),
+      nodeFiles: () => this.nodeFiles(),
+      registerClientPool: (pool) => this.registerClientPool(pool),
+    };
     this.servers = new NomadServers(this, 'Servers', {
       cluster: this,
       count: props.serverCount,
@@ -523,7 +551,7 @@ export class NomadCluster extends NomadClusterBase {
     clients.addIngressRule(clients, NomadPorts.dynamicTcp(), 'Nomad task ports (tcp) between clients');
     clients.addIngressRule(clients, NomadPorts.dynamicUdp(), 'Nomad task ports (udp) between clients');
     this.servers.connections.allowFrom(clients, ec2.Port.tcp(NomadPorts.RPC), 'Nomad RPC from clients');
-    this._clientSecurityGroup = clients;
+    this.clientSecurityGroup = clients;
 
     if (props.ui !== undefined) {
       this.ui = new NomadUi(this, 'Ui', { ...props.ui, vpc: this.vpc, servers: this.servers });
@@ -649,8 +677,8 @@ export class NomadCluster extends NomadClusterBase {
     return this.servers.metricInServiceServers(props);
   }
 
-  /** @internal Called by each new pool: grants what every client needs from the cluster. */
-  public _registerClientPool(pool: NomadClientPool): void {
+  /** Called by each new pool (`nodeContext.registerClientPool`): grants what every client needs from the cluster. */
+  private registerClientPool(pool: NomadClientPool): void {
     this.clientPools.push(pool);
     this.launchTemplates.push(pool.launchTemplate);
     this.acl.addNodePool(pool.nodePool);
@@ -667,8 +695,8 @@ export class NomadCluster extends NomadClusterBase {
     }
   }
 
-  /** @internal The agent settings servers and clients share. */
-  public _commonAgentConfig(): Omit<NomadAgentConfig, 'server' | 'client'> {
+  /** The agent settings servers and clients share. */
+  private agentDefaults(): Omit<NomadAgentConfig, 'server' | 'client'> {
     return {
       region: this.nomadRegion,
       datacenter: this.datacenter,
@@ -707,10 +735,10 @@ export class NomadCluster extends NomadClusterBase {
   }
 
   /**
-   * @internal What the boot script of a server or client needs to fetch its secrets: the secret
+   * What the boot script of a server or client needs to fetch its secrets: the secret
    * ARNs and the files the agent configuration names (never the secrets themselves).
    */
-  public _nodeEnvironment(role: 'server' | 'client'): Record<string, string> {
+  private nodeEnvironment(role: 'server' | 'client'): Record<string, string> {
     const secrets = this.secrets;
     return {
       NOMAD_TLS_SECRET_ARN: (role === 'server' ? secrets.serverTls : secrets.clientTls).secretArn,
@@ -721,15 +749,15 @@ export class NomadCluster extends NomadClusterBase {
       ...(role === 'server'
         ? { NOMAD_GOSSIP_SECRET_ARN: secrets.gossipKey.secretArn, NOMAD_GOSSIP_CONFIG_FILE: GOSSIP_CONFIG_FILE }
         : {}),
-      NOMAD_TLS_GENERATION: String(this._tlsGeneration),
+      NOMAD_TLS_GENERATION: String(this.tlsGeneration),
       // The hourly certificate refresh publishes the days left of the node's certificate.
       NOMAD_CLUSTER_NAME: this.clusterName,
       NOMAD_METRICS_NAMESPACE: INSTANCE_NAMESPACE,
     };
   }
 
-  /** @internal Files every node gets: the environment of the `nomad` CLI for operators in a Session Manager shell. */
-  public _nodeFiles(): UserDataFile[] {
+  /** Files every node gets: the environment of the `nomad` CLI for operators in a Session Manager shell. */
+  private nodeFiles(): UserDataFile[] {
     return [
       {
         path: '/etc/profile.d/nomad.sh',

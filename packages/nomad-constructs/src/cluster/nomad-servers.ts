@@ -9,8 +9,8 @@ import { renderAgentConfig } from '../agent/render-agent-config';
 import { NomadError } from '../errors';
 import { cloudWatchAgentConfig, prometheusScrapeConfig } from '../observability/cloudwatch-agent-config';
 import { INSTANCE_METRICS, INSTANCE_NAMESPACE } from '../observability/nomad-metrics';
+import type { ClusterNodeContext, ClusterNodeContextProvider } from './cluster-node-context';
 import { createNodeGroup, ROLE_TAG, SERVER_JOIN_TAG } from './node-group';
-import type { NomadCluster } from './nomad-cluster';
 import { NomadPorts } from './nomad-ports';
 
 /**
@@ -42,8 +42,8 @@ export function checkPrivateSubnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection,
 
 /** Props of {@link NomadServers}; {@link NomadCluster} creates the servers from its own props. */
 export interface NomadServersProps {
-  /** The cluster these servers run. */
-  readonly cluster: NomadCluster;
+  /** The cluster these servers run (a `NomadCluster`: its `nodeContext`). */
+  readonly cluster: ClusterNodeContextProvider;
   /**
    * How many servers: 3, 5 or 7, spread evenly over the subnets' Availability Zones.
    *
@@ -103,18 +103,18 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
 
   public constructor(scope: Construct, id: string, props: NomadServersProps) {
     super(scope, id);
-    const { cluster } = props;
+    const cluster = props.cluster.nodeContext;
     this.count = props.count ?? 3;
     if (!ALLOWED_SERVER_COUNTS.includes(this.count)) {
       throw new NomadError(
         'INVALID_PROP',
-        `${cluster.node.path}.serverCount`,
+        `${cluster.clusterPath}.serverCount`,
         `expected 3, 5 or 7 servers, received ${this.count}. An even count adds no failure tolerance (4 servers survive one failure, as 3 do) and more than 7 slow down every write; see https://developer.hashicorp.com/nomad/docs/architecture/cluster/consensus#deployment-table.`,
       );
     }
     const instanceType = props.instanceType ?? ec2.InstanceType.of(ec2.InstanceClass.M7I, ec2.InstanceSize.LARGE);
     const subnets = props.subnets ?? { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-    const selected = checkPrivateSubnets(cluster.vpc, subnets, `${cluster.node.path}.serverSubnets`);
+    const selected = checkPrivateSubnets(cluster.vpc, subnets, `${cluster.clusterPath}.serverSubnets`);
     const zones = new Set(selected.availabilityZones);
     if (zones.size < Math.min(3, this.count)) {
       Annotations.of(this).addWarningV2(
@@ -165,7 +165,7 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
         NOMAD_ROLE: 'server',
         NOMAD_VERSION: cluster.version.version,
         ...boot.environment,
-        ...cluster._nodeEnvironment('server'),
+        ...cluster.nodeEnvironment('server'),
         // Servers publish the workload identity issuer's documents (nomad-oidc-publish.timer).
         ...(cluster.workloadIdentity === undefined
           ? {}
@@ -175,7 +175,7 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
             }),
       },
       files: [
-        ...cluster._nodeFiles(),
+        ...cluster.nodeFiles(),
         {
           path: '/etc/nomad.d/nomad.hcl',
           content: renderAgentConfig(this.agentConfig(cluster)).replace(
@@ -202,7 +202,7 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
           mode: '0644',
         },
       ],
-      bootstrapScript: cluster._bootstrapScript,
+      bootstrapScript: cluster.bootScript,
       logGroups: [cluster.logGroup, cluster.metricsLogGroup],
       // One extra slot, used only during a rolling update to launch a server before one is terminated.
       minCapacity: this.count,
@@ -267,9 +267,9 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
     });
   }
 
-  private agentConfig(cluster: NomadCluster): NomadAgentConfig {
+  private agentConfig(cluster: ClusterNodeContext): NomadAgentConfig {
     return {
-      ...cluster._commonAgentConfig(),
+      ...cluster.agentDefaults(),
       // A server that leaves on SIGINT (a reboot, a restart of the unit) shrinks raft to two voters
       // until it rejoins; a terminated server is removed by autopilot once its replacement is a voter.
       leaveOnInterrupt: false,
@@ -277,7 +277,7 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
       server: {
         enabled: true,
         bootstrapExpect: this.count,
-        serverJoin: { retryJoin: [cluster._serverJoin], retryInterval: '15s' },
+        serverJoin: { retryJoin: [cluster.serverJoin], retryInterval: '15s' },
         oidcIssuer: cluster.workloadIdentity === undefined ? undefined : OIDC_ISSUER_PLACEHOLDER,
         // Clients without an introduction token are logged and counted, not refused: see "Client
         // introduction" in the README for why this cluster does not use "strict".

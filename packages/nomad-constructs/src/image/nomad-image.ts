@@ -201,7 +201,7 @@ function imagePublisher(cluster: NomadCluster): AsyncProvider {
     handler: 'nomad-image',
     description: `Nomad cluster ${cluster.clusterName}: publishes NomadImages into their repositories and waits for their scans`,
     vpc: cluster.vpc,
-    subnets: cluster._functionSubnets,
+    subnets: cluster.nodeContext.functionSubnets,
     encryptionKey: cluster.encryptionKey,
     logRetention: cluster.logRetention,
     // Layers are copied in 10 MB parts: memory for a part and the SDK, time for a large layer.

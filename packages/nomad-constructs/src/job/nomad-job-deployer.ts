@@ -44,7 +44,7 @@ export class NomadJobDeployer extends Construct {
       handler: 'nomad-job',
       description: `Nomad cluster ${cluster.clusterName}: registers NomadJobs and follows their deployments`,
       vpc: cluster.vpc,
-      subnets: cluster._functionSubnets,
+      subnets: cluster.nodeContext.functionSubnets,
       encryptionKey: cluster.encryptionKey,
       logRetention: cluster.logRetention,
       handlerTimeout: JOB_HANDLER_TIMEOUT,

@@ -5,11 +5,14 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { NomadClientPool } from '../cluster/nomad-client-pool';
-import type { NomadCluster } from '../cluster/nomad-cluster';
+import type { INomadCluster } from '../cluster/nomad-cluster-base';
+import type { NomadServers } from '../cluster/nomad-servers';
+import type { NomadUi } from '../cluster/nomad-ui';
 import { NomadError } from '../errors';
 import { requireSynthTimeValues } from '../validation/synth-time-values';
 import {
@@ -70,8 +73,19 @@ export interface NomadMonitoringOptions {
 
 /** Props of {@link NomadMonitoring}. */
 export interface NomadMonitoringProps extends NomadMonitoringOptions {
-  /** The cluster to watch. Its client pools are added as they are created. */
-  readonly cluster: NomadCluster;
+  /** The cluster to watch (a {@link NomadCluster}). Its client pools are added as they are created. */
+  readonly cluster: MonitoredCluster;
+}
+
+/** What {@link NomadMonitoring} watches of a cluster: a {@link NomadCluster} has it all. */
+export interface MonitoredCluster extends INomadCluster {
+  readonly servers: NomadServers;
+  /** @default - no UI, no load balancer alarms */
+  readonly ui?: NomadUi;
+  /** The cluster key: it encrypts the alarm topic. */
+  readonly encryptionKey: kms.IKey;
+  /** The client pools so far. */
+  readonly pools: readonly NomadClientPool[];
 }
 
 /** An alarm of the monitoring and what to do when it fires. */
@@ -117,7 +131,7 @@ export class NomadMonitoring extends Construct {
   /** The EventBridge rule that counts Spot interruption warnings (for the dashboard). */
   public readonly spotInterruptionRule: events.Rule;
 
-  private readonly cluster: NomadCluster;
+  private readonly cluster: MonitoredCluster;
   private readonly alarmList: NomadAlarm[] = [];
   /** The widgets each client pool adds its metrics to (none without a dashboard). */
   private readonly poolWidgets?: {

@@ -180,13 +180,13 @@ export class NomadObservability extends Construct {
 
     // Prometheus scrapes the agents directly; the tasks on every client reach the Pushgateway.
     cluster.servers.connections.allowFrom(pool, ec2.Port.tcp(NomadPorts.HTTP), 'Nomad metrics, scraped by Prometheus');
-    cluster._clientSecurityGroup.addIngressRule(
+    cluster.nodeContext.clientSecurityGroup.addIngressRule(
       pool.securityGroup,
       ec2.Port.tcp(NomadPorts.HTTP),
       'Nomad metrics, scraped by Prometheus',
     );
     pool.connections.allowFrom(
-      cluster._clientSecurityGroup,
+      cluster.nodeContext.clientSecurityGroup,
       ec2.Port.tcp(PUSHGATEWAY_PORT),
       'Prometheus Pushgateway, for batch jobs',
     );

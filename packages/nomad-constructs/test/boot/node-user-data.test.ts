@@ -83,7 +83,7 @@ describe('user data of Nomad nodes', () => {
       expect(parsed.data_dir).toBe('/opt/nomad/data');
       const lines = userData.trimEnd().split('\n');
       expect(lines.at(-3)).toBe(
-        `aws s3 cp --only-show-errors --region \${AWS::Region} 's3://cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster._bootstrapScript.s3ObjectKey}' /usr/local/sbin/nomad-bootstrap`,
+        `aws s3 cp --only-show-errors --region \${AWS::Region} 's3://cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster.nodeContext.bootScript.s3ObjectKey}' /usr/local/sbin/nomad-bootstrap`,
       );
       expect(lines.at(-1)).toBe('exec /usr/local/sbin/nomad-bootstrap /etc/nomad-bootstrap/bootstrap.env');
     },

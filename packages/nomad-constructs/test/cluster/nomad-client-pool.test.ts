@@ -316,7 +316,7 @@ describe('NomadClientPool', () => {
         `Allow logs:CreateLogStream,logs:DescribeLogStreams,logs:PutLogEvents on \${${id(cluster.containerLogGroup)}.Arn},\${${id(cluster.metricsLogGroup)}.Arn},\${${id(cluster.logGroup)}.Arn}`,
         `Allow s3:DeleteObject,s3:GetObject,s3:PutObject on \${${id(bucket)}.Arn}/*`,
         // The boot script, and the pool's own release files in the artifact bucket (merged into one statement).
-        `Allow s3:GetObject on arn:\${AWS::Partition}:s3:::cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster._bootstrapScript.s3ObjectKey},${['artifacts/cni-plugins/1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz', 'artifacts/nomad/1.11.3/nomad_1.11.3_linux_amd64.zip'].map((key) => `\${${id(cluster.artifacts.bucket)}.Arn}/${key}`).join(',')}`,
+        `Allow s3:GetObject on arn:\${AWS::Partition}:s3:::cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster.nodeContext.bootScript.s3ObjectKey},${['artifacts/cni-plugins/1.9.1/cni-plugins-linux-amd64-v1.9.1.tgz', 'artifacts/nomad/1.11.3/nomad_1.11.3_linux_amd64.zip'].map((key) => `\${${id(cluster.artifacts.bucket)}.Arn}/${key}`).join(',')}`,
         `Allow kms:Decrypt on \${${id(cluster.encryptionKey)}.Arn} if {"StringEquals":{"kms:ViaService":"s3.\${AWS::Region}.amazonaws.com"}}`,
         `Allow s3:ListBucket on \${${id(bucket)}.Arn}`,
         // Client material only: their TLS certificate and readiness token, nothing of the servers'.
@@ -341,7 +341,7 @@ describe('NomadClientPool', () => {
       ]?.Properties.LaunchTemplateData;
     expect(data.NetworkInterfaces[0].Groups.map(cfnText)).toEqual([
       `\${${id(pool.securityGroup)}.GroupId}`,
-      `\${${id(c._clientSecurityGroup)}.GroupId}`,
+      `\${${id(c.nodeContext.clientSecurityGroup)}.GroupId}`,
     ]);
   });
 

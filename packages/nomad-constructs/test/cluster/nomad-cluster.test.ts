@@ -319,7 +319,7 @@ describe('NomadCluster: servers', () => {
 describe('NomadCluster: security groups', () => {
   it('opens exactly the ports of the matrix: RPC from servers and clients, Serf between servers, task ports between clients', () => {
     const servers = stack.getLogicalId(cluster.servers.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
-    const clients = stack.getLogicalId(cluster._clientSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+    const clients = stack.getLogicalId(cluster.nodeContext.clientSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup);
     expect(ingressRules(template)).toEqual(
       [
         `${servers} tcp 4647-4647 from ${servers}`,
@@ -349,7 +349,7 @@ describe('NomadCluster: security groups', () => {
 
 describe('NomadCluster: IAM', () => {
   it('gives servers exactly: auto-join and tags, Session Manager, their metrics namespace, their log groups, the boot script, the signal, their own health, the server secrets', () => {
-    const assets = `arn:\${AWS::Partition}:s3:::cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster._bootstrapScript.s3ObjectKey}`;
+    const assets = `arn:\${AWS::Partition}:s3:::cdk-hnb659fds-assets-\${AWS::AccountId}-\${AWS::Region}/${cluster.nodeContext.bootScript.s3ObjectKey}`;
     const id = (construct: { node: { defaultChild?: unknown } }) =>
       stack.getLogicalId(construct.node.defaultChild as ec2.CfnSecurityGroup);
     expect(policyStatements(template, 'ClusterServersInstanceRole')).toEqual(
