@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { NomadError } from '../errors';
+import { addNagSuppressions } from '../nag/nag-suppressions';
 
 /** The audience AWS STS expects in a web identity token (`identity { aud = [...] }`). */
 export const STS_AUDIENCE = 'sts.amazonaws.com';
@@ -147,6 +148,7 @@ export class NomadWorkloadIdentity extends Construct {
       url: this.issuerUrl,
       clientIds: [STS_AUDIENCE],
     });
+    acceptIssuerFindings(this.bucket, this.distribution, props.accessLogsBucket !== undefined);
   }
 
   /** Lets the servers publish the two documents, and nothing else, into the issuer bucket. */
@@ -181,12 +183,67 @@ export class NomadWorkloadIdentity extends Construct {
           StringEquals: stringEquals,
           StringLike: new CfnJson(workload, 'StringLike', { value: { [conditionKey('sub')]: subject.value } }),
         };
-    return new iam.Role(workload, 'Role', {
+    const role = new iam.Role(workload, 'Role', {
       assumedBy: new iam.FederatedPrincipal(this.provider.oidcProviderArn, conditions, 'sts:AssumeRoleWithWebIdentity'),
       description: options.description ?? `Nomad workload ${subject.value}`,
       maxSessionDuration: options.maxSessionDuration ?? Duration.hours(1),
     });
+    addNagSuppressions(
+      role,
+      [
+        {
+          id: 'NIST.800.53.R5-IAMNoInlinePolicy',
+          reason:
+            "What is granted to the role of one Nomad workload lands in CDK's default policy of that role, deployed, reviewed and deleted with it; its trust policy admits that workload only.",
+        },
+      ],
+      true,
+    );
+    return role;
   }
+}
+
+/** The reviewed cdk-nag findings on the issuer's bucket and distribution. */
+function acceptIssuerFindings(bucket: s3.Bucket, distribution: cloudfront.Distribution, accessLogged: boolean): void {
+  const unlogged = accessLogged
+    ? []
+    : [
+        'The access logs of the issuer are opt-in (workloadIdentity.accessLogsBucket): it serves two public documents, only the servers write them (PutObject of two keys) and only CloudFront reads them; CloudTrail records the bucket-level calls.',
+      ];
+  addNagSuppressions(bucket, [
+    {
+      id: 'NIST.800.53.R5-S3BucketReplicationEnabled',
+      reason:
+        "The bucket holds two public documents that every server publishes again every 5 minutes from Nomad's keyring, their source: a replica would hold nothing that is not re-created within minutes.",
+    },
+    {
+      id: 'NIST.800.53.R5-S3DefaultEncryptionKMS',
+      reason:
+        "The objects are public by design (the OIDC issuer's name and public keys) and CloudFront reads them through origin access control: S3-managed encryption at rest; a KMS key would need a key policy for CloudFront and protect nothing secret.",
+    },
+    ...unlogged.flatMap((reason) => [
+      { id: 'AwsSolutions-S1', reason },
+      { id: 'NIST.800.53.R5-S3BucketLoggingEnabled', reason },
+    ]),
+  ]);
+  addNagSuppressions(distribution, [
+    {
+      id: 'AwsSolutions-CFR1',
+      reason:
+        "AWS STS fetches the issuer's documents from AWS's own regions wherever a role is assumed, and the documents are public by design (OIDC discovery): a country restriction protects nothing.",
+    },
+    {
+      id: 'AwsSolutions-CFR2',
+      reason:
+        'The distribution serves two static public JSON documents (GET and HEAD only) from a private bucket through origin access control, with no application behind it: a web ACL would have nothing to inspect (attach one with attachWebAclId where policy requires it).',
+    },
+    {
+      id: 'AwsSolutions-CFR4',
+      reason:
+        "The distribution has CloudFront's default *.cloudfront.net certificate, whose minimum protocol CloudFront fixes; a TLSv1.2 minimum needs a custom domain with an ACM certificate in us-east-1. It serves public documents only, and AWS STS connects with TLS 1.2 or later.",
+    },
+    ...unlogged.map((reason) => ({ id: 'AwsSolutions-CFR3', reason })),
+  ]);
 }
 
 /** What the `sub` claim of a workload must be: exact when group and task are given, a pattern otherwise. */
@@ -205,7 +262,7 @@ export function workloadSubject(
   for (const [name, value] of parts) {
     if (value !== undefined && (Token.isUnresolved(value) || !/^[A-Za-z0-9._/-]{1,128}$/.test(value))) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.${name}`,
         `expected 1 to 128 letters, digits or "._/-", received ${JSON.stringify(value)}. The role trusts the workload's sub claim "<region>:<namespace>:<job>:<group>:<task>:<identity>", so its parts must be literal names without ":", "*" or "?".`,
       );
@@ -213,7 +270,7 @@ export function workloadSubject(
   }
   if (options.group === undefined && options.task !== undefined) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       `${path}.group`,
       `expected the group of task ${JSON.stringify(options.task)}, received none. Set group too (a task name alone would match that task in any group).`,
     );
