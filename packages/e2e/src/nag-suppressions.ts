@@ -9,7 +9,6 @@ import type { NomadReferenceStack } from './reference-app';
  * start` and the tests fail on any other error.
  */
 export function suppressReferenceFindings(stack: NomadReferenceStack): void {
-  const { cluster } = stack;
   // The trainer's workload role: the app grants it the objects under trainer/ of the data bucket.
   NagSuppressions.addResourceSuppressions(
     stack.trainerRole,
@@ -24,27 +23,7 @@ export function suppressReferenceFindings(stack: NomadReferenceStack): void {
     true,
   );
   // The constructs carry the suppressions of what they create (reviewed in @org/nomad-constructs);
-  // these are for what this app adds: its data bucket's grants to the pools, its buckets, its NAT instance.
-  for (const pool of cluster.pools) {
-    NagSuppressions.addResourceSuppressions(
-      pool.role,
-      [
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            'Client tasks read and write training data and models in the data bucket: object ARNs need a wildcard, and only s3:GetObject, s3:PutObject and s3:DeleteObject are granted on them.',
-          appliesTo: [{ regex: '/^Resource::<DataBucket[0-9A-F]+\\.Arn>\\/\\*$/g' }],
-        },
-        {
-          id: 'AwsSolutions-IAM5',
-          reason:
-            "The data bucket's key grant (encrypt and decrypt for objects in the bucket) uses KMS's data-key action families kms:GenerateDataKey* and kms:ReEncrypt*, on that one key only.",
-          appliesTo: ['Action::kms:GenerateDataKey*', 'Action::kms:ReEncrypt*'],
-        },
-      ],
-      true,
-    );
-  }
+  // these are for what this app adds: its workload role's grant (above), its buckets, its NAT instance.
   if (stack.natInstance !== undefined) {
     suppressNatInstance(stack.natInstance);
   }

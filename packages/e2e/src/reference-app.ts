@@ -25,6 +25,7 @@ import {
 } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -81,6 +82,8 @@ export class NomadReferenceStack extends Stack {
   public readonly accessLogsBucket: s3.Bucket;
   /** The sample images, built by `cdk deploy`, published into `repositories` and scanned. */
   public readonly images: Record<'helloWorldApp' | 'trainer', NomadImage>;
+  /** The role the trainer's tasks assume with their workload identity: the data bucket's `trainer/` prefix. */
+  public readonly trainerRole: iam.Role;
   /** The sample jobs: the hello-world service on the On-Demand pool, the trainer on the Spot pool. */
   public readonly jobs: Record<'helloWorld' | 'trainer', NomadJob>;
   /** Prometheus (with a Pushgateway) and Grafana on the cluster's observability pool. */
@@ -162,7 +165,8 @@ export class NomadReferenceStack extends Stack {
       serverVolumeSize: profile.serverVolumeSize,
       natGatewayProvider: natInstance,
       imageRepositories: [this.repositories.helloWorldApp, this.repositories.trainer],
-      dataBucket: this.dataBucket,
+      // Tasks cannot reach the instance role: the trainer assumes a role of its own with its workload identity.
+      workloadIdentity: { accessLogsBucket: accessLogs },
       // The people who watch the cluster get a read-only token (cluster.grantUiToken()).
       uiReadOnlyToken: true,
       // A snapshot of the cluster state every 6 hours into an encrypted bucket, kept 30 days.
@@ -225,6 +229,29 @@ export class NomadReferenceStack extends Stack {
         buildOptions: trainerContext.buildOptions,
       }),
     };
+    // The trainer's task (job, group and task "trainer") and nothing else assumes this role: it reads and
+    // writes under trainer/ of the data bucket, whose key it uses through S3 only.
+    this.trainerRole = this.cluster.addWorkloadRole('Trainer', { job: 'trainer', group: 'trainer', task: 'trainer' });
+    this.trainerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.dataBucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': ['trainer/*'] } },
+      }),
+    );
+    this.trainerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [this.dataBucket.arnForObjects('trainer/*')],
+      }),
+    );
+    this.trainerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [this.dataKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
     this.jobs = {
       // Two instances over the zones of the On-Demand pool, rolled out through a canary that is
       // promoted when healthy (/ready, /health) and reverted when not: a failed rollout fails the
@@ -238,7 +265,8 @@ export class NomadReferenceStack extends Stack {
           spreadOverZones: true,
         }),
       }),
-      // One training run per `nomad job dispatch`, on Spot capacity, writing models and metrics to the data bucket.
+      // One training run per `nomad job dispatch`, on Spot capacity, writing models and metrics to the data bucket
+      // with the trainer role, which it assumes with its workload identity.
       trainer: new NomadJob(this, 'TrainerJob', {
         cluster: this.cluster,
         // Each run pushes its final metrics to the Pushgateway (the trainer dashboard shows them).
@@ -248,6 +276,7 @@ export class NomadReferenceStack extends Stack {
             nodePool: 'spot',
             outputLocation: `s3://${this.dataBucket.bucketName}/trainer`,
             awsRegion: Aws.REGION,
+            awsRoleArn: this.trainerRole.roleArn,
           }),
         ),
       }),

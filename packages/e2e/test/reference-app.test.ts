@@ -197,12 +197,39 @@ describe('the reference stack', () => {
     );
   });
 
-  it('lets the clients pull from both repositories and use the data bucket', () => {
+  it('lets the clients pull from both repositories, and only the trainer role use the data bucket (under trainer/)', () => {
     const pools = defaultStack?.cluster.pools ?? [];
     expect(pools.map((pool) => pool.nodePool)).toEqual(['general', 'spot', 'observability']);
-    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(policies).toContain('ecr:BatchGetImage');
-    expect(policies).toContain('s3:PutObject');
+    const policies = template.findResources('AWS::IAM::Policy');
+    expect(JSON.stringify(policies)).toContain('ecr:BatchGetImage');
+    const bucket = defaultStack?.getLogicalId(defaultStack.dataBucket.node.defaultChild as never) ?? '';
+    const key = defaultStack?.getLogicalId(defaultStack.dataKey.node.defaultChild as never) ?? '';
+    const role = defaultStack?.getLogicalId(defaultStack.trainerRole.node.defaultChild as never) ?? '';
+    const usingData = Object.values(policies).filter((policy) =>
+      JSON.stringify(policy.Properties.PolicyDocument).includes(`"${bucket}"`),
+    );
+    expect(usingData.map((policy) => policy.Properties.Roles)).toEqual([[{ Ref: role }]]);
+    expect(usingData[0]?.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: 's3:ListBucket',
+        Condition: { StringLike: { 's3:prefix': ['trainer/*'] } },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [bucket, 'Arn'] },
+      },
+      {
+        Action: ['s3:DeleteObject', 's3:GetObject', 's3:PutObject'],
+        Effect: 'Allow',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/trainer/*']] },
+      },
+      {
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: {
+          StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [key, 'Arn'] },
+      },
+    ]);
   });
 
   it('has an internet-facing HTTPS UI on the domain from context, logging to the access logs bucket', () => {
@@ -345,6 +372,20 @@ describe('the sample images and jobs', () => {
     expect(JSON.parse(job.TaskGroups[0]?.Tasks[0]?.Env.OUTPUT_LOCATION ?? '')).toEqual({
       'Fn::Join': ['', ['s3://', { Ref: id(stack.dataBucket) }, '/trainer']],
     });
+    // S3 with the trainer role, assumed with the task's workload identity (the role trusts exactly this task).
+    expect(JSON.parse(job.TaskGroups[0]?.Tasks[0]?.Env.AWS_ROLE_ARN ?? '')).toEqual({
+      'Fn::GetAtt': [id(stack.trainerRole), 'Arn'],
+    });
+    expect(job.TaskGroups[0]?.Tasks[0]?.Env.AWS_WEB_IDENTITY_TOKEN_FILE).toBe('${NOMAD_SECRETS_DIR}/nomad_aws.jwt');
+    expect(job.TaskGroups[0]?.Tasks[0]?.Identities).toEqual([
+      expect.objectContaining({ Name: 'aws', Audience: ['sts.amazonaws.com'], File: true }),
+    ]);
+    const trust = Object.values(resources).find(
+      (resource) =>
+        resource.Type === 'Custom::AWSCDKCfnJson' &&
+        JSON.stringify(resource.Properties.Value).includes('global:default:trainer:trainer:trainer:aws'),
+    );
+    expect(trust).toBeDefined();
     expect(resources[id(stack.jobs.trainer.resource)]?.DependsOn).toContain(
       id(stack.cluster.pools[1]?.autoScalingGroup as never),
     );
@@ -417,7 +458,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
   it('suppresses only on resources (never a whole stack), each with a reason', () => {
     for (const finding of uiSummary.findings) {
       expect(finding.path).toMatch(
-        /^NomadReference\/(Nomad\/(Servers|general|spot|observability|Secrets|Acl|CertificateRenewal|NodeDrain|Snapshots|Vpc|Ui|JobDeployer|ImagePublisher)\/|AccessLogsBucket\/|DataBucket\/|Observability\/GrafanaAdminPassword\/)/,
+        /^NomadReference\/(Nomad\/(Servers|general|spot|observability|Secrets|Acl|CertificateRenewal|NodeDrain|Snapshots|Artifacts|Vpc|Ui|JobDeployer|ImagePublisher|WorkloadIdentity)\/|AccessLogsBucket\/|DataBucket\/|Observability\/GrafanaAdminPassword\/)/,
       );
       expect(finding.suppressedBecause?.length ?? 0).toBeGreaterThan(40);
     }
@@ -492,13 +533,14 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
         ...nodeGroups.map((group) => `AwsSolutions-AS3 Nomad/${group}/AutoScalingGroup/ASG`),
         ...nodeGroups.map((group) => `AwsSolutions-IAM5 Nomad/${group}/InstanceRole/DefaultPolicy Resource::*`),
         ...nodeGroups.map((group) => `NIST.800.53.R5-IAMNoInlinePolicy Nomad/${group}/InstanceRole/DefaultPolicy`),
-        ...pools.map(
-          (pool) => `AwsSolutions-IAM5 Nomad/${pool}/InstanceRole/DefaultPolicy Resource::<${dataBucket}.Arn>/*`,
-        ),
-        ...pools.flatMap((pool) => [
-          `AwsSolutions-IAM5 Nomad/${pool}/InstanceRole/DefaultPolicy Action::kms:GenerateDataKey*`,
-          `AwsSolutions-IAM5 Nomad/${pool}/InstanceRole/DefaultPolicy Action::kms:ReEncrypt*`,
-        ]),
+        // The workload identity issuer (reviewed in nomad-constructs) and the trainer's workload role.
+        'AwsSolutions-CFR1 Nomad/WorkloadIdentity/Distribution',
+        'AwsSolutions-CFR2 Nomad/WorkloadIdentity/Distribution',
+        'AwsSolutions-CFR4 Nomad/WorkloadIdentity/Distribution',
+        'NIST.800.53.R5-S3BucketReplicationEnabled Nomad/WorkloadIdentity/Bucket',
+        'NIST.800.53.R5-S3DefaultEncryptionKMS Nomad/WorkloadIdentity/Bucket',
+        `AwsSolutions-IAM5 Nomad/WorkloadIdentity/Trainer/Role/DefaultPolicy Resource::<${dataBucket}.Arn>/trainer/*`,
+        'NIST.800.53.R5-IAMNoInlinePolicy Nomad/WorkloadIdentity/Trainer/Role/DefaultPolicy',
         ...pools.map((pool) => `CdkNagValidationFailure(AwsSolutions-EC26) Nomad/${pool}/AutoScalingGroup/ASG`),
         ...pools.map((pool) => `NIST.800.53.R5-EC2IMDSv2Enabled Nomad/${pool}/AutoScalingGroup/ASG`),
         ...secrets.flatMap((secret) => [
