@@ -1,5 +1,5 @@
 import { type Duration, RemovalPolicy } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +8,12 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { acceptAsyncProviderFindings } from '../nag/reviewed-findings';
-import { HandlerFunction, type HandlerName } from '../security/handler-function';
+import {
+  grantVpcFunctionBasics,
+  HandlerFunction,
+  type HandlerName,
+  httpsOutSecurityGroup,
+} from '../security/handler-function';
 
 /** The construct ids of the provider framework's functions. */
 export const FRAMEWORK_FUNCTIONS = ['framework-onEvent', 'framework-isComplete', 'framework-onTimeout'] as const;
@@ -80,39 +85,17 @@ export class AsyncProvider extends Construct {
       });
     this.frameworkLogGroup = logGroup('FrameworkLogs');
     this.waiterLogGroup = logGroup('WaiterLogs');
-    this.frameworkSecurityGroup = new ec2.SecurityGroup(this, 'FrameworkSecurityGroup', {
+    this.frameworkSecurityGroup = httpsOutSecurityGroup(this, 'FrameworkSecurityGroup', {
       vpc: props.vpc,
       description: `${props.description} (provider framework): HTTPS out only`,
-      allowAllOutbound: false,
+      egressDescription: 'AWS APIs (Lambda, Step Functions) and the CloudFormation response URL',
     });
-    this.frameworkSecurityGroup.addEgressRule(
-      ec2.Peer.anyIpv4(),
-      ec2.Port.tcp(443),
-      'AWS APIs (Lambda, Step Functions) and the CloudFormation response URL',
-    );
     const frameworkRole = (roleId: string) => {
       const role = new iam.Role(this, roleId, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
         description: `${props.description} (provider framework)`,
       });
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
-      role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          resources: [this.frameworkLogGroup.logGroupArn],
-        }),
-      );
+      grantVpcFunctionBasics(role, this.frameworkLogGroup);
       return role;
     };
     this.frameworkOnEventRole = frameworkRole('FrameworkOnEventRole');

@@ -37,6 +37,47 @@ export function handlerBundleDir(name: HandlerName): string {
   return dir;
 }
 
+/** A security group that lets a function out on HTTPS only (AWS APIs through the NAT gateway or endpoints). */
+export function httpsOutSecurityGroup(
+  scope: Construct,
+  id: string,
+  props: { readonly vpc: ec2.IVpc; readonly description: string; readonly egressDescription: string },
+): ec2.SecurityGroup {
+  const securityGroup = new ec2.SecurityGroup(scope, id, {
+    vpc: props.vpc,
+    description: props.description,
+    allowAllOutbound: false,
+  });
+  securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), props.egressDescription);
+  return securityGroup;
+}
+
+/**
+ * What a function in the VPC needs besides its own permissions, as statements of its role (no
+ * managed policies): attaching to the VPC (no resource-level permissions exist for these) and
+ * writing to its log group.
+ */
+export function grantVpcFunctionBasics(role: iam.Role, logGroup: logs.ILogGroup): void {
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: [
+        'ec2:CreateNetworkInterface',
+        'ec2:DescribeNetworkInterfaces',
+        'ec2:DeleteNetworkInterface',
+        'ec2:AssignPrivateIpAddresses',
+        'ec2:UnassignPrivateIpAddresses',
+      ],
+      resources: ['*'],
+    }),
+  );
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [logGroup.logGroupArn],
+    }),
+  );
+}
+
 export interface HandlerFunctionProps {
   readonly handler: HandlerName;
   readonly description: string;
@@ -69,12 +110,11 @@ export class HandlerFunction extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,
     });
-    this.securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+    this.securityGroup = httpsOutSecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: `${props.description}: HTTPS out only`,
-      allowAllOutbound: false,
+      egressDescription: 'AWS APIs (Secrets Manager, EC2)',
     });
-    this.securityGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), 'AWS APIs (Secrets Manager, EC2)');
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
       encryptionKey: props.encryptionKey,
@@ -96,25 +136,7 @@ export class HandlerFunction extends Construct {
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
     });
-    // What Lambda needs to attach the function to the VPC (no resource-level permissions exist for these).
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: [
-          'ec2:CreateNetworkInterface',
-          'ec2:DescribeNetworkInterfaces',
-          'ec2:DeleteNetworkInterface',
-          'ec2:AssignPrivateIpAddresses',
-          'ec2:UnassignPrivateIpAddresses',
-        ],
-        resources: ['*'],
-      }),
-    );
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn],
-      }),
-    );
+    grantVpcFunctionBasics(this.role, this.logGroup);
     // Lambda checks the VPC permissions when it creates the function: create the role's policy first.
     this.function.node.addDependency(this.role);
     acceptHandlerFunctionFindings(this, props.handler);
