@@ -171,6 +171,8 @@ export class NomadReferenceStack extends Stack {
       uiReadOnlyToken: true,
       // A snapshot of the cluster state every 6 hours into an encrypted bucket, kept 30 days.
       snapshots: { accessLogsBucket: accessLogs },
+      // The release files the nodes install, staged by the deploy: boots download nothing from HashiCorp or GitHub.
+      artifacts: { accessLogsBucket: accessLogs },
       // The CloudWatch dashboard and alarms are on by default; `-c nomad:alarmEmail=ops@example.com` subscribes an address.
       monitoring: { alarmEmail: alarmEmailFromContext(this) },
       ui:

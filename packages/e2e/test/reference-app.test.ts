@@ -493,6 +493,7 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
       'CertificateRenewal/Function',
       'NodeDrain/Function',
       'Snapshots/Function',
+      'Artifacts/Function',
     ];
     // The NomadJob deployer and the NomadImage publisher: a handler behind CDK's provider framework.
     const providers =
@@ -556,6 +557,8 @@ describe('cdk-nag AwsSolutions and NIST 800-53 rev 5 on the reference app', () =
         'NIST.800.53.R5-IAMNoInlinePolicy Nomad/Vpc/FlowLog/IAMRole/DefaultPolicy',
         `AwsSolutions-IAM5 Nomad/Snapshots/Function/Role/DefaultPolicy Resource::<${logicalId(uiStack?.cluster.snapshots?.bucket as never)}.Arn>/snapshots/*`,
         'NIST.800.53.R5-S3BucketReplicationEnabled Nomad/Snapshots/Bucket',
+        `AwsSolutions-IAM5 Nomad/Artifacts/Function/Role/DefaultPolicy Resource::<${logicalId(uiStack?.cluster.artifacts.bucket as never)}.Arn>/artifacts/*`,
+        'NIST.800.53.R5-S3BucketReplicationEnabled Nomad/Artifacts/Bucket',
         ...[1, 2, 3].map(
           (index) => `NIST.800.53.R5-VPCNoUnrestrictedRouteToIGW Nomad/Vpc/PublicSubnet${index}/DefaultRoute`,
         ),

@@ -9,6 +9,7 @@ import { Construct } from 'constructs';
 import { HandlerFunction } from '../security/handler-function';
 import { HASHICORP_SIGNING_KEY } from '../versions';
 import { type ArtifactStagingProperties, type StagedArtifact, sha256Attribute } from './artifact-contract';
+import { acceptArtifactsFindings } from './artifact-findings';
 import { ARTIFACT_PREFIX, cniPluginsArtifact, hashicorpArtifact, releaseArch } from './release-artifacts';
 
 /** Options of the cluster's artifact bucket (`NomadClusterProps.artifacts`). */
@@ -145,6 +146,7 @@ export class NomadArtifacts extends Construct {
     });
     // The function needs its permissions before it runs.
     this.resource.node.addDependency(role);
+    acceptArtifactsFindings(this.bucket, role, props.accessLogsBucket !== undefined);
   }
 
   /**
