@@ -27,6 +27,7 @@ import {
   type WorkloadRoleOptions,
 } from '../security/nomad-workload-identity';
 import { requireSynthTimeValues } from '../validation/synth-time-values';
+import type { ClusterFunctionProps } from './cluster-function-props';
 import type { ClusterNodeContext } from './cluster-node-context';
 import { addInterfaceEndpoints, createClusterVpc, type InterfaceEndpoint } from './cluster-vpc';
 import { CLUSTER_TAG, SERVER_JOIN_TAG } from './node-group';
@@ -507,7 +508,8 @@ export class NomadCluster extends NomadClusterBase {
     });
     this.launchTemplates.push(this.servers.launchTemplate);
     this.connections = this.servers.connections;
-    this.acl = new NomadAcl(this, 'Acl', {
+    // What the functions that talk to the servers (ACL, node drain, snapshots) share.
+    const functionProps: ClusterFunctionProps = {
       vpc: this.vpc,
       subnets: serverSubnets,
       clusterName: this.clusterName,
@@ -515,32 +517,11 @@ export class NomadCluster extends NomadClusterBase {
       servers: this.servers,
       secrets: this.secrets,
       logRetention,
-      generation: props.aclGeneration,
-    });
-
-    this.nodeDrain = new NomadNodeDrain(this, 'NodeDrain', {
-      vpc: this.vpc,
-      subnets: serverSubnets,
-      clusterName: this.clusterName,
-      nomadRegion: this.nomadRegion,
-      servers: this.servers,
-      secrets: this.secrets,
-      acl: this.acl,
-      logRetention,
-    });
-
+    };
+    this.acl = new NomadAcl(this, 'Acl', { ...functionProps, generation: props.aclGeneration });
+    this.nodeDrain = new NomadNodeDrain(this, 'NodeDrain', { ...functionProps, acl: this.acl });
     if (props.snapshots !== undefined) {
-      this.snapshots = new NomadSnapshots(this, 'Snapshots', {
-        ...props.snapshots,
-        vpc: this.vpc,
-        subnets: serverSubnets,
-        clusterName: this.clusterName,
-        nomadRegion: this.nomadRegion,
-        servers: this.servers,
-        secrets: this.secrets,
-        acl: this.acl,
-        logRetention,
-      });
+      this.snapshots = new NomadSnapshots(this, 'Snapshots', { ...props.snapshots, ...functionProps, acl: this.acl });
     }
 
     const clients = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
