@@ -1,5 +1,4 @@
 import { CfnWaitConditionHandle, Duration } from 'aws-cdk-lib';
-import type { Json } from 'aws-cdk-lib/assertions';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -81,7 +80,9 @@ describe('ClusterNodeContext', () => {
     expect(userData).toContain('bare-dc');
     expect(userData).toContain('/etc/profile.d/bare.sh');
     const [launchTemplate] = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
-    const groups = (launchTemplate?.Properties.LaunchTemplateData.NetworkInterfaces[0].Groups as Json[]).map(cfnText);
+    const groups = (
+      launchTemplate?.Properties.LaunchTemplateData.NetworkInterfaces[0].Groups as Parameters<typeof cfnText>[0][]
+    ).map(cfnText);
     expect(groups).toContain(
       `\${${stack.getLogicalId(clientSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup)}.GroupId}`,
     );
