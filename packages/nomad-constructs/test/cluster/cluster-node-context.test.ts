@@ -79,11 +79,10 @@ describe('ClusterNodeContext', () => {
     expect(userData).toContain('bare-servers');
     expect(userData).toContain('bare-dc');
     expect(userData).toContain('/etc/profile.d/bare.sh');
-    const [launchTemplate] = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
-    const groups = (
-      launchTemplate?.Properties.LaunchTemplateData.NetworkInterfaces[0].Groups as Parameters<typeof cfnText>[0][]
-    ).map(cfnText);
-    expect(groups).toContain(
+    const launchTemplates = Object.values(template.findResources('AWS::EC2::LaunchTemplate'));
+    expect(launchTemplates).toHaveLength(1);
+    const groups: unknown[] = launchTemplates[0]?.Properties.LaunchTemplateData.NetworkInterfaces[0].Groups ?? [];
+    expect(groups.map(cfnText)).toContain(
       `\${${stack.getLogicalId(clientSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup)}.GroupId}`,
     );
     const [group] = Object.values(template.findResources('AWS::AutoScaling::AutoScalingGroup')) as {
