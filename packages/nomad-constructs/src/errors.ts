@@ -1,20 +1,21 @@
 /**
  * Stable identifiers for the ways a Nomad construct or configuration can be rejected.
  *
- * - `INVALID_PROP`: a construct prop has a value that is not allowed (the message names the prop).
- * - `UNRESOLVED_TOKEN`: a prop that is rendered into an instance's configuration at synth time holds
- *   a CloudFormation token, whose value is only known at deploy time.
- * - `INVALID_AGENT_CONFIG`: the Nomad agent configuration does not pass validation.
- * - `INVALID_STATE`: a method was called when it cannot work (e.g. after synthesis).
- * - `INVALID_JOB`: a `NomadJob`'s job is not valid, or cannot run on its cluster (the message names
+ * - `invalid-prop`: a construct prop has a value that is not allowed (the message names the prop).
+ * - `unresolved-token`: a prop whose value is needed at synth time (rendered into an instance's
+ *   configuration or a job, compared with other props, or deciding what is created) holds a
+ *   CloudFormation token, whose value is only known at deploy time.
+ * - `invalid-agent-config`: the Nomad agent configuration does not pass validation.
+ * - `invalid-state`: a method was called when it cannot work (e.g. after synthesis).
+ * - `invalid-job`: a `NomadJob`'s job is not valid, or cannot run on its cluster (the message names
  *   the job field and the fix).
  */
 export type NomadErrorCode =
-  | 'INVALID_PROP'
-  | 'UNRESOLVED_TOKEN'
-  | 'INVALID_AGENT_CONFIG'
-  | 'INVALID_STATE'
-  | 'INVALID_JOB';
+  | 'invalid-prop'
+  | 'unresolved-token'
+  | 'invalid-agent-config'
+  | 'invalid-state'
+  | 'invalid-job';
 
 /**
  * The error thrown by `@org/nomad-constructs`.
@@ -42,9 +43,9 @@ export class NomadError extends Error {
 }
 
 const summaries: Record<NomadErrorCode, string> = {
-  INVALID_PROP: 'Invalid prop',
-  UNRESOLVED_TOKEN: 'Unresolved token',
-  INVALID_AGENT_CONFIG: 'Invalid Nomad agent configuration',
-  INVALID_STATE: 'Invalid call',
-  INVALID_JOB: 'Invalid Nomad job',
+  'invalid-prop': 'Invalid prop',
+  'unresolved-token': 'Unresolved token',
+  'invalid-agent-config': 'Invalid Nomad agent configuration',
+  'invalid-state': 'Invalid call',
+  'invalid-job': 'Invalid Nomad job',
 };

@@ -50,7 +50,7 @@ export type HclBody = readonly (HclAttribute | HclBlock)[];
  *
  * @param name - an identifier (see {@link isIdentifier}); keys that are not identifiers belong in an object value
  * @param value - the value; it is validated when rendered
- * @throws HclError `INVALID_IDENTIFIER` when `name` is not an identifier
+ * @throws HclError `invalid-identifier` when `name` is not an identifier
  *
  * @example
  * attribute('datacenters', ['dc1']); // datacenters = ["dc1"]
@@ -67,7 +67,7 @@ export function attribute(name: string, value: HclValue): HclAttribute {
  * @param type - an identifier (see {@link isIdentifier})
  * @param labels - any strings; they are quoted and escaped
  * @param body - the block's attributes and blocks
- * @throws HclError `INVALID_IDENTIFIER` when `type` is not an identifier, `INVALID_LABEL` when a label is not a string
+ * @throws HclError `invalid-identifier` when `type` is not an identifier, `invalid-label` when a label is not a string
  *
  * @example
  * block('job', ['web'], [attribute('type', 'service')]);
@@ -86,7 +86,7 @@ export function block(type: string, labels: readonly string[], body: HclBody): H
 export function assertLabels(type: string, labels: unknown, path: string): asserts labels is readonly string[] {
   if (!Array.isArray(labels)) {
     throw new HclError(
-      'INVALID_LABEL',
+      'invalid-label',
       `Invalid labels of block "${type}"`,
       `expected an array of strings, received ${describeType(labels)}.`,
       path,
@@ -95,7 +95,7 @@ export function assertLabels(type: string, labels: unknown, path: string): asser
   labels.forEach((label: unknown, index) => {
     if (typeof label !== 'string') {
       throw new HclError(
-        'INVALID_LABEL',
+        'invalid-label',
         `Invalid label of block "${type}"`,
         `expected a string at labels[${index}], received ${describeType(label)}.`,
         path,

@@ -1,22 +1,22 @@
 /**
  * Stable identifiers for the ways a body can fail to render.
  *
- * - `INVALID_IDENTIFIER`: an attribute name or block type is not an HCL identifier.
- * - `INVALID_LABEL`: a block label is not a string.
- * - `DUPLICATE_ATTRIBUTE`: a body sets the same attribute twice (HCL rejects it).
- * - `INVALID_NUMBER`: a number is `NaN` or infinite.
- * - `INVALID_STRING`: a string holds an unpaired UTF-16 surrogate, which UTF-8 cannot encode.
+ * - `invalid-identifier`: an attribute name or block type is not an HCL identifier.
+ * - `invalid-label`: a block label is not a string.
+ * - `duplicate-attribute`: a body sets the same attribute twice (HCL rejects it).
+ * - `invalid-number`: a number is `NaN` or infinite.
+ * - `invalid-string`: a string holds an unpaired UTF-16 surrogate, which UTF-8 cannot encode.
  * - `INVALID_EXPRESSION`: an expression is empty, unbalanced or holds a comment.
  * - `UNSUPPORTED_VALUE`: a value is not one of the {@link HclValue} kinds.
  * - `CIRCULAR_VALUE`: a list or object contains itself.
  * - `INVALID_BODY`: a body item is neither an attribute nor a block.
  */
 export type HclErrorCode =
-  | 'INVALID_IDENTIFIER'
-  | 'INVALID_LABEL'
-  | 'DUPLICATE_ATTRIBUTE'
-  | 'INVALID_NUMBER'
-  | 'INVALID_STRING'
+  | 'invalid-identifier'
+  | 'invalid-label'
+  | 'duplicate-attribute'
+  | 'invalid-number'
+  | 'invalid-string'
   | 'INVALID_EXPRESSION'
   | 'UNSUPPORTED_VALUE'
   | 'CIRCULAR_VALUE'

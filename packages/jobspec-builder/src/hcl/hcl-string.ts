@@ -45,7 +45,7 @@ function assertWellFormed(value: string, path: string): void {
     }
     if (code >= 0xd800 && code <= 0xdfff) {
       throw new HclError(
-        'INVALID_STRING',
+        'invalid-string',
         'Invalid string',
         `expected well-formed Unicode, received an unpaired surrogate \\u${hex4(code)} at index ${i} of ${JSON.stringify(value)}. Use String.prototype.toWellFormed() to replace it with U+FFFD.`,
         path,

@@ -46,7 +46,7 @@ export function assertIdentifier(name: unknown, what: string, path: string): ass
       ? ' To use another key, put it in an object value, where any string is allowed: meta = { "a.b" = "x" }.'
       : '';
   throw new HclError(
-    'INVALID_IDENTIFIER',
+    'invalid-identifier',
     `Invalid ${what}`,
     `expected ${IDENTIFIER_RULE}, received ${received}.${fix}`,
     path,

@@ -62,7 +62,7 @@ function keyPath(path: string, key: string): string {
 function renderNumber(value: number, path: string): string {
   if (!Number.isFinite(value)) {
     throw new HclError(
-      'INVALID_NUMBER',
+      'invalid-number',
       'Invalid number',
       `expected a finite number, received ${value}. HCL has no NaN or Infinity; use null or a string instead.`,
       path,
@@ -278,7 +278,7 @@ function renderBody(body: HclBody, level: number, context: Context, out: Output)
       assertIdentifier(name, 'attribute name', context.path);
       if (names.includes(name)) {
         throw new HclError(
-          'DUPLICATE_ATTRIBUTE',
+          'duplicate-attribute',
           'Duplicate attribute',
           `expected each attribute name once per body, received "${name}" twice. HCL rejects the file; set it once, or use repeated blocks for repeated things.`,
           context.path,

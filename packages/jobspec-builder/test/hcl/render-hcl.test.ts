@@ -194,7 +194,7 @@ describe('renderValue', () => {
         `[HclError: Invalid number: expected a finite number, received NaN. HCL has no NaN or Infinity; use null or a string instead.]`,
       );
       expect(thrown(() => renderHcl([attribute('cpu', Number.POSITIVE_INFINITY)]))).toMatchObject({
-        code: 'INVALID_NUMBER',
+        code: 'invalid-number',
         path: 'cpu',
       });
     });
@@ -454,7 +454,7 @@ describe('renderValue', () => {
     expect(() => renderHcl([attribute('x', { 'k\ud800': 1 })])).toThrowErrorMatchingInlineSnapshot(
       `[HclError: Invalid string at x["k\\ud800"]: expected well-formed Unicode, received an unpaired surrogate \\uD800 at index 1 of "k\\ud800". Use String.prototype.toWellFormed() to replace it with U+FFFD.]`,
     );
-    expect(thrown(() => renderValue('a\n\udc00\n'))).toMatchObject({ code: 'INVALID_STRING' });
+    expect(thrown(() => renderValue('a\n\udc00\n'))).toMatchObject({ code: 'invalid-string' });
   });
 
   it('throws on a negative or fractional indent', () => {

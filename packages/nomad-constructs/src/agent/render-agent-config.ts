@@ -12,7 +12,7 @@ const agentConfigSchema = schemaOf(AGENT_CONFIG);
  * The output is deterministic: blocks and attributes in a fixed order, map keys sorted, formatted
  * as `nomad fmt` leaves it.
  *
- * @throws NomadError `INVALID_AGENT_CONFIG` listing every problem with its HCL path
+ * @throws NomadError `invalid-agent-config` listing every problem with its HCL path
  *   (`server.bootstrap_expect`), what was expected and what was received.
  */
 export function renderAgentConfig(config: NomadAgentConfig): string {
@@ -26,7 +26,7 @@ export function agentConfigBody(config: NomadAgentConfig): HclBody {
     const [first, ...rest] = result.error.issues as [z.core.$ZodIssue, ...z.core.$ZodIssue[]];
     const others = rest.map((issue) => `${hclPath(issue.path)}: ${describeIssue(issue)}`);
     throw new NomadError(
-      'INVALID_AGENT_CONFIG',
+      'invalid-agent-config',
       hclPath(first.path),
       `${describeIssue(first)}.${others.length > 0 ? ` Also ${others.join('; ')}.` : ''}`,
     );

@@ -45,7 +45,7 @@ export function cniPluginsArtifact(version: string, arch: ReleaseArch, path: str
   const sha256 = PINNED_SHA256[fileName];
   if (sha256 === undefined) {
     throw new NomadError(
-      'INVALID_STATE',
+      'invalid-state',
       path,
       `expected a pinned SHA-256 for ${fileName} in versions.ts, received none. The CNI plugins are not signed: pin the sum published with the release after checking it.`,
     );

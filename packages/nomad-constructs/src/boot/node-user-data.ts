@@ -12,7 +12,7 @@ export const BOOTSTRAP_SCRIPT_PATH = join(__dirname, '..', '..', 'assets', 'scri
 export function bootstrapScriptPath(): string {
   if (!existsSync(BOOTSTRAP_SCRIPT_PATH)) {
     throw new NomadError(
-      'INVALID_STATE',
+      'invalid-state',
       BOOTSTRAP_SCRIPT_PATH,
       'expected the boot script shipped in the package under assets/scripts/, received a missing file. Reinstall @org/nomad-constructs.',
     );
@@ -51,7 +51,7 @@ export function nodeUserData(options: NodeUserDataOptions): ec2.UserData {
   const environment = Object.entries(options.environment).map(([name, value]) => {
     if (!Token.isUnresolved(value) && !/^[A-Za-z0-9_.:/@+= -]*$/.test(value)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `user data ${name}`,
         `expected letters, digits, spaces and "_.:/@+=-", received ${JSON.stringify(value)}.`,
       );
@@ -88,7 +88,7 @@ export function nodeUserData(options: NodeUserDataOptions): ec2.UserData {
 
 function writeFile(file: UserDataFile): string[] {
   if (file.content.split('\n').includes(DELIMITER)) {
-    throw new NomadError('INVALID_PROP', file.path, `expected content without a line "${DELIMITER}".`);
+    throw new NomadError('invalid-prop', file.path, `expected content without a line "${DELIMITER}".`);
   }
   const content = file.content.endsWith('\n') ? file.content : `${file.content}\n`;
   // A quoted delimiter: the shell expands nothing in the content.

@@ -56,7 +56,7 @@ export function createClusterVpc(scope: Construct, id: string, options: ClusterV
   const { natGateways } = options;
   if (!Number.isInteger(natGateways) || natGateways < 1 || natGateways > 3) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       options.path,
       `expected 1 to 3 NAT gateways, received ${natGateways}. Nodes download Nomad at boot, so the private subnets need a way out; 3 survive the loss of a zone.`,
     );
@@ -118,7 +118,7 @@ function checkZones(zones: readonly string[], stack: Stack, path: string): void 
   );
   if (zones.length < 2 || zones.length > 3 || new Set(zones).size !== zones.length || bad.length > 0) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       path,
       `expected 2 or 3 distinct Availability Zone names${region ? ` of ${region}` : ''} such as "us-west-1a", received ${JSON.stringify(zones)}. List the zones your account sees with \`aws ec2 describe-availability-zones --region <region>\`.`,
     );

@@ -499,7 +499,7 @@ export class NomadClientPool extends Construct implements ec2.IConnectable, iam.
 function validateNodePool(nodePool: string, fromId: boolean, path: string): void {
   if (Token.isUnresolved(nodePool) || !NODE_POOL_NAME.test(nodePool) || ['all', 'default'].includes(nodePool)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       `${path}.nodePool`,
       `expected a node pool name of 1 to 128 letters, digits, "-" or "_" other than the built-in "all" and "default", received ${JSON.stringify(nodePool)}${fromId ? ' (the construct id, used when nodePool is not set)' : ''}. Set nodePool explicitly.`,
     );
@@ -509,12 +509,12 @@ function validateNodePool(nodePool: string, fromId: boolean, path: string): void
 function validateInstanceTypes(instanceTypes: readonly ec2.InstanceType[], path: string): ec2.InstanceArchitecture {
   const first = instanceTypes[0];
   if (first === undefined) {
-    throw new NomadError('INVALID_PROP', `${path}.instanceTypes`, 'expected at least one instance type, received [].');
+    throw new NomadError('invalid-prop', `${path}.instanceTypes`, 'expected at least one instance type, received [].');
   }
   const mixed = instanceTypes.filter((type) => type.architecture !== first.architecture);
   if (mixed.length > 0) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       `${path}.instanceTypes`,
       `expected instance types of one architecture, received ${first} (${first.architecture}) and ${mixed.map((type) => `${type} (${type.architecture})`).join(', ')}. One pool has one AMI: put arm64 and x86_64 types in separate pools.`,
     );
@@ -565,7 +565,7 @@ function validateCapacity(props: NomadClientPoolOptions, path: string): Capacity
   };
   for (const [name, value] of Object.entries(fields)) {
     if (!whole(value)) {
-      throw new NomadError('INVALID_PROP', `${path}.${name}`, `expected a whole number >= 0, received ${value}.`);
+      throw new NomadError('invalid-prop', `${path}.${name}`, `expected a whole number >= 0, received ${value}.`);
     }
   }
   if (
@@ -574,7 +574,7 @@ function validateCapacity(props: NomadClientPoolOptions, path: string): Capacity
     (desired !== undefined && (desired < minCapacity || desired > maxCapacity))
   ) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       `${path}.minCapacity`,
       `expected 0 <= minCapacity <= desiredCapacity <= maxCapacity and maxCapacity >= 1, received minCapacity ${minCapacity}, desiredCapacity ${desired ?? '(not set)'}, maxCapacity ${maxCapacity}.`,
     );
@@ -582,7 +582,7 @@ function validateCapacity(props: NomadClientPoolOptions, path: string): Capacity
   const percentage = props.onDemandPercentageAboveBaseCapacity;
   if (percentage !== undefined && !(Number.isInteger(percentage) && percentage >= 0 && percentage <= 100)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       `${path}.onDemandPercentageAboveBaseCapacity`,
       `expected a whole percentage from 0 (all Spot) to 100 (all On-Demand), received ${percentage}.`,
     );
@@ -595,7 +595,7 @@ function validateHostVolumes(volumes: readonly NomadHostVolume[], path: string):
   for (const volume of volumes) {
     if (!/^[A-Za-z0-9_-]{1,128}$/.test(volume.name) || names.has(volume.name)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.hostVolumes`,
         `expected unique names of letters, digits, "_" or "-", received ${JSON.stringify(volume.name)}${names.has(volume.name) ? ' twice' : ''}.`,
       );
@@ -603,7 +603,7 @@ function validateHostVolumes(volumes: readonly NomadHostVolume[], path: string):
     names.add(volume.name);
     if (!/^\/[A-Za-z0-9_./-]+$/.test(volume.path) || volume.path.split('/').includes('..')) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.hostVolumes[${volume.name}].path`,
         `expected an absolute path of letters, digits and "_.-/" without "..", received ${JSON.stringify(volume.path)}.`,
       );
@@ -616,7 +616,7 @@ function validateMeta(meta: Record<string, string>, path: string): void {
   for (const key of Object.keys(meta)) {
     if (!/^[A-Za-z0-9_.-]+$/.test(key)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.meta`,
         `expected keys of letters, digits and "_.-" (Nomad interpolates them as \${meta.<key>}), received ${JSON.stringify(key)}.`,
       );
@@ -628,7 +628,7 @@ function validateReserved(reserved: NomadReservedResources, path: string): void 
   for (const [name, value] of Object.entries(reserved)) {
     if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.reserved.${name}`,
         `expected a whole number >= 0, received ${value}. It is a value the agent configuration holds at synth time.`,
       );

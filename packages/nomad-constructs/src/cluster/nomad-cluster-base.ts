@@ -77,14 +77,14 @@ export abstract class NomadClusterBase extends Construct implements INomadCluste
 export function checkName(value: string, path: string, maxLength: number): void {
   if (Token.isUnresolved(value)) {
     throw new NomadError(
-      'UNRESOLVED_TOKEN',
+      'unresolved-token',
       path,
       "expected a literal string, received a token. This value is written into the instances' configuration and metric dimensions at synth time; use a plain string.",
     );
   }
   if (!new RegExp(`^[A-Za-z0-9_-]{1,${maxLength}}$`).test(value)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       path,
       `expected 1 to ${maxLength} letters, digits, "-" or "_", received ${JSON.stringify(value)}.`,
     );

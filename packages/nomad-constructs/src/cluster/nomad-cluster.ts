@@ -377,7 +377,7 @@ export class NomadCluster extends NomadClusterBase {
     this.tlsGeneration = props.tlsGeneration ?? 0;
     if (!Number.isInteger(this.tlsGeneration) || this.tlsGeneration < 0) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.tlsGeneration`,
         `expected a whole number >= 0, received ${this.tlsGeneration}. Bump it by one to replace every node with new certificates.`,
       );
@@ -389,7 +389,7 @@ export class NomadCluster extends NomadClusterBase {
 
     if (props.vpc !== undefined && props.availabilityZones !== undefined) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.availabilityZones`,
         'expected availabilityZones only when the cluster creates its VPC, received it with vpc. Remove availabilityZones (the VPC you pass decides the zones), or remove vpc.',
       );
@@ -397,7 +397,7 @@ export class NomadCluster extends NomadClusterBase {
     for (const name of ['natGateways', 'natGatewayProvider'] as const) {
       if (props.vpc !== undefined && props[name] !== undefined) {
         throw new NomadError(
-          'INVALID_PROP',
+          'invalid-prop',
           `${path}.${name}`,
           `expected ${name} only when the cluster creates its VPC, received it with vpc. Remove ${name}, or remove vpc.`,
         );
@@ -579,7 +579,7 @@ export class NomadCluster extends NomadClusterBase {
   public addWorkloadRole(id: string, options: WorkloadRoleOptions): iam.Role {
     if (this.workloadIdentity === undefined) {
       throw new NomadError(
-        'INVALID_STATE',
+        'invalid-state',
         `${this.node.path}.addWorkloadRole`,
         'expected a cluster with workloadIdentity, received one without. Set workloadIdentity: {} on the cluster (it publishes the OIDC issuer AWS STS trusts).',
       );
@@ -645,7 +645,7 @@ export class NomadCluster extends NomadClusterBase {
   public grantUiToken(grantee: iam.IGrantable): iam.Grant {
     if (this.secrets.uiToken === undefined) {
       throw new NomadError(
-        'INVALID_STATE',
+        'invalid-state',
         `${this.node.path}.grantUiToken`,
         'expected a cluster with uiReadOnlyToken: true, received one without a UI token. Set uiReadOnlyToken on the cluster.',
       );
@@ -835,7 +835,7 @@ function validateValidity(caValidity: Duration, certificateValidity: Duration, p
       value.toDays() < 1
     ) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.${name}`,
         `expected a whole number of days (at least 1), received ${value.toHumanString()}. Use Duration.days().`,
       );
@@ -843,7 +843,7 @@ function validateValidity(caValidity: Duration, certificateValidity: Duration, p
   }
   if (caValidity.toDays() <= certificateValidity.toDays()) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       `${path}.certificateValidity`,
       `expected certificates valid for less time than the CA (${caValidity.toDays()} days), received ${certificateValidity.toDays()} days. A certificate cannot outlive the CA that signed it.`,
     );

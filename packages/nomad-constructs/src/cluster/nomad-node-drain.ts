@@ -147,7 +147,7 @@ export class NomadNodeDrain extends Construct {
     const seconds = pool.deadline.toSeconds({ integral: false });
     if (Token.isUnresolved(seconds) || !Number.isInteger(seconds) || seconds < 30 || seconds > 8 * 3600) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         path,
         `expected whole seconds from 30 seconds to 8 hours, received ${pool.deadline.toHumanString()}. It is how long allocations may take to leave a client before Nomad stops them; a lifecycle hook holds the instance that long at most.`,
       );

@@ -32,7 +32,7 @@ export function checkPrivateSubnets(vpc: ec2.IVpc, subnets: ec2.SubnetSelection,
   const selected = vpc.selectSubnets(subnets);
   if (selected.hasPublic) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       path,
       'expected private subnets, received public ones. Servers hold the cluster state and must not be reachable from the internet; select subnets of type PRIVATE_WITH_EGRESS.',
     );
@@ -107,7 +107,7 @@ export class NomadServers extends Construct implements ec2.IConnectable, iam.IGr
     this.count = props.count ?? 3;
     if (!ALLOWED_SERVER_COUNTS.includes(this.count)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${cluster.clusterPath}.serverCount`,
         `expected 3, 5 or 7 servers, received ${this.count}. An even count adds no failure tolerance (4 servers survive one failure, as 3 do) and more than 7 slow down every write; see https://developer.hashicorp.com/nomad/docs/architecture/cluster/consensus#deployment-table.`,
       );

@@ -163,7 +163,7 @@ function checkDuration(value: Duration, unit: 'hours' | 'days', min: number, max
   const amount = unit === 'hours' ? value.toHours({ integral: false }) : value.toDays({ integral: false });
   if (Token.isUnresolved(amount) || !Number.isInteger(amount) || amount < min || amount > max) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       path,
       `expected whole ${unit} from ${min} to ${max}, received ${value.toHumanString()}. Use Duration.${unit}().`,
     );

@@ -137,7 +137,7 @@ export class NomadUi extends Construct implements ec2.IConnectable {
       (idleTimeout.toSeconds() < 1 || idleTimeout.toSeconds() > 4000)
     ) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.idleTimeout`,
         `expected 1 to 4000 seconds (the ALB limits), received ${idleTimeout.toSeconds()} seconds.`,
       );
@@ -169,7 +169,7 @@ export class NomadUi extends Construct implements ec2.IConnectable {
     const regionKnown = !Token.isUnresolved(Stack.of(this).region);
     if (props.accessLogs !== undefined && props.accessLogs !== false && !regionKnown) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.accessLogs`,
         'load balancer access logs need the stack region (ELB delivers them from a per-region account): set env.region on the stack, or pass accessLogs: false.',
       );
@@ -255,7 +255,7 @@ export class NomadUi extends Construct implements ec2.IConnectable {
   private resolveCertificate(props: NomadUiProps, path: string): acm.ICertificate {
     if (props.hostedZone !== undefined && props.domainName === undefined) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.hostedZone`,
         'expected domainName with hostedZone, received hostedZone alone. Set the domain name the UI is served on, e.g. nomad.example.com.',
       );
@@ -265,7 +265,7 @@ export class NomadUi extends Construct implements ec2.IConnectable {
     }
     if (props.domainName === undefined || props.hostedZone === undefined) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.certificate`,
         'expected a certificate, or a domainName and its hostedZone to create one, received neither. The UI is served over HTTPS only.',
       );
@@ -280,7 +280,7 @@ export class NomadUi extends Construct implements ec2.IConnectable {
     if (props.allowedCidrs === undefined) {
       if (internetFacing) {
         throw new NomadError(
-          'INVALID_PROP',
+          'invalid-prop',
           `${path}.allowedCidrs`,
           'expected the networks that may reach an internet-facing UI, received none. List them (e.g. your office or VPN range); list "0.0.0.0/0" only if the API must really be open to everyone.',
         );
@@ -289,7 +289,7 @@ export class NomadUi extends Construct implements ec2.IConnectable {
     }
     if (props.allowedCidrs.length === 0) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.allowedCidrs`,
         'expected at least one CIDR, received []. Without one, nobody can reach the UI.',
       );
@@ -297,7 +297,7 @@ export class NomadUi extends Construct implements ec2.IConnectable {
     for (const cidr of props.allowedCidrs) {
       if (!Token.isUnresolved(cidr) && !isCidr(cidr)) {
         throw new NomadError(
-          'INVALID_PROP',
+          'invalid-prop',
           `${path}.allowedCidrs`,
           `expected IPv4 or IPv6 CIDRs such as "203.0.113.0/24", received ${JSON.stringify(cidr)}.`,
         );

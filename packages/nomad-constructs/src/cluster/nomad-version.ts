@@ -27,7 +27,7 @@ export class NomadVersion {
   public static of(version: string): NomadVersion {
     if (Token.isUnresolved(version) || !/^\d+\.\d+\.\d+(-[0-9A-Za-z.]+)?(\+ent)?$/.test(version)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         'NomadVersion.of',
         `expected a release number such as "${DEFAULT_VERSIONS.nomad}", received ${JSON.stringify(version)}. See https://releases.hashicorp.com/nomad/ for the releases.`,
       );

@@ -119,7 +119,7 @@ export class NomadImage extends Construct {
       timeoutSeconds > 3000
     ) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.timeout`,
         `expected whole seconds from 1 to 50 minutes, received ${timeout.toHumanString()}. CloudFormation waits an hour at most for a custom resource.`,
       );
@@ -180,7 +180,7 @@ function poolArchitecture(cluster: NomadCluster, path: string): ec2.InstanceArch
   const architectures = [...new Set(cluster.pools.map((pool) => pool.architecture))];
   if (architectures.length !== 1) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       `${path}.architecture`,
       `expected the architecture to build for, received none, and the cluster's pools ${
         architectures.length === 0 ? 'do not exist yet' : `run ${architectures.join(' and ')}`

@@ -83,14 +83,14 @@ export class NomadIngress extends Construct {
     const ui = cluster.ui;
     if (ui === undefined) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.cluster`,
         `expected a cluster with a load balancer, received ${cluster.node.path} without one. Set the cluster's ui prop: the ingress is a rule of its HTTPS listener.`,
       );
     }
     if (!cluster.pools.includes(pool)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.pool`,
         `expected a client pool of the cluster ${cluster.node.path}, received ${pool.node.path}. Create it with cluster.addClientPool().`,
       );

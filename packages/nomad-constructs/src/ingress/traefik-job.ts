@@ -56,7 +56,7 @@ export function traefikJob(options: TraefikJobOptions): Job {
     [NomadPorts.HTTP, NomadPorts.RPC, NomadPorts.SERF].includes(port)
   ) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'traefikJob.port',
       `expected a port from 1024 to 65535 outside Nomad's own (4646-4648) and its dynamic range (${NomadPorts.DYNAMIC_MIN}-${NomadPorts.DYNAMIC_MAX}), received ${port}.`,
     );

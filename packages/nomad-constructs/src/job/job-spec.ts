@@ -49,7 +49,7 @@ export function encodeJobSpec(job: ApiJob, path: string): EncodedJobSpec {
     }
     if (typeof value === 'number' && Token.isUnresolved(value)) {
       throw new NomadError(
-        'UNRESOLVED_TOKEN',
+        'unresolved-token',
         `${path}.${at}`,
         'expected a number known at synth time, received a deploy-time value (a CloudFormation token). Only strings of a job may hold deploy-time values (an image digest, a bucket name): use a literal number.',
       );
@@ -60,7 +60,7 @@ export function encodeJobSpec(job: ApiJob, path: string): EncodedJobSpec {
     if (value !== null && typeof value === 'object') {
       if (Tokenization.isResolvable(value)) {
         throw new NomadError(
-          'UNRESOLVED_TOKEN',
+          'unresolved-token',
           `${path}.${at}`,
           'expected a JSON value, received a deploy-time object (a CloudFormation token). Only strings of a job may hold deploy-time values.',
         );

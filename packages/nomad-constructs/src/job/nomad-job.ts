@@ -114,7 +114,7 @@ export class NomadJob extends Construct {
     const { job, issues, source } = readJob(props, path);
     if (issues.length > 0) {
       throw new NomadError(
-        'INVALID_JOB',
+        'invalid-job',
         `${path}.${source}`,
         `expected a job Nomad accepts, received one with ${formatIssues(issues).replace(/^\d+ problems? in the job:\n/, `${issues.length} problem${issues.length === 1 ? '' : 's'}:\n`)}\nFix the job (each line names the field).`,
       );
@@ -129,7 +129,7 @@ export class NomadJob extends Construct {
     ] as const) {
       if (Token.isUnresolved(value)) {
         throw new NomadError(
-          'UNRESOLVED_TOKEN',
+          'unresolved-token',
           `${path}.${source}.${name}`,
           `expected the job's ${name} known at synth time, received a deploy-time value. It is the resource's physical ID: write it.`,
         );
@@ -149,7 +149,7 @@ export class NomadJob extends Construct {
     if (checked.problems.length > 0) {
       const [first, ...rest] = checked.problems;
       throw new NomadError(
-        'INVALID_JOB',
+        'invalid-job',
         `${path}.${source}.${first?.field}`,
         [
           first?.message,
@@ -173,7 +173,7 @@ export class NomadJob extends Construct {
       timeoutSeconds > MAX_TIMEOUT.toSeconds()
     ) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.timeout`,
         `expected whole seconds from 1 to 50 minutes, received ${timeout.toHumanString()}. CloudFormation waits an hour at most for a custom resource: use Duration.minutes() up to 50.`,
       );
@@ -247,14 +247,14 @@ function readJob(
 ): { job: ApiJob; issues: readonly JobspecIssue[]; source: 'job' | 'hclFile' } {
   if ((props.job === undefined) === (props.hclFile === undefined)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       `${path}.job`,
       `expected exactly one of job and hclFile, received ${props.job === undefined ? 'neither' : 'both'}. Give the job as a Job (job) or as an HCL jobspec file (hclFile).`,
     );
   }
   if (props.variables !== undefined && props.hclFile === undefined) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       `${path}.variables`,
       'expected variables only with hclFile (they are the HCL input variables), received them with job. Pass the values to your job builder instead.',
     );
@@ -268,7 +268,7 @@ function readJob(
     return { job: imported.job, issues: imported.issues, source: 'hclFile' };
   } catch (error) {
     throw new NomadError(
-      'INVALID_JOB',
+      'invalid-job',
       `${path}.hclFile`,
       `expected a jobspec Nomad can read in ${file}, received: ${(error as Error).message}\nFix the file (or the variables).`,
     );

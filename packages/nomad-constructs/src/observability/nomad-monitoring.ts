@@ -162,7 +162,7 @@ export class NomadMonitoring extends Construct {
     // A token (a CfnParameter) is CloudFormation's to check: the alarm takes it as it is.
     if (!Token.isUnresolved(threshold5xx) && (!Number.isInteger(threshold5xx) || threshold5xx < 1)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.loadBalancer5xxThreshold`,
         `expected a whole number of answers (at least 1), received ${threshold5xx}.`,
       );
@@ -442,7 +442,7 @@ export class NomadMonitoring extends Construct {
     const description = `${summary}. Runbook: ${runbook}`;
     if (description.length > 1024) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${this.node.path}.addAlarm(${id})`,
         `expected a summary and runbook of at most 1024 characters together (CloudWatch's limit for an alarm description), received ${description.length}. Shorten the runbook and link to a longer one.`,
       );
@@ -470,7 +470,7 @@ export class NomadMonitoring extends Construct {
     if (props.alarmTopic !== undefined) {
       if (props.alarmEmail !== undefined) {
         throw new NomadError(
-          'INVALID_PROP',
+          'invalid-prop',
           `${path}.alarmEmail`,
           'expected alarmEmail only when the monitoring creates its topic, received it with alarmTopic. Subscribe the address to your topic, or remove alarmTopic.',
         );
@@ -496,7 +496,7 @@ export class NomadMonitoring extends Construct {
     if (props.alarmEmail !== undefined) {
       if (!Token.isUnresolved(props.alarmEmail) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
         throw new NomadError(
-          'INVALID_PROP',
+          'invalid-prop',
           `${path}.alarmEmail`,
           `expected an e-mail address such as ops@example.com, received ${JSON.stringify(props.alarmEmail)}.`,
         );
@@ -557,7 +557,7 @@ function checkMinutes(duration: Duration, path: string): Duration {
   const minutes = duration.toMinutes({ integral: false });
   if (Token.isUnresolved(minutes) || !Number.isInteger(minutes) || minutes < 5 || minutes > 1440) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       path,
       `expected whole minutes from 5 to 1440, received ${duration.toHumanString()}. Use Duration.minutes().`,
     );

@@ -160,7 +160,7 @@ export class NomadObservability extends Construct {
     });
     if (!cluster.pools.includes(pool)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.pool`,
         `expected a client pool of the cluster ${cluster.node.path}, received ${pool.node.path}. Create it with cluster.addClientPool().`,
       );
@@ -170,7 +170,7 @@ export class NomadObservability extends Construct {
     );
     if (missing.length > 0) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         `${path}.pool`,
         `expected a pool with the writable host volumes ${missing.map((name) => `"${name}"`).join(' and ')}, received the pool "${pool.nodePool}" without them. Create it with cluster.addClientPool('${pool.nodePool}', { hostVolumes: NomadObservability.hostVolumes() }).`,
       );
@@ -312,7 +312,7 @@ export class NomadObservability extends Construct {
   public metricUnhealthyGrafana(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     if (this.grafanaTargetGroup === undefined) {
       throw new NomadError(
-        'INVALID_STATE',
+        'invalid-state',
         `${this.node.path}.metricUnhealthyGrafana`,
         'expected a cluster with a UI load balancer, received one without: Grafana has no target group to measure.',
       );

@@ -29,7 +29,7 @@ export function handlerBundleDir(name: HandlerName): string {
   const dir = join(__dirname, '..', '..', 'lib', 'lambda', name);
   if (!existsSync(join(dir, 'index.js'))) {
     throw new NomadError(
-      'INVALID_STATE',
+      'invalid-state',
       dir,
       'expected the Lambda handler bundled when @org/nomad-constructs was built, received a missing lib/lambda/ folder. Reinstall the package (or run `npx projen compile` in its repository).',
     );

@@ -132,7 +132,7 @@ export function renewBeforeOf(validity: Duration, renewBefore: Duration | undefi
   const days = renewBefore?.toDays({ integral: false }) ?? Math.max(1, Math.min(30, Math.floor(validity.toDays() / 3)));
   if (Token.isUnresolved(days) || !Number.isInteger(days) || days < 1 || days >= validity.toDays()) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       path,
       `expected whole days from 1 to less than certificateValidity (${validity.toDays()} days), received ${renewBefore?.toHumanString()}. Certificates are renewed when they have this much time left: use Duration.days().`,
     );

@@ -29,7 +29,7 @@ export function requireSynthTimeValues(path: string, values: Record<string, read
   for (const [name, [value, why]] of Object.entries(values)) {
     if (isToken(value)) {
       throw new NomadError(
-        'UNRESOLVED_TOKEN',
+        'unresolved-token',
         `${path}.${name}`,
         `expected a value known at synth time, received a token (${shown(value)}), which CloudFormation resolves only at deploy time: ${why}. Give a literal, or read it from CDK context (this.node.tryGetContext) rather than a CfnParameter or another resource's attribute.`,
       );

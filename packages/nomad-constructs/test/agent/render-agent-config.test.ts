@@ -232,7 +232,7 @@ describe('renderAgentConfig', () => {
       error = caught as NomadError;
     }
     expect(error).toBeInstanceOf(NomadError);
-    expect(error?.code).toBe('INVALID_AGENT_CONFIG');
+    expect(error?.code).toBe('invalid-agent-config');
     expect(error?.path).toBe('data_dir');
     expect(error?.message).toMatchInlineSnapshot(
       `"Invalid Nomad agent configuration at data_dir: expected an absolute path without spaces, received "relative/path". Also server.bootstrap_expect: Too small: expected number to be >=1, received 0; client.node_pool: expected 1 to 128 letters, digits, "-" or "_", received "no spaces"; client.meta.key: expected a string without "\${" or "%{" (Nomad does not interpolate agent configuration), received "uses \${attr.x}"; autopilot.last_contact_threshold: expected a Go duration such as "200ms", "10s" or "1h30m", received "200"."`,

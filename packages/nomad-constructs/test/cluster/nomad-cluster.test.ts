@@ -275,7 +275,7 @@ describe('NomadCluster: servers', () => {
 
   it.each([1, 2, 4, 6, 9])('throws for %d servers, saying why', (count) => {
     const error = throws((s) => new NomadCluster(s, 'Cluster', { serverCount: count }));
-    expect(error.code).toBe('INVALID_PROP');
+    expect(error.code).toBe('invalid-prop');
     expect(error.path).toBe('Test/Cluster.serverCount');
     expect(error.message).toContain(`expected 3, 5 or 7 servers, received ${count}.`);
     expect(error.message).toContain('An even count adds no failure tolerance');
@@ -517,7 +517,7 @@ describe('NomadCluster: validation', () => {
 
   it('throws for a token where a literal is rendered into the instances', () => {
     const error = throws((s) => new NomadCluster(s, 'Cluster', { datacenter: s.region }));
-    expect(error.code).toBe('UNRESOLVED_TOKEN');
+    expect(error.code).toBe('unresolved-token');
     expect(error.path).toBe('Test/Cluster.datacenter');
   });
 

@@ -175,7 +175,7 @@ describe('NomadImage', () => {
       () => new NomadImage(s.stack, 'Web', { cluster: s.cluster, repository: s.repository, directory: buildContext() }),
     ).toThrow(
       new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         'Test/Web.architecture',
         "expected the architecture to build for, received none, and the cluster's pools run x86_64 and arm64. Add the client pools before the image, or set architecture (ec2.InstanceArchitecture.ARM_64 or X86_64).",
       ),

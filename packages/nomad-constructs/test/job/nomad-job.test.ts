@@ -365,7 +365,7 @@ describe('NomadJob synth-time checks', () => {
 
   it('throws for a job in a node pool the cluster does not have, naming the field and the fix', () => {
     const error = synthError({ job: webJob({ nodePool: undefined }) });
-    expect(error.code).toBe('INVALID_JOB');
+    expect(error.code).toBe('invalid-job');
     expect(error.path).toBe('Test/Web.job.node_pool');
     expect(error.message).toBe(
       `Invalid Nomad job at Test/Web.job.node_pool: expected a node pool of the cluster Test/Cluster ("general", "spot"), received "default" (the job sets no node_pool, so Nomad puts it in the 'default' pool). Its allocations would wait for capacity forever: set node_pool to one of the cluster's pools, or add a client pool with nodePool: "default" (cluster.addClientPool()).`,
@@ -442,7 +442,7 @@ describe('NomadJob synth-time checks', () => {
     const error = synthError({
       job: new Job({ id: 'web', nodePool: 'general', groups: [{ name: 'web', count: -1, tasks: [] }] }),
     });
-    expect(error.code).toBe('INVALID_JOB');
+    expect(error.code).toBe('invalid-job');
     expect(error.path).toBe('Test/Web.job');
     expect(error.message).toMatch(
       /^Invalid Nomad job at Test\/Web\.job: expected a job Nomad accepts, received one with \d+ problems?:\n/,

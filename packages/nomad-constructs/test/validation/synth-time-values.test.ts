@@ -146,7 +146,7 @@ const mustBeKnown: [string, (stack: Stack, token: number) => void][] = [
 ];
 
 describe('props known at synth time', () => {
-  it.each(mustBeKnown)('rejects a token in %s with UNRESOLVED_TOKEN', (path, build) => {
+  it.each(mustBeKnown)('rejects a token in %s with unresolved-token', (path, build) => {
     const stack = newStack();
     let error: unknown;
     try {
@@ -155,7 +155,7 @@ describe('props known at synth time', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(NomadError);
-    expect(error).toMatchObject({ code: 'UNRESOLVED_TOKEN', path });
+    expect(error).toMatchObject({ code: 'unresolved-token', path });
     expect((error as Error).message).toMatch(
       new RegExp(
         `^Unresolved token at ${path.replaceAll('.', '\\.')}: expected a value known at synth time, received a token \\((\\$\\{Token\\[.+\\]\\}|a (Duration|Size) of .+)\\), which CloudFormation resolves only at deploy time: .+\\. Give a literal, or read it from CDK context`,

@@ -72,7 +72,7 @@ export interface GrafanaDashboardFile {
 export function shippedDashboards(directory: string = DASHBOARDS_DIR): GrafanaDashboardFile[] {
   if (!existsSync(directory)) {
     throw new NomadError(
-      'INVALID_STATE',
+      'invalid-state',
       directory,
       'expected the Grafana dashboards shipped in the package under assets/grafana/dashboards/, received a missing directory. Reinstall @org/nomad-constructs.',
     );

@@ -90,7 +90,7 @@ export function grafanaJob(options: GrafanaJobOptions): Job {
   const subPath = options.subPath ?? '/grafana';
   if (!/^\/[a-z0-9][a-z0-9-]*$/.test(subPath)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'grafanaJob.subPath',
       `expected a path of one lowercase segment such as "/grafana", received ${JSON.stringify(subPath)}.`,
     );
@@ -99,7 +99,7 @@ export function grafanaJob(options: GrafanaJobOptions): Job {
   const prometheusService = options.prometheusService ?? 'prometheus';
   if (!/^[a-zA-Z0-9-]+$/.test(prometheusService)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'grafanaJob.prometheusService',
       `expected a Nomad service name (letters, digits and "-"), received ${JSON.stringify(prometheusService)}.`,
     );

@@ -60,7 +60,7 @@ export function verbatimFile(
   for (const delimiter of [TEMPLATE_LEFT_DELIMITER, TEMPLATE_RIGHT_DELIMITER]) {
     if (data.includes(delimiter)) {
       throw new NomadError(
-        'INVALID_PROP',
+        'invalid-prop',
         options.path,
         `expected a file without "${delimiter}" (the delimiter of Nomad's template runner for this file), received one with it. Remove it from ${destination}.`,
       );

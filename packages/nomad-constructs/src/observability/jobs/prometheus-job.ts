@@ -86,7 +86,7 @@ function prometheusDuration(value: Duration | DurationLike, path: string): strin
   const hours = Number(nanos / nanosPerHour);
   if (nanos % nanosPerHour !== 0n || hours < 1) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       path,
       `expected a whole number of hours (at least 1), received ${duration.toString()}. Use Duration.days() or Duration.hours().`,
     );
@@ -117,7 +117,7 @@ export function prometheusJob(options: PrometheusJobOptions): Job {
   const retentionMiB = retentionSize.toMebibytes();
   if (!Number.isInteger(retentionMiB) || retentionMiB < 1024) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'prometheusJob.retentionSize',
       `expected at least 1 GiB in whole MiB, received ${retentionMiB} MiB.`,
     );

@@ -36,14 +36,14 @@ export function withPushgatewayUrl(job: Job, options: PushgatewayUrlOptions = {}
   const variable = options.variable ?? 'PUSHGATEWAY_URL';
   if (!/^[a-zA-Z0-9-]+$/.test(service)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'withPushgatewayUrl.service',
       `expected a Nomad service name (letters, digits and "-"), received ${JSON.stringify(service)}.`,
     );
   }
   if (!/^[A-Z_][A-Z0-9_]*$/.test(variable)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'withPushgatewayUrl.variable',
       `expected an environment variable name such as PUSHGATEWAY_URL, received ${JSON.stringify(variable)}.`,
     );
@@ -71,7 +71,7 @@ export function withPushgatewayUrl(job: Job, options: PushgatewayUrlOptions = {}
   const groups = (job.props.groups ?? []).map((group) => ({ ...group, tasks: (group.tasks ?? []).map(withTemplate) }));
   if (wanted !== undefined && matched < wanted.size) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'withPushgatewayUrl.tasks',
       `expected names of tasks of job ${String(job.props.id)}, received ${JSON.stringify([...wanted])}; the job has ${JSON.stringify(
         (job.props.groups ?? []).flatMap((group) => (group.tasks ?? []).map((task) => task.name)),

@@ -85,14 +85,14 @@ export function prometheusAlertRules(options: PrometheusAlertRulesOptions = {}):
   const trainer = options.trainerJob ?? 'trainer';
   if (!Number.isInteger(serverCount) || serverCount < 1) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'prometheusAlertRules.serverCount',
       `expected a whole number of servers (at least 1), received ${serverCount}.`,
     );
   }
   if (!(errorRatio > 0 && errorRatio < 1)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'prometheusAlertRules.helloWorldErrorRatio',
       `expected a share between 0 and 1 (exclusive), e.g. 0.05 for 5 %, received ${errorRatio}.`,
     );

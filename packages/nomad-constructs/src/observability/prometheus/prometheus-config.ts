@@ -85,14 +85,14 @@ export function prometheusConfig(options: PrometheusConfigOptions): Record<strin
   const interval = options.scrapeInterval ?? '15s';
   if (namespaces.length === 0) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'prometheusConfig.namespaces',
       'expected at least one Nomad namespace whose services are scraped, received []. The default is ["default"].',
     );
   }
   if (!/^[A-Za-z0-9_.-]+$/.test(scrapeTag)) {
     throw new NomadError(
-      'INVALID_PROP',
+      'invalid-prop',
       'prometheusConfig.scrapeTag',
       `expected a tag of letters, digits, ".", "-" or "_", received ${JSON.stringify(scrapeTag)}.`,
     );
