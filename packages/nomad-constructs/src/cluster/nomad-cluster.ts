@@ -43,8 +43,8 @@ import { NomadVersion } from './nomad-version';
 /** Props of {@link NomadCluster}. Everything is optional: `new NomadCluster(stack, 'Nomad')` is a working cluster. */
 export interface NomadClusterProps {
   /**
-   * The VPC to run in. Servers and clients go to its private subnets with egress (they download
-   * Nomad at boot).
+   * The VPC to run in. Servers and clients go to its private subnets with egress (they reach AWS's
+   * APIs and package repositories at boot; the artifact staging function downloads releases at deploy time).
    *
    * @default - a new VPC over 3 Availability Zones (also in environment-agnostic stacks) with public
    *   and private subnets, `natGateways` NAT gateways, an S3 gateway endpoint and flow logs

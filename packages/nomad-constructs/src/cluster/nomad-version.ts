@@ -3,7 +3,8 @@ import { NomadError } from '../errors';
 import { DEFAULT_VERSIONS } from '../versions';
 
 /**
- * A Nomad release, installed from releases.hashicorp.com with its signature and checksum verified.
+ * A Nomad release from releases.hashicorp.com, staged by the deploy into the cluster's artifact bucket
+ * once its signature (and, for pinned versions, its SHA-256) is verified, and installed from there.
  *
  * Changing the version of a deployed cluster rolls the servers one at a time (each new server waits
  * until autopilot reports the cluster healthy), then the clients. Follow Nomad's upgrade guides for
@@ -19,7 +20,8 @@ export class NomadVersion {
   public static readonly DEFAULT = NomadVersion.V1_11_3;
 
   /**
-   * Any released version, e.g. `NomadVersion.of('1.10.5')`.
+   * Any released version, e.g. `NomadVersion.of('1.10.5')`. Versions without a SHA-256 pinned in
+   * this library (`PINNED_SHA256`) are verified by HashiCorp's signature of their SHA256SUMS alone.
    *
    * @param version - a release number `MAJOR.MINOR.PATCH`, optionally with a pre-release (`-rc.1`)
    *   or `+ent` suffix as it appears on releases.hashicorp.com
