@@ -39,8 +39,9 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
       `@aws-cdk/integ-runner@${VERSIONS.integRunner}`,
       `@aws-cdk/integ-tests-alpha@${VERSIONS.integTestsAlpha}`,
     ],
-    // The workspace tests run nx, projen, npm and changesets in temporary repositories.
-    testTimeoutMs: 600_000,
+    // The workspace tests run nx, projen, npm and changesets in temporary repositories. The timeout only
+    // catches a hang: on a saturated 2-core machine the nested `nx affected` run alone took 15 minutes.
+    testTimeoutMs: 3_600_000,
   });
 
   // `npm start` at the root: synthesize the reference app, run cdk-nag and print a summary.

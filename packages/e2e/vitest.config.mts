@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 600000,
-    hookTimeout: 600000,
+    testTimeout: 3600000,
+    hookTimeout: 3600000,
   },
 });
