@@ -11,7 +11,10 @@ export {
   type NomadArtifactsProps,
 } from './artifacts/nomad-artifacts';
 export { bootstrapScriptPath } from './boot/node-user-data';
+export type { ClusterFunctionProps } from './cluster/cluster-function-props';
+export type { ClusterNodeContext, ClusterNodeContextProvider } from './cluster/cluster-node-context';
 export { InterfaceEndpoint } from './cluster/cluster-vpc';
+export type { NomadApiFunctionProps } from './cluster/nomad-api-function';
 export {
   NomadClientPool,
   type NomadClientPoolOptions,
