@@ -104,6 +104,8 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
       },
       start: { dependsOn: ['compile'] },
       bench: { dependsOn: ['compile'] },
+      // The verifier bundles @org/jobspec-builder's compiled client.
+      bundle: { dependsOn: ['^compile'] },
     },
   });
   return project;
