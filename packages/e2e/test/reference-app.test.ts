@@ -268,7 +268,11 @@ interface ApiJob {
     readonly Spreads: readonly { Attribute: string; Weight: number }[];
     readonly Update: Record<string, unknown>;
     readonly Services: readonly { Checks: readonly { Path: string }[] }[];
-    readonly Tasks: readonly { Config: { image: string }; Env: Record<string, string> }[];
+    readonly Tasks: readonly {
+      Config: { image: string };
+      Env: Record<string, string>;
+      Identities?: readonly { Name: string; Audience: string[]; File: boolean }[];
+    }[];
   }[];
 }
 

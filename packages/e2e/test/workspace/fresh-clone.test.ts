@@ -42,8 +42,8 @@ function exercised(command: string): string {
   const how = HOW.find(([pattern]) => pattern.test(command))?.[1];
   if (how === undefined) throw new Error(`README command without a way to exercise it in this test: ${command}`);
   if (how === 'as written') return command;
-  // `eval "$(npx -p P cmd sub ...)"` -> `npx -p P cmd --help`
-  const npx = /npx -p (\S+) (\S+)/.exec(command);
+  // `eval "$(npx -p P [-p OPTIONAL_PEER ...] cmd sub ...)"` -> `npx -p P cmd --help` (--help loads no optional peer)
+  const npx = /npx -p (\S+)(?: -p \S+)* (?!-p )(\S+)/.exec(command);
   if (!npx) throw new Error(`expected "npx -p <package> <command>" in: ${command}`);
   return `npx -p ${npx[1]} ${npx[2]} --help`;
 }

@@ -319,7 +319,9 @@ describe('NomadCluster: servers', () => {
 describe('NomadCluster: security groups', () => {
   it('opens exactly the ports of the matrix: RPC from servers and clients, Serf between servers, task ports between clients', () => {
     const servers = stack.getLogicalId(cluster.servers.securityGroup.node.defaultChild as ec2.CfnSecurityGroup);
-    const clients = stack.getLogicalId(cluster.nodeContext.clientSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup);
+    const clients = stack.getLogicalId(
+      cluster.nodeContext.clientSecurityGroup.node.defaultChild as ec2.CfnSecurityGroup,
+    );
     expect(ingressRules(template)).toEqual(
       [
         `${servers} tcp 4647-4647 from ${servers}`,
