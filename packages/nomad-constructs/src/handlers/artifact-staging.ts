@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { withRetries } from '@org/jobspec-builder/client';
 import * as openpgp from 'openpgp';
 import { ArtifactStagingProperties, type StagedArtifact, sha256Attribute } from '../artifacts/artifact-contract';
 import {
@@ -9,7 +10,6 @@ import {
   customResourceHandler,
   log,
   parseProperties,
-  sleep,
 } from './custom-resource';
 
 /** The largest release file staged (the function holds one in memory; it has 1 GiB). */
@@ -184,16 +184,20 @@ class Downloader {
   }
 
   public async get(url: string, maxBytes: number): Promise<Buffer> {
-    for (let attempt = 1; ; attempt++) {
+    const attempt = async () => {
       const outcome = await this.attempt(url, maxBytes);
-      if (outcome.ok) {
-        return outcome.body;
-      }
-      if (!outcome.retry || attempt >= 3) {
-        throw new CustomResourceError(`cannot download ${url}: ${outcome.message}`);
-      }
-      log('warn', 'download failed, retrying', { url, attempt, error: outcome.message });
-      await sleep(this.retryDelayMs * attempt);
+      if (!outcome.ok) throw outcome;
+      return outcome.body;
+    };
+    try {
+      return await withRetries(attempt, (failure, attempt) => {
+        const { message, retry } = failure as DownloadFailure;
+        if (!retry || attempt >= 3) return undefined;
+        log('warn', 'download failed, retrying', { url, attempt, error: message });
+        return this.retryDelayMs * attempt;
+      });
+    } catch (failure) {
+      throw new CustomResourceError(`cannot download ${url}: ${(failure as DownloadFailure).message}`);
     }
   }
 
@@ -231,9 +235,13 @@ class Downloader {
   }
 }
 
-type DownloadOutcome =
-  | { readonly ok: true; readonly body: Buffer }
-  | { readonly ok: false; readonly message: string; readonly retry: boolean };
+interface DownloadFailure {
+  readonly ok: false;
+  readonly message: string;
+  readonly retry: boolean;
+}
+
+type DownloadOutcome = { readonly ok: true; readonly body: Buffer } | DownloadFailure;
 
 function sha256Hex(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');

@@ -152,9 +152,6 @@ async function putResponse(url: string, body: string): Promise<void> {
   );
 }
 
-/** Waits `ms` milliseconds: Node's own timer promise. */
-export { setTimeout as sleep } from 'node:timers/promises';
-
 /**
  * The resource properties, checked against the construct's contract (a zod schema shared with the
  * construct); a clear error names each bad property, what it expects and what it received.
