@@ -14,7 +14,8 @@ type Props = Readonly<Record<string, unknown>>;
 export function resolveUnits(struct: AnyStruct, props: Props): Props {
   let out: Record<string, unknown> | undefined;
   for (const prop in props) {
-    const field: Field | undefined = struct.fields[prop];
+    // Own fields only: a prop named like an Object.prototype member (`__proto__`) is not a field.
+    const field: Field | undefined = Object.hasOwn(struct.fields, prop) ? struct.fields[prop] : undefined;
     const value = props[prop];
     if (!field || value === undefined || value === null) continue;
     const resolved = resolveValue(field, value);
