@@ -1,7 +1,7 @@
 import { javascript, TextFile, typescript } from 'projen';
 import type { Root } from './root';
 import { VERSIONS } from './versions';
-import { VitestConfig } from './vitest-config';
+import { VitestConfig, type VitestConfigOptions } from './vitest-config';
 import { workspaceDependency } from './workspace-deps';
 
 /** The npm scope every package of this repository is published under. */
@@ -39,6 +39,8 @@ export interface WorkspacePackageOptions {
    * @default 300_000
    */
   readonly testTimeoutMs?: number;
+  /** How vitest runs the package's test files (isolation, workers). @default vitest's defaults */
+  readonly vitest?: Pick<VitestConfigOptions, 'isolate' | 'maxWorkers'>;
 }
 
 /**
@@ -131,7 +133,7 @@ export function createWorkspacePackage(root: Root, options: WorkspacePackageOpti
   ]);
   project.gitignore.exclude('/coverage/', '*.tsbuildinfo', '/cdk.out/', '/.nx/');
 
-  new VitestConfig(project, { testTimeoutMs: options.testTimeoutMs ?? 300_000 });
+  new VitestConfig(project, { testTimeoutMs: options.testTimeoutMs ?? 300_000, ...options.vitest });
   project.testTask.reset('vitest run');
   project.addTask('test:watch', { exec: 'vitest' });
   project.addTask('lint', {

@@ -6,5 +6,7 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 3600000,
     hookTimeout: 3600000,
+    isolate: false,
+    maxWorkers: 2,
   },
 });

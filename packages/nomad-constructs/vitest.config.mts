@@ -6,5 +6,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 300000,
     hookTimeout: 300000,
+    isolate: false,
   },
 });

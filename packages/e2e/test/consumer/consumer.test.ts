@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, it } from 'vitest';
 import { findWorkspaceRoot } from '../../src/workspace';
 import { isNestedWorkspaceRun } from '../workspace/temp-repo';
 
@@ -152,9 +152,10 @@ describe.skipIf(isNestedWorkspaceRun)('the published packages in fresh CDK apps 
     return { resources: template.Resources, unsuppressed: JSON.parse(stdout.trim().split('\n').at(-1) ?? '') };
   }
 
-  it.each(['commonjs', 'module'] as const)(
+  // The three apps are separate child processes in separate directories: they run at the same time.
+  it.concurrent.for(['commonjs', 'module'] as const)(
     'a %s app compiles and synthesizes a cluster with a NomadJob; cdk-nag 2 finds only what the user created',
-    async (kind) => {
+    async (kind, { expect }) => {
       const synthesized = await compileAndSynth(kind);
       // The constructs carry their reviewed suppressions: AwsSolutions and NIST 800-53 rev 5 find the
       // user's own bucket, and nothing of ours.
@@ -173,7 +174,9 @@ describe.skipIf(isNestedWorkspaceRun)('the published packages in fresh CDK apps 
     },
   );
 
-  it('an app with cdk-nag 3 (on a newer aws-cdk-lib) finds only what the user created too', async () => {
+  it.concurrent('an app with cdk-nag 3 (on a newer aws-cdk-lib) finds only what the user created too', async ({
+    expect,
+  }) => {
     const dir = join(consumer, 'cdk-nag-3');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer-cdk-nag-3', private: true }));

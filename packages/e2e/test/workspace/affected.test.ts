@@ -1,5 +1,5 @@
-import { appendFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isNestedWorkspaceRun, NESTED_WORKSPACE_ENV, TempRepo } from './temp-repo';
 
@@ -9,6 +9,20 @@ function tasksRun(output: string): string[] {
   return [...new Set(tasks)].sort();
 }
 
+/** Every `*.test.ts` under a directory, relative to it. */
+function testFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.test.ts'));
+}
+
+/**
+ * The test files the copy keeps per package: one real, quick file each. What is tested here is which
+ * test targets nx runs and caches; the suites themselves run in this workspace's own `npm test`.
+ */
+const KEPT_TESTS: Record<string, string> = {
+  trainer: join('training', 'split.test.ts'),
+  e2e: 'synth-summary.test.ts',
+};
+
 // Inside the temporary copy, e2e's tests run again: that copy must not start another copy.
 describe.skipIf(isNestedWorkspaceRun)('nx affected in a fresh repository', () => {
   let repo: TempRepo;
@@ -16,6 +30,12 @@ describe.skipIf(isNestedWorkspaceRun)('nx affected in a fresh repository', () =>
 
   beforeAll(() => {
     repo = TempRepo.fromWorkspace({ linkNodeModules: true });
+    for (const [dir, kept] of Object.entries(KEPT_TESTS)) {
+      const tests = join(repo.dir, 'packages', dir, 'test');
+      expect(testFiles(tests), `${dir} keeps ${kept}`).toContain(kept);
+      for (const file of testFiles(tests).filter((f) => f !== kept)) rmSync(join(tests, file));
+    }
+    repo.commitAll('keep one test file in trainer and e2e');
     appendFileSync(join(repo.dir, 'packages/trainer/src/index.ts'), '\n// a change that touches only the trainer\n');
     repo.commitAll('touch trainer');
   });
@@ -25,12 +45,34 @@ describe.skipIf(isNestedWorkspaceRun)('nx affected in a fresh repository', () =>
     expect((JSON.parse(projects) as string[]).sort()).toEqual(['@org/e2e', '@org/trainer']);
   });
 
-  it('runs the tests of trainer and e2e and of nothing else, then serves a repeated run from the cache', () => {
-    const args = ['nx', 'affected', '-t', 'test', '--base=HEAD~1', '--output-style=static'];
-    const first = repo.run('npx', args, nestedEnv);
-    expect(tasksRun(first).filter((task) => task.endsWith(':test'))).toEqual(['@org/e2e:test', '@org/trainer:test']);
+  it('plans the tests of trainer and e2e and of nothing else, after compiling what they need', () => {
+    const graph = repo.run('npx', ['nx', 'affected', '-t', 'test', '--base=HEAD~1', '--graph=stdout']);
+    const tasks = Object.keys((JSON.parse(graph) as { tasks: { tasks: Record<string, unknown> } }).tasks.tasks).sort();
+    expect(tasks.filter((task) => task.endsWith(':test'))).toEqual(['@org/e2e:test', '@org/trainer:test']);
     // What the tests need is compiled first (dependsOn ^compile), but no other package's tests run.
-    expect(tasksRun(first).filter((task) => !task.endsWith(':compile') && !task.endsWith(':test'))).toEqual([]);
+    expect(tasks.filter((task) => !task.endsWith(':test'))).toEqual(
+      expect.arrayContaining(['@org/jobspec-builder:compile', '@org/trainer:compile']),
+    );
+    expect(tasks.filter((task) => !task.endsWith(':compile') && !task.endsWith(':test'))).toEqual([]);
+  });
+
+  it('runs those tests, then serves a repeated run from the cache', () => {
+    // The compiled packages come from this workspace (node_modules is linked): the copy runs the
+    // test targets alone, which the plan above shows are all nx adds for the change.
+    const args = [
+      'nx',
+      'affected',
+      '-t',
+      'test',
+      '--base=HEAD~1',
+      '--excludeTaskDependencies',
+      '--output-style=static',
+    ];
+    const first = repo.run('npx', args, nestedEnv);
+    expect(tasksRun(first)).toEqual(['@org/e2e:test', '@org/trainer:test']);
+    for (const [dir, kept] of Object.entries(KEPT_TESTS)) {
+      expect(first, `the copy ran ${dir}'s kept test file`).toContain(relative('.', join('test', kept)));
+    }
 
     const second = repo.run('npx', args, nestedEnv);
     expect(second).toMatch(

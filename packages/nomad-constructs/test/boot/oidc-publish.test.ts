@@ -40,7 +40,7 @@ describe('nomad-bootstrap.sh publish-oidc', () => {
       [
         '#!/bin/bash',
         `printf '%s\\n' "$*" >>"${file('calls')}"`,
-        '[ -f "' + file('s3-fails') + '" ] && { echo "upload failed: AccessDenied" >&2; exit 1; }',
+        `[ -f "${file('s3-fails')}" ] && { echo "upload failed: AccessDenied" >&2; exit 1; }`,
         'args=("$@"); n=${#args[@]}',
         'src=${args[$((n - 2))]}; dst=${args[$((n - 1))]}',
         `key=\${dst#s3://*/}; mkdir -p "${file('bucket')}/$(dirname "$key")"; cp "$src" "${file('bucket')}/$key"`,
