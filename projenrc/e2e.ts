@@ -43,8 +43,8 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
     // catches a hang: on a saturated 2-core machine the nested `nx affected` run alone took 15 minutes.
     testTimeoutMs: 3_600_000,
     // Most of the time goes to child processes (npm, nx, tsc, cdk): two files at once use both CPUs of a
-    // small machine. No test mocks a module or leaves a global changed, so the files share what they import.
-    vitest: { isolate: false, maxWorkers: 2 },
+    // small machine.
+    vitest: { maxWorkers: 2 },
   });
 
   // `npm start` at the root: synthesize the reference app, run cdk-nag and print a summary.

@@ -30,8 +30,6 @@ export function nomadConstructs(
   const project = createWorkspacePackage(root, {
     dirName: 'nomad-constructs',
     description: 'AWS CDK constructs for a secure, production HashiCorp Nomad cluster on AWS.',
-    // The test files share one load of aws-cdk-lib (it took 40% of the test time): none mocks a module.
-    vitest: { isolate: false },
     workspaceDeps: [jobspecBuilder],
     deps: [
       // zod validates the agent configuration model before it is rendered to HCL.

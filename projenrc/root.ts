@@ -82,9 +82,7 @@ function configureTasks(root: javascript.NodeProject): void {
   root.compileTask.reset('nx run-many -t compile');
   root.testTask.reset('tsc -p tsconfig.projen.json');
   root.testTask.exec('biome check --error-on-warnings .projenrc.ts projenrc');
-  // nx starts the tasks of the most depended-on packages first, so e2e's long test target would wait for
-  // every other task to start: with one slot per task it starts as soon as what it needs is compiled.
-  root.testTask.exec('nx run-many -t lint test check-package --parallel=16 --output-style=static');
+  root.testTask.exec('nx run-many -t lint test check-package --output-style=static');
   root.addTask('start', {
     description: 'The main job: build every package, then run the reference app (packages/e2e)',
     exec: 'nx run @org/e2e:start',

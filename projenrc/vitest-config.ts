@@ -4,13 +4,6 @@ export interface VitestConfigOptions {
   /** Per-test timeout in milliseconds. */
   readonly testTimeoutMs: number;
   /**
-   * Whether each test file gets a fresh module registry. Turning it off lets the files of one worker
-   * share what they import (aws-cdk-lib takes seconds to load), for packages whose tests neither mock
-   * modules nor change globals.
-   * @default true
-   */
-  readonly isolate?: boolean;
-  /**
    * Test files run at once. Vitest's default is one less than the CPUs: one worker on a 2-core machine.
    * @default vitest's default
    */
@@ -29,15 +22,35 @@ export class VitestConfig extends FileBase {
   protected synthesizeContent(_resolver: IResolver): string {
     return [
       `// ${this.marker}`,
-      "import { defineConfig } from 'vitest/config';",
+      "import { readdirSync, readFileSync } from 'node:fs';",
+      "import { fileURLToPath } from 'node:url';",
+      "import { configDefaults, defineConfig } from 'vitest/config';",
+      '',
+      '// Test files share what they import (aws-cdk-lib and the HCL parser take seconds to load), except',
+      '// those that mock a module: a mock applies only to a fresh module registry, so they get one each.',
+      "const testDir = fileURLToPath(new URL('test', import.meta.url));",
+      "const mocking = readdirSync(testDir, { recursive: true, encoding: 'utf8' })",
+      "  .filter((file) => file.endsWith('.test.ts'))",
+      "  .filter((file) => /\\bvi\\.(mock|doMock)\\(/.test(readFileSync(`${testDir}/${file}`, 'utf8')))",
+      '  .map((file) => `test/${file}`);',
       '',
       'export default defineConfig({',
       '  test: {',
-      "    include: ['test/**/*.test.ts'],",
       `    testTimeout: ${this.options.testTimeoutMs},`,
       `    hookTimeout: ${this.options.testTimeoutMs},`,
-      ...(this.options.isolate === false ? ['    isolate: false,'] : []),
       ...(this.options.maxWorkers !== undefined ? [`    maxWorkers: ${this.options.maxWorkers},`] : []),
+      '    projects: [',
+      '      {',
+      '        extends: true,',
+      '        test: {',
+      "          name: 'shared',",
+      "          include: ['test/**/*.test.ts'],",
+      '          exclude: [...configDefaults.exclude, ...mocking],',
+      '          isolate: false,',
+      '        },',
+      '      },',
+      "      ...(mocking.length > 0 ? [{ extends: true, test: { name: 'isolated', include: mocking } }] : []),",
+      '    ],',
       '  },',
       '});',
       '',

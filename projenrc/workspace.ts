@@ -39,8 +39,8 @@ export interface WorkspacePackageOptions {
    * @default 300_000
    */
   readonly testTimeoutMs?: number;
-  /** How vitest runs the package's test files (isolation, workers). @default vitest's defaults */
-  readonly vitest?: Pick<VitestConfigOptions, 'isolate' | 'maxWorkers'>;
+  /** How many test files vitest runs at once. @default vitest's default */
+  readonly vitest?: Pick<VitestConfigOptions, 'maxWorkers'>;
 }
 
 /**
