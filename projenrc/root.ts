@@ -82,7 +82,10 @@ function configureTasks(root: javascript.NodeProject): void {
   root.compileTask.reset('nx run-many -t compile');
   root.testTask.reset('tsc -p tsconfig.projen.json');
   root.testTask.exec('biome check --error-on-warnings .projenrc.ts projenrc');
-  root.testTask.exec('nx run-many -t lint test check-package --output-style=static');
+  // Compile first, then start every check at once: nx starts the tasks of the most depended-on packages
+  // first, so with a few slots e2e's test target (the longest) would wait until every other task had started.
+  root.testTask.exec('nx run-many -t compile --output-style=static');
+  root.testTask.exec('nx run-many -t lint test check-package --parallel=16 --output-style=static');
   root.addTask('start', {
     description: 'The main job: build every package, then run the reference app (packages/e2e)',
     exec: 'nx run @org/e2e:start',
