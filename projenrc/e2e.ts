@@ -44,7 +44,10 @@ export function e2e(root: Root, published: typescript.TypeScriptProject[]): type
     testTimeoutMs: 3_600_000,
     // Most of the time goes to child processes (npm, nx, tsc, cdk): two files at once use both CPUs of a
     // small machine.
-    vitest: { maxWorkers: 2 },
+    vitest: {
+      maxWorkers: 2,
+      startFirst: ['test/workspace/fresh-clone.test.ts', 'test/consumer/consumer.test.ts'],
+    },
   });
 
   // `npm start` at the root: synthesize the reference app, run cdk-nag and print a summary.

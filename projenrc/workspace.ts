@@ -39,8 +39,8 @@ export interface WorkspacePackageOptions {
    * @default 300_000
    */
   readonly testTimeoutMs?: number;
-  /** How many test files vitest runs at once. @default vitest's default */
-  readonly vitest?: Pick<VitestConfigOptions, 'maxWorkers'>;
+  /** How vitest schedules the package's test files (workers, files started first). @default vitest's defaults */
+  readonly vitest?: Pick<VitestConfigOptions, 'maxWorkers' | 'startFirst'>;
 }
 
 /**

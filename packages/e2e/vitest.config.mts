@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { configDefaults, defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Test files share what they import (aws-cdk-lib and the HCL parser take seconds to load), except
 // those that mock a module: a mock applies only to a fresh module registry, so they get one each.
@@ -11,11 +12,24 @@ const mocking = readdirSync(testDir, { recursive: true, encoding: 'utf8' })
   .filter((file) => /\bvi\.(mock|doMock)\(/.test(readFileSync(`${testDir}/${file}`, 'utf8')))
   .map((file) => `test/${file}`);
 
+// The slowest files start first: a fresh clone has no record of durations for vitest to order by.
+const START_FIRST = ['test/workspace/fresh-clone.test.ts', 'test/consumer/consumer.test.ts'];
+class StartFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (spec: TestSpecification) => {
+      const index = START_FIRST.findIndex((file) => spec.moduleId.endsWith(`/${file}`));
+      return index === -1 ? START_FIRST.length : index;
+    };
+    return (await super.sort(files)).sort((a, b) => rank(a) - rank(b));
+  }
+}
+
 export default defineConfig({
   test: {
     testTimeout: 3600000,
     hookTimeout: 3600000,
     maxWorkers: 2,
+    sequence: { sequencer: StartFirst },
     projects: [
       {
         extends: true,
