@@ -24,6 +24,7 @@ export class VitestConfig extends FileBase {
     private readonly options: VitestConfigOptions,
   ) {
     super(project, 'vitest.config.mts');
+    new VitestTmpdirSetup(project);
   }
 
   protected synthesizeContent(_resolver: IResolver): string {
@@ -49,6 +50,7 @@ export class VitestConfig extends FileBase {
       `    hookTimeout: ${this.options.testTimeoutMs},`,
       ...(this.options.maxWorkers !== undefined ? [`    maxWorkers: ${this.options.maxWorkers},`] : []),
       ...(this.options.startFirst ? ['    sequence: { sequencer: StartFirst },'] : []),
+      `    globalSetup: ['./${VitestTmpdirSetup.FILE}'],`,
       '    projects: [',
       '      {',
       '        extends: true,',
@@ -84,4 +86,46 @@ function startFirstSequencer(files: string[]): string[] {
     '}',
     '',
   ];
+}
+
+/**
+ * `vitest.tmpdir.mts`, the global setup of every package's tests: the run gets one temporary
+ * directory as TMPDIR, for its workers and every process they start, and removes it at the end.
+ * Without it each run left thousands of directories in /tmp (a CDK app without an outdir makes
+ * one per synthesis), and repeated runs filled the disk.
+ */
+class VitestTmpdirSetup extends FileBase {
+  static readonly FILE = 'vitest.tmpdir.mts';
+
+  constructor(project: Project) {
+    super(project, VitestTmpdirSetup.FILE);
+  }
+
+  protected synthesizeContent(_resolver: IResolver): string {
+    return [
+      `// ${this.marker}`,
+      "import { mkdtempSync, rmSync } from 'node:fs';",
+      "import { tmpdir } from 'node:os';",
+      "import { join } from 'node:path';",
+      '',
+      '/** Set to the directory a test run owns; a run inside a test of another run reuses it. */',
+      "const OWNED = 'ORG_TEST_TMPDIR';",
+      '',
+      'export default function setup(): () => void {',
+      '  if (process.env[OWNED] !== undefined && process.env[OWNED] === process.env.TMPDIR) return () => {};',
+      '  const previous = { TMPDIR: process.env.TMPDIR, [OWNED]: process.env[OWNED] };',
+      "  const dir = mkdtempSync(join(tmpdir(), 'vitest-'));",
+      '  process.env.TMPDIR = dir;',
+      '  process.env[OWNED] = dir;',
+      '  return () => {',
+      '    for (const [name, value] of Object.entries(previous)) {',
+      '      if (value === undefined) delete process.env[name];',
+      '      else process.env[name] = value;',
+      '    }',
+      '    rmSync(dir, { recursive: true, force: true });',
+      '  };',
+      '}',
+      '',
+    ].join('\n');
+  }
 }

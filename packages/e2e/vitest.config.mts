@@ -30,6 +30,7 @@ export default defineConfig({
     hookTimeout: 3600000,
     maxWorkers: 2,
     sequence: { sequencer: StartFirst },
+    globalSetup: ['./vitest.tmpdir.mts'],
     projects: [
       {
         extends: true,

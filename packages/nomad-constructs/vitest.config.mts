@@ -15,6 +15,7 @@ export default defineConfig({
   test: {
     testTimeout: 300000,
     hookTimeout: 300000,
+    globalSetup: ['./vitest.tmpdir.mts'],
     projects: [
       {
         extends: true,
