@@ -1,5 +1,5 @@
 import { appendFileSync, readdirSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isNestedWorkspaceRun, NESTED_WORKSPACE_ENV, TempRepo } from './temp-repo';
 
@@ -32,8 +32,9 @@ describe.skipIf(isNestedWorkspaceRun)('nx affected in a fresh repository', () =>
     repo = TempRepo.fromWorkspace({ linkNodeModules: true });
     for (const [dir, kept] of Object.entries(KEPT_TESTS)) {
       const tests = join(repo.dir, 'packages', dir, 'test');
-      expect(testFiles(tests), `${dir} keeps ${kept}`).toContain(kept);
-      for (const file of testFiles(tests).filter((f) => f !== kept)) rmSync(join(tests, file));
+      const files = testFiles(tests);
+      expect(files, `${dir} keeps ${kept}`).toContain(kept);
+      for (const file of files.filter((f) => f !== kept)) rmSync(join(tests, file));
     }
     repo.commitAll('keep one test file in trainer and e2e');
     appendFileSync(join(repo.dir, 'packages/trainer/src/index.ts'), '\n// a change that touches only the trainer\n');
@@ -71,7 +72,7 @@ describe.skipIf(isNestedWorkspaceRun)('nx affected in a fresh repository', () =>
     const first = repo.run('npx', args, nestedEnv);
     expect(tasksRun(first)).toEqual(['@org/e2e:test', '@org/trainer:test']);
     for (const [dir, kept] of Object.entries(KEPT_TESTS)) {
-      expect(first, `the copy ran ${dir}'s kept test file`).toContain(relative('.', join('test', kept)));
+      expect(first, `the copy ran ${dir}'s kept test file`).toContain(join('test', kept));
     }
 
     const second = repo.run('npx', args, nestedEnv);
